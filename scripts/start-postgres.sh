@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL on 127.0.0.1 for tests and prints its DATABASE_URL.
+# As root it runs the server as the postgres user (initdb refuses root). fsync is off: test data only.
+# Usage: scripts/start-postgres.sh [PORT]   (stop: pg_ctl -D "$dir" stop, printed on stderr)
+set -euo pipefail
+port="${1:-55432}"
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$bin/postgres" ] || { echo "no PostgreSQL server found (apt-get install -y postgresql)" >&2; exit 1; }
+dir=$(mktemp -d /tmp/billpay-pg.XXXXXX)
+as_pg=()
+if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; as_pg=(runuser -u postgres --); fi
+"${as_pg[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log" 2>&1
+"${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+echo "PostgreSQL on 127.0.0.1:$port (stop: ${as_pg[*]} $bin/pg_ctl -D $dir/data stop)" >&2
+echo "postgres://postgres@127.0.0.1:$port/postgres"

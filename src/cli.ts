@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import "reflect-metadata";
+import { Command } from "commander";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { log } from "./log";
+import { CliExit } from "./cli/exit";
+import { PACKAGE_VERSION } from "./paths";
+
+/**
+ * `billpay`: each command lives in src/cli/commands/<name>.ts and exports `register(program)`.
+ * They are discovered here so that adding a command touches one new file only.
+ */
+export function buildProgram(): Command {
+  const program = new Command("billpay")
+    .description(
+      "Take in bank bill-pay remittance files for the MA Health Connector: parse, validate, store, match, reconcile.",
+    )
+    .version(PACKAGE_VERSION)
+    .showHelpAfterError("(run with --help for usage)");
+  const dir = path.join(__dirname, "cli", "commands");
+  const files = readdirSync(dir)
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts"))
+    .sort();
+  for (const file of files) {
+    const mod = require(path.join(dir, file)) as { register?: (p: Command) => void };
+    mod.register?.(program);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CliExit) {
+      if (error.message) process.stderr.write(`${error.message}\n`);
+      return error.code;
+    }
+    log.error("unexpected failure", { error });
+    process.stderr.write(`billpay: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import type { DataSource, QueryRunner } from "typeorm";
+import { asFormatErrors } from "../formats/format-error";
+import { log } from "../log";
+import type { ErrorRecord, FileStatus, PaymentKind } from "../model";
+import { hashFile } from "./file-hash";
+import { loadAggregatorMapping, type LoadedMapping } from "./mapping-loader";
+import { netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions } from "./read-remittance";
+import { insertBankEntries, insertPayments } from "./payment-writer";
+
+export interface SourceInfo {
+  kind: "sftp" | "local" | "cli";
+  location: string;
+  sizeBytes?: number;
+  mtime?: Date | null;
+}
+
+export interface IngestRequest {
+  aggregator: string;
+  /** The file on local disk (already staged when it came from a remote source). */
+  path: string;
+  /** Name to record; defaults to the file's base name. */
+  name?: string;
+  mapping?: LoadedMapping;
+  source?: SourceInfo;
+}
+
+export interface IngestResult {
+  status: FileStatus;
+  fileId: string | null;
+  aggregator: string;
+  name: string;
+  sha256: string | null;
+  payments: number;
+  totalCents: number;
+  byKind: Partial<Record<PaymentKind, KindTotal>>;
+  /** Payments that repeat one already posted from another file (stored, never counted twice). */
+  duplicatePayments: number;
+  errors: ErrorRecord[];
+  warnings: ErrorRecord[];
+}
+
+export interface IngestOptions extends ReadOptions {
+  /** Rows per INSERT. */
+  batchSize?: number;
+  /**
+   * Called after each batch is written inside the posting transaction. Lets an operator tool (or
+   * a test) stop a posting part-way; whatever it throws rolls the whole file back.
+   */
+  afterBatch?: (written: number) => void | Promise<void>;
+}
+
+/**
+ * Ingests one file exactly once: claim by (aggregator, sha256), parse, rules, and every payment in
+ * ONE transaction. Same bytes again → `duplicate`, nothing written. Format or control failure →
+ * `quarantined` with the errors on the ledger row and no payments. Anything unexpected → `failed`
+ * (rolled back and retryable) and rethrown.
+ */
+export async function ingestFile(db: DataSource, req: IngestRequest, options: IngestOptions = {}): Promise<IngestResult> {
+  const loaded = req.mapping ?? loadAggregatorMapping(req.aggregator);
+  const name = req.name ?? path.basename(req.path);
+  const source = req.source ?? { kind: "cli", location: path.resolve(req.path) };
+  const { sha256, sizeBytes } = await hashFile(req.path);
+  const base = { aggregator: req.aggregator, name, sha256 };
+  const fileId = randomUUID();
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    const claimed = await claim(runner, { id: fileId, aggregator: req.aggregator, adapter: loaded.adapter.id, name, sha256, sizeBytes, source });
+    if (!claimed) {
+      await runner.rollbackTransaction();
+      return await duplicateResult(db, base);
+    }
+    const claimedId = claimed;
+    const batchSize = options.batchSize ?? 500;
+    let pending: AssessedPayment[] = [];
+    let pendingEntries: ParsedBankEntry[] = [];
+    let written = 0;
+    let duplicatePayments = 0;
+    const flush = async () => {
+      if (pending.length) {
+        duplicatePayments += await insertPayments(runner, claimedId, req.aggregator, pending);
+        written += pending.length;
+        pending = [];
+      }
+      if (pendingEntries.length) {
+        await insertBankEntries(runner, claimedId, req.aggregator, pendingEntries);
+        written += pendingEntries.length;
+        pendingEntries = [];
+      }
+      await options.afterBatch?.(written);
+    };
+    let summary;
+    try {
+      summary = await readRemittance(req.path, loaded, { name, aggregator: req.aggregator, sizeBytes }, {
+        payment: async (p) => {
+          pending.push(p);
+          if (pending.length >= batchSize) await flush();
+        },
+        bankEntry: async (e) => {
+          pendingEntries.push(e);
+          if (pendingEntries.length >= batchSize) await flush();
+        },
+      }, options);
+      await flush();
+    } catch (error) {
+      await runner.rollbackTransaction();
+      const errors = asFormatErrors(error);
+      if (!errors) throw error;
+      const records = errors.map((e) => e.toJSON());
+      const quarantinedId = await recordOutcome(db, { id: claimedId, ...base, adapter: loaded.adapter.id, sizeBytes, source, status: "quarantined", errors: records });
+      log.warn("file quarantined", { aggregator: req.aggregator, file: name, fileId: quarantinedId, errors: records.length, first: records[0] });
+      return { ...emptyResult(base), status: "quarantined", fileId: quarantinedId, errors: records };
+    }
+    const money = await netOfDuplicates(runner, claimedId);
+    await runner.query(
+      `UPDATE remittance_files SET status = 'posted', identity = $2, payment_count = $3, total_cents = $4, by_kind = $5,
+         bank_entry_count = $6, controls = $7, warnings = $8, header = $9, errors = '[]', posted_at = now()
+       WHERE id = $1`,
+      [claimedId, summary.identity, summary.payments, money.totalCents, JSON.stringify(money.byKind), summary.bankEntries,
+        JSON.stringify(summary.controls), JSON.stringify(summary.warnings), JSON.stringify(summary.header)],
+    );
+    await runner.commitTransaction();
+    log.info("file posted", { aggregator: req.aggregator, file: name, fileId: claimedId, payments: summary.payments, totalCents: money.totalCents, duplicatePayments });
+    return {
+      ...base,
+      status: "posted",
+      fileId: claimedId,
+      payments: summary.payments,
+      totalCents: money.totalCents,
+      byKind: money.byKind,
+      duplicatePayments,
+      errors: [],
+      warnings: summary.warnings,
+    };
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    const message = (error as Error).message;
+    await recordOutcome(db, { id: fileId, ...base, adapter: loaded.adapter.id, sizeBytes, source, status: "failed", errors: [{ code: "unexpected", line: null, field: null, message }] }).catch((e: unknown) =>
+      log.error("could not record failed file", { file: name, error: e }),
+    );
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
+ * Records a file that could not even be read (over the size cap, vanished mid-download) as
+ * quarantined, so it shows in the ledger and the report.
+ */
+export async function quarantineUnread(
+  db: DataSource,
+  req: { aggregator: string; name: string; sha256: string | null; sizeBytes: number; source: SourceInfo; errors: ErrorRecord[]; adapter?: string },
+): Promise<IngestResult> {
+  // A file we could not hash is keyed by a hash of what we know about it, so a retry finds the same row.
+  const sha256 = req.sha256 ?? (await import("node:crypto")).createHash("sha256").update(`unread:${req.source.location}:${req.sizeBytes}`).digest("hex");
+  const base = { aggregator: req.aggregator, name: req.name, sha256 };
+  const id = await recordOutcome(db, { id: randomUUID(), ...base, adapter: req.adapter ?? "none", sizeBytes: req.sizeBytes, source: req.source, status: "quarantined", errors: req.errors });
+  return { ...emptyResult(base), status: "quarantined", fileId: id, errors: req.errors };
+}
+
+interface ClaimRow {
+  id: string;
+  aggregator: string;
+  adapter: string;
+  name: string;
+  sha256: string;
+  sizeBytes: number;
+  source: SourceInfo;
+}
+
+/**
+ * Inserts the ledger row inside the posting transaction. A concurrent claimer of the same bytes
+ * waits on the unique index until this transaction ends, then sees it as a duplicate. A row left
+ * `failed` by an earlier attempt is taken over. Returns the row's id, or null for a duplicate.
+ */
+async function claim(runner: QueryRunner, row: ClaimRow): Promise<string | null> {
+  const rows = (await runner.query(
+    `INSERT INTO remittance_files (id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location)
+     VALUES ($1, $2, $3, $4, $5, $6, 'failed', $7, $8)
+     ON CONFLICT (aggregator, sha256) DO UPDATE
+       SET attempts = remittance_files.attempts + 1, name = EXCLUDED.name, adapter = EXCLUDED.adapter,
+           source_kind = EXCLUDED.source_kind, source_location = EXCLUDED.source_location, errors = '[]'
+       WHERE remittance_files.status = 'failed'
+     RETURNING id`,
+    [row.id, row.aggregator, row.adapter, row.name, row.sha256, row.sizeBytes, row.source.kind, row.source.location],
+  )) as { id: string }[];
+  return rows[0]?.id ?? null;
+}
+
+/** Writes a quarantined or failed outcome in its own transaction; never overwrites a posted file. */
+async function recordOutcome(
+  db: DataSource,
+  row: ClaimRow & { status: "quarantined" | "failed"; errors: ErrorRecord[] },
+): Promise<string> {
+  const rows = (await db.query(
+    `INSERT INTO remittance_files (id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location, errors)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (aggregator, sha256) DO UPDATE
+       SET status = EXCLUDED.status, errors = EXCLUDED.errors
+       WHERE remittance_files.status = 'failed'
+     RETURNING id`,
+    [row.id, row.aggregator, row.adapter, row.name, row.sha256, row.sizeBytes, row.status, row.source.kind, row.source.location, JSON.stringify(row.errors)],
+  )) as { id: string }[];
+  if (rows[0]) return rows[0].id;
+  const existing = (await db.query(`SELECT id FROM remittance_files WHERE aggregator = $1 AND sha256 = $2`, [row.aggregator, row.sha256])) as { id: string }[];
+  return existing[0].id;
+}
+
+async function duplicateResult(db: DataSource, base: { aggregator: string; name: string; sha256: string }): Promise<IngestResult> {
+  const rows = (await db.query(`SELECT id, status FROM remittance_files WHERE aggregator = $1 AND sha256 = $2`, [base.aggregator, base.sha256])) as { id: string; status: string }[];
+  log.info("file is a duplicate", { aggregator: base.aggregator, file: base.name, fileId: rows[0]?.id, firstOutcome: rows[0]?.status });
+  return { ...emptyResult(base), status: "duplicate", fileId: rows[0]?.id ?? null };
+}
+
+/** By-kind counts and net money of the file, leaving out payments that duplicate another file's. */
+async function netOfDuplicates(runner: QueryRunner, fileId: string): Promise<{ totalCents: number; byKind: Partial<Record<PaymentKind, KindTotal>> }> {
+  const rows = (await runner.query(
+    `SELECT kind, count(*)::int AS count, coalesce(sum(amount_cents), 0)::text AS total
+       FROM payments WHERE file_id = $1 AND status = 'active' GROUP BY kind`,
+    [fileId],
+  )) as { kind: PaymentKind; count: number; total: string }[];
+  const byKind: Partial<Record<PaymentKind, KindTotal>> = {};
+  let totalCents = 0;
+  for (const r of rows) {
+    const cents = Number(r.total);
+    byKind[r.kind] = { count: r.count, totalCents: cents };
+    totalCents += netCents(r.kind, cents);
+  }
+  return { totalCents, byKind };
+}
+
+function emptyResult(base: { aggregator: string; name: string; sha256: string | null }): IngestResult {
+  return { ...base, status: "failed", fileId: null, payments: 0, totalCents: 0, byKind: {}, duplicatePayments: 0, errors: [], warnings: [] };
+}

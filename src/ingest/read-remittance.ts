@@ -1,0 +1,144 @@
+import { createReadStream } from "node:fs";
+import { Transform } from "node:stream";
+import {
+  BankEntryDraft,
+  MONEY_KINDS,
+  PaymentDraft,
+  type ControlRecord,
+  type ErrorRecord,
+  type ParsedPaymentDraft,
+  type PaymentAssessment,
+  type PaymentKind,
+} from "../model";
+import { FormatError } from "../formats/format-error";
+import { assessPayment, type AssessContext } from "../rules/assess";
+import type { LoadedMapping } from "./mapping-loader";
+import type { FileMeta } from "./adapter";
+import type { z } from "zod";
+
+export type AssessedPayment = ParsedPaymentDraft & PaymentAssessment & { line: number };
+export type ParsedBankEntry = z.output<typeof BankEntryDraft> & { line: number };
+
+export interface ReadHandlers {
+  payment?(payment: AssessedPayment): void | Promise<void>;
+  bankEntry?(entry: ParsedBankEntry): void | Promise<void>;
+  /** Context for the rules (billing data), once matching knows it. */
+  contextFor?(draft: ParsedPaymentDraft): AssessContext;
+}
+
+export interface KindTotal {
+  count: number;
+  totalCents: number;
+}
+
+export interface ReadSummary {
+  identity: string | null;
+  header: Record<string, unknown>;
+  controls: ControlRecord[];
+  warnings: ErrorRecord[];
+  payments: number;
+  bankEntries: number;
+  /** Net money: payments less reversals and returns; prenotes and NOCs never count. */
+  totalCents: number;
+  byKind: Partial<Record<PaymentKind, KindTotal>>;
+}
+
+export interface ReadOptions {
+  onProgress?: (progress: { bytes: number; payments: number }) => void;
+}
+
+const MAX_WARNINGS = 1000;
+
+/** Signed contribution of one record to a file's net money. */
+export function netCents(kind: PaymentKind, amountCents: number): number {
+  if (!MONEY_KINDS.has(kind)) return 0;
+  return kind === "payment" ? amountCents : -amountCents;
+}
+
+/**
+ * Streams one file through its adapter and the payment rules, handing each assessed payment and
+ * bank entry to the caller. Throws FormatError(s) for a structurally bad file; the caller decides
+ * what a half-read file means (the pipeline rolls back, a dry run reports).
+ */
+export async function readRemittance(
+  path: string,
+  loaded: LoadedMapping,
+  meta: FileMeta,
+  handlers: ReadHandlers,
+  options: ReadOptions = {},
+): Promise<ReadSummary> {
+  const summary: ReadSummary = {
+    identity: null,
+    header: {},
+    controls: [],
+    warnings: [],
+    payments: 0,
+    bankEntries: 0,
+    totalCents: 0,
+    byKind: {},
+  };
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const input = createReadStream(path).pipe(counter);
+  let lastProgress = 0;
+  for await (const item of loaded.adapter.parse(input, loaded.mapping, meta)) {
+    switch (item.kind) {
+      case "payment": {
+        const draft = checked(PaymentDraft, item.draft, item.line);
+        const assessment = assessPayment(draft, loaded.policy, handlers.contextFor?.(draft) ?? {});
+        const payment: AssessedPayment = { ...draft, ...assessment, line: item.line };
+        summary.payments += 1;
+        const k = (summary.byKind[draft.kind] ??= { count: 0, totalCents: 0 });
+        k.count += 1;
+        k.totalCents += draft.amountCents;
+        summary.totalCents += netCents(draft.kind, draft.amountCents);
+        await handlers.payment?.(payment);
+        break;
+      }
+      case "bank_entry": {
+        const entry = checked(BankEntryDraft, item.entry, item.line);
+        summary.bankEntries += 1;
+        await handlers.bankEntry?.({ ...entry, line: item.line });
+        break;
+      }
+      case "control":
+        summary.controls.push({
+          scope: item.scope,
+          line: item.line,
+          declaredCount: item.declared.count,
+          parsedCount: item.parsed.count,
+          declaredTotalCents: item.declared.totalCents,
+          parsedTotalCents: item.parsed.totalCents,
+        });
+        break;
+      case "warning":
+        if (summary.warnings.length < MAX_WARNINGS) {
+          summary.warnings.push({ code: item.code, line: item.line, field: item.field ?? null, message: item.message });
+        }
+        break;
+      case "header":
+        summary.identity = item.identity;
+        summary.header = item.info;
+        break;
+    }
+    if (options.onProgress && summary.payments - lastProgress >= 1000) {
+      lastProgress = summary.payments;
+      options.onProgress({ bytes, payments: summary.payments });
+    }
+  }
+  options.onProgress?.({ bytes, payments: summary.payments });
+  return summary;
+}
+
+/** An adapter's record that does not fit the canonical model is a format error at its line. */
+function checked<S extends z.ZodType>(schema: S, value: unknown, line: number): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new FormatError("invalid_record", line, issue.path.map(String).join(".") || null, issue.message);
+}

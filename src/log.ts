@@ -1,0 +1,75 @@
+import winston from "winston";
+
+/**
+ * JSON-line logging with a redaction layer. Members type their SSN into the account-number field
+ * at their bank, so every message and every field is scrubbed before it is written: SSN-like
+ * values and any run of 7 or more digits (optionally split by blanks or dashes, as typed account
+ * numbers are) keep at most their last 4 digits.
+ */
+
+const SSN_DASHED = /\b\d{3}-\d{2}-\d{4}\b/g;
+// A digit, then 6+ more digits each optionally preceded by one blank or dash.
+const LONG_DIGITS = /\d(?:[ -]?\d){6,}/g;
+
+// Calendar dates (2026-11-27) are not personal data and make logs readable; keep them.
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export function redactText(text: string): string {
+  return text
+    .replace(SSN_DASHED, (m) => maskDigits(m))
+    .replace(LONG_DIGITS, (m) => (ISO_DATE.test(m) ? m : maskDigits(m)));
+}
+
+/** "123-45-6789" → "*****6789": keep the last 4 digits, hide how many there were. */
+export function maskDigits(value: string): string {
+  const digits = value.replace(/\D/g, "");
+  return `*****${digits.slice(-4)}`;
+}
+
+export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (typeof value === "number" || typeof value === "bigint") {
+    const s = String(value);
+    return /^\d{7,}$/.test(s) ? maskDigits(s) : value;
+  }
+  if (value instanceof Error) {
+    return { name: value.name, message: redactText(value.message), stack: value.stack ? redactText(value.stack) : undefined };
+  }
+  if (value && typeof value === "object") {
+    if (seen.has(value)) return "[circular]";
+    seen.add(value);
+    if (Array.isArray(value)) return value.map((v) => redact(v, seen));
+    if (value instanceof Date) return value.toISOString();
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redact(v, seen);
+    return out;
+  }
+  return value;
+}
+
+// winston keeps level/message under symbols too; rewrite the visible keys and the MESSAGE symbol is built after.
+const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (key === "level") continue;
+    (info as Record<string, unknown>)[key] = redact((info as Record<string, unknown>)[key]);
+  }
+  return info;
+});
+
+export const log = winston.createLogger({
+  level: process.env.LOG_LEVEL ?? "info",
+  format: winston.format.combine(
+    redactFormat(),
+    winston.format.timestamp(),
+    winston.format.json(),
+  ),
+  // stderr, so that stdout stays clean for --json output and JSON lines.
+  transports: [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "http", "verbose", "debug", "silly"] })],
+});
+
+/** Send log lines to a file as well (tests scan it for leaked numbers). */
+export function logToFile(path: string): winston.transport {
+  const transport = new winston.transports.File({ filename: path });
+  log.add(transport);
+  return transport;
+}

@@ -1,0 +1,46 @@
+/** Closed vocabularies shared by the database, JSON output and reports (snake_case, one meaning each). */
+
+export const PAYMENT_KINDS = ["payment", "reversal", "return", "prenote", "noc"] as const;
+export type PaymentKind = (typeof PAYMENT_KINDS)[number];
+
+/** Kinds that move money. A prenote is a zero-dollar test entry and a NOC only corrects data. */
+export const MONEY_KINDS: ReadonlySet<PaymentKind> = new Set(["payment", "reversal", "return"]);
+
+export const ACCOUNT_STATUSES = [
+  "valid",
+  "repaired",
+  "invalid_format",
+  "check_digit_failed",
+  "ssn_suspected",
+  "unknown_account",
+] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** `not_applicable`: prenotes and NOCs move no money, and returns and reversals are not timed against the 23rd. */
+export const TIMING_STATUSES = ["early", "recommended", "short_lead", "late", "unknown", "not_applicable"] as const;
+export type TimingStatus = (typeof TIMING_STATUSES)[number];
+
+export const MATCH_STATUSES = [
+  "unmatched",
+  "matched",
+  "combined_plans",
+  "partial",
+  "overpaid",
+  "unknown_account",
+  "invalid_account",
+  "duplicate_suspect",
+  "reversed",
+  "not_applicable",
+] as const;
+export type MatchStatus = (typeof MATCH_STATUSES)[number];
+
+export const PLAN_TYPES = ["health", "dental"] as const;
+export type PlanType = (typeof PLAN_TYPES)[number];
+
+/** Life of a file in the ledger. `failed` is an unexpected error: the file is retryable. */
+export const FILE_STATUSES = ["posted", "quarantined", "duplicate", "failed"] as const;
+export type FileStatus = (typeof FILE_STATUSES)[number];
+
+/** `duplicate`: the same payment already arrived in another file; stored, linked, never counted. */
+export const PAYMENT_RECORD_STATUSES = ["active", "duplicate"] as const;
+export type PaymentRecordStatus = (typeof PAYMENT_RECORD_STATUSES)[number];

@@ -1,0 +1,18 @@
+import type { ValueTransformer } from "typeorm";
+
+/**
+ * bigint cents in the database, a safe integer in JS. pg returns bigint as a string; converting
+ * a digit string with Number() is exact within the safe range, which we check.
+ */
+export const centsTransformer: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | number | null) => {
+    if (value === null || value === undefined) return value;
+    const n = typeof value === "number" ? value : Number(value);
+    if (!Number.isSafeInteger(n)) throw new Error(`cents value ${String(value)} is not a safe integer`);
+    return n;
+  },
+};
+
+export const centsColumn = { type: "bigint", transformer: centsTransformer } as const;
+export const nullableCentsColumn = { type: "bigint", nullable: true, transformer: centsTransformer } as const;

@@ -1,0 +1,68 @@
+import "reflect-metadata";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { DataSource, type DataSourceOptions } from "typeorm";
+import { log } from "../log";
+import { dataDir } from "../paths";
+
+export interface OpenOptions {
+  /** PostgreSQL URL; defaults to DATABASE_URL. When absent, the embedded database is used. */
+  url?: string;
+  /** Data folder for the embedded database; defaults to BILLPAY_DATA_DIR or ./.billpay. */
+  dataDir?: string;
+  /** Run pending migrations on open (the CLI does; `db migrate` does it explicitly). */
+  migrate?: boolean;
+}
+
+const ENTITIES = path.join(__dirname, "entities", "*.{ts,js}");
+const MIGRATIONS = path.join(__dirname, "migrations", "*.{ts,js}");
+
+export function isEmbedded(db: DataSource): boolean {
+  return (db.options as { extra?: { billpayEmbedded?: boolean } }).extra?.billpayEmbedded === true;
+}
+
+/**
+ * PostgreSQL when a URL is given, else PGlite in the data folder. PGlite runs in-process with one
+ * session, so the pool is one connection: transactions queue instead of sharing a session (a
+ * shared session would let one caller's rollback undo another's work).
+ */
+export async function openDatabase(options: OpenOptions = {}): Promise<DataSource> {
+  const url = options.url ?? process.env.DATABASE_URL;
+  const common = {
+    entities: [ENTITIES],
+    migrations: [MIGRATIONS],
+    migrationsTableName: "billpay_migrations",
+    synchronize: false,
+    logging: false,
+  };
+  let config: DataSourceOptions;
+  if (url) {
+    config = { type: "postgres", url, ...common, extra: { max: 10, billpayEmbedded: false } };
+  } else {
+    const dir = path.join(options.dataDir ?? dataDir(), "db");
+    mkdirSync(dir, { recursive: true });
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { createPgConfig } = await import("@electric-sql/pglite/node-postgres");
+    const pglite = await PGlite.create(dir);
+    config = {
+      type: "postgres",
+      ...common,
+      poolSize: 1,
+      extra: { ...createPgConfig(pglite), max: 1, billpayEmbedded: true, pglite },
+    };
+  }
+  const db = new DataSource(config);
+  await db.initialize();
+  if (options.migrate !== false) {
+    const ran = await db.runMigrations({ transaction: "each" });
+    if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name) });
+  }
+  return db;
+}
+
+/** Close the data source and, for the embedded database, the PGlite instance behind it. */
+export async function closeDatabase(db: DataSource): Promise<void> {
+  const pglite = (db.options as { extra?: { pglite?: { close(): Promise<void> } } }).extra?.pglite;
+  if (db.isInitialized) await db.destroy();
+  if (pglite) await pglite.close();
+}
