@@ -17,6 +17,8 @@ export function allAdapters(): Map<string, RemittanceAdapter> {
     const dir = path.join(ADAPTERS_DIR, entry.name);
     const index = ["index.ts", "index.js"].map((f) => path.join(dir, f)).find((f) => existsSync(f));
     if (!index) continue;
+    // Discovery loads modules by path at run time, which a static import cannot do.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(index) as { adapter?: RemittanceAdapter };
     if (!mod.adapter) throw new Error(`${index} does not export \`adapter\``);
     if (found.has(mod.adapter.id)) throw new Error(`two adapters claim the id "${mod.adapter.id}"`);

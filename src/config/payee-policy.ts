@@ -35,8 +35,3 @@ export function parsePayeePolicy(input: unknown, source = "payee policy"): Payee
   if (!result.success) throw describeZodError(source, result.error);
   return result.data;
 }
-
-/** `base` with some settings replaced (CLI options, a mapping's payee block), checked again as a whole. */
-export function withPolicyOverrides(base: PayeePolicy, overrides: PayeePolicyInput, source = "payee policy"): PayeePolicy {
-  return parsePayeePolicy({ ...base, ...overrides }, source);
-}

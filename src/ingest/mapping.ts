@@ -18,3 +18,16 @@ export const BaseMapping = z.object({
     .optional(),
 });
 export type BaseMapping = z.infer<typeof BaseMapping>;
+
+/** A regular expression given as a string in a mapping: checked when the mapping loads, not on the first file. */
+export const RegexSource = z
+  .string()
+  .min(1)
+  .refine((source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a valid regular expression");

@@ -8,6 +8,7 @@ import { hashFile } from "./file-hash";
 import { loadAggregatorMapping, type LoadedMapping } from "./mapping-loader";
 import { netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions } from "./read-remittance";
 import { insertBankEntries, insertPayments } from "./payment-writer";
+import { matchPostedFile } from "../match/matcher";
 
 export interface SourceInfo {
   kind: "sftp" | "local" | "cli";
@@ -58,22 +59,61 @@ export interface IngestOptions extends ReadOptions {
  * (rolled back and retryable) and rethrown.
  */
 export async function ingestFile(db: DataSource, req: IngestRequest, options: IngestOptions = {}): Promise<IngestResult> {
+  const result = await postFile(db, req, options);
+  // Matching runs after the commit, on its own connection (the embedded database has only one).
+  if (result.status === "posted" && result.fileId) await matchPostedFile(db, result.fileId);
+  return result;
+}
+
+type Transacted =
+  | { kind: "posted"; result: IngestResult }
+  | { kind: "duplicate" }
+  | { kind: "rejected"; fileId: string; errors: ErrorRecord[] };
+
+async function postFile(db: DataSource, req: IngestRequest, options: IngestOptions): Promise<IngestResult> {
   const loaded = req.mapping ?? loadAggregatorMapping(req.aggregator);
   const name = req.name ?? path.basename(req.path);
   const source = req.source ?? { kind: "cli", location: path.resolve(req.path) };
   const { sha256, sizeBytes } = await hashFile(req.path);
+  const claimRow: ClaimRow = { id: randomUUID(), aggregator: req.aggregator, adapter: loaded.adapter.id, name, sha256, sizeBytes, source };
   const base = { aggregator: req.aggregator, name, sha256 };
-  const fileId = randomUUID();
+  // The runner is released before any other query: the embedded database has one connection.
   const runner = db.createQueryRunner();
-  await runner.connect();
+  let outcome: Transacted;
   try {
-    await runner.startTransaction();
-    const claimed = await claim(runner, { id: fileId, aggregator: req.aggregator, adapter: loaded.adapter.id, name, sha256, sizeBytes, source });
-    if (!claimed) {
-      await runner.rollbackTransaction();
-      return await duplicateResult(db, base);
+    await runner.connect();
+    outcome = await postInTransaction(runner, claimRow, req, loaded, options);
+  } catch (error) {
+    await runner.release();
+    const message = (error as Error).message;
+    await recordOutcome(db, { ...claimRow, status: "failed", errors: [{ code: "unexpected", line: null, field: null, message }] }).catch((e: unknown) =>
+      log.error("could not record failed file", { file: name, error: e }),
+    );
+    throw error;
+  }
+  await runner.release();
+  switch (outcome.kind) {
+    case "posted":
+      return outcome.result;
+    case "duplicate":
+      return duplicateResult(db, base);
+    case "rejected": {
+      const fileId = await recordOutcome(db, { ...claimRow, id: outcome.fileId, status: "quarantined", errors: outcome.errors });
+      log.warn("file quarantined", { aggregator: req.aggregator, file: name, fileId, errors: outcome.errors.length, first: outcome.errors[0] });
+      return { ...emptyResult(base), status: "quarantined", fileId, errors: outcome.errors };
     }
-    const claimedId = claimed;
+  }
+}
+
+/** Claim, parse, rules and every row of the file in one transaction; rolled back on any failure. */
+async function postInTransaction(runner: QueryRunner, row: ClaimRow, req: IngestRequest, loaded: LoadedMapping, options: IngestOptions): Promise<Transacted> {
+  await runner.startTransaction();
+  try {
+    const fileId = await claim(runner, row);
+    if (!fileId) {
+      await runner.rollbackTransaction();
+      return { kind: "duplicate" };
+    }
     const batchSize = options.batchSize ?? 500;
     let pending: AssessedPayment[] = [];
     let pendingEntries: ParsedBankEntry[] = [];
@@ -81,12 +121,12 @@ export async function ingestFile(db: DataSource, req: IngestRequest, options: In
     let duplicatePayments = 0;
     const flush = async () => {
       if (pending.length) {
-        duplicatePayments += await insertPayments(runner, claimedId, req.aggregator, pending);
+        duplicatePayments += await insertPayments(runner, fileId, row.aggregator, pending);
         written += pending.length;
         pending = [];
       }
       if (pendingEntries.length) {
-        await insertBankEntries(runner, claimedId, req.aggregator, pendingEntries);
+        await insertBankEntries(runner, fileId, row.aggregator, pendingEntries);
         written += pendingEntries.length;
         pendingEntries = [];
       }
@@ -94,7 +134,7 @@ export async function ingestFile(db: DataSource, req: IngestRequest, options: In
     };
     let summary;
     try {
-      summary = await readRemittance(req.path, loaded, { name, aggregator: req.aggregator, sizeBytes }, {
+      summary = await readRemittance(req.path, loaded, { name: row.name, aggregator: row.aggregator, sizeBytes: row.sizeBytes }, {
         payment: async (p) => {
           pending.push(p);
           if (pending.length >= batchSize) await flush();
@@ -106,44 +146,40 @@ export async function ingestFile(db: DataSource, req: IngestRequest, options: In
       }, options);
       await flush();
     } catch (error) {
-      await runner.rollbackTransaction();
       const errors = asFormatErrors(error);
       if (!errors) throw error;
-      const records = errors.map((e) => e.toJSON());
-      const quarantinedId = await recordOutcome(db, { id: claimedId, ...base, adapter: loaded.adapter.id, sizeBytes, source, status: "quarantined", errors: records });
-      log.warn("file quarantined", { aggregator: req.aggregator, file: name, fileId: quarantinedId, errors: records.length, first: records[0] });
-      return { ...emptyResult(base), status: "quarantined", fileId: quarantinedId, errors: records };
+      await runner.rollbackTransaction();
+      return { kind: "rejected", fileId, errors: errors.map((e) => e.toJSON()) };
     }
-    const money = await netOfDuplicates(runner, claimedId);
+    const money = await netOfDuplicates(runner, fileId);
     await runner.query(
       `UPDATE remittance_files SET status = 'posted', identity = $2, payment_count = $3, total_cents = $4, by_kind = $5,
          bank_entry_count = $6, controls = $7, warnings = $8, header = $9, errors = '[]', posted_at = now()
        WHERE id = $1`,
-      [claimedId, summary.identity, summary.payments, money.totalCents, JSON.stringify(money.byKind), summary.bankEntries,
+      [fileId, summary.identity, summary.payments, money.totalCents, JSON.stringify(money.byKind), summary.bankEntries,
         JSON.stringify(summary.controls), JSON.stringify(summary.warnings), JSON.stringify(summary.header)],
     );
     await runner.commitTransaction();
-    log.info("file posted", { aggregator: req.aggregator, file: name, fileId: claimedId, payments: summary.payments, totalCents: money.totalCents, duplicatePayments });
+    log.info("file posted", { aggregator: row.aggregator, file: row.name, fileId, payments: summary.payments, totalCents: money.totalCents, duplicatePayments });
     return {
-      ...base,
-      status: "posted",
-      fileId: claimedId,
-      payments: summary.payments,
-      totalCents: money.totalCents,
-      byKind: money.byKind,
-      duplicatePayments,
-      errors: [],
-      warnings: summary.warnings,
+      kind: "posted",
+      result: {
+        aggregator: row.aggregator,
+        name: row.name,
+        sha256: row.sha256,
+        status: "posted",
+        fileId,
+        payments: summary.payments,
+        totalCents: money.totalCents,
+        byKind: money.byKind,
+        duplicatePayments,
+        errors: [],
+        warnings: summary.warnings,
+      },
     };
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
-    const message = (error as Error).message;
-    await recordOutcome(db, { id: fileId, ...base, adapter: loaded.adapter.id, sizeBytes, source, status: "failed", errors: [{ code: "unexpected", line: null, field: null, message }] }).catch((e: unknown) =>
-      log.error("could not record failed file", { file: name, error: e }),
-    );
     throw error;
-  } finally {
-    await runner.release();
   }
 }
 

@@ -91,7 +91,7 @@ export async function readRemittance(
       case "payment": {
         const draft = checked(PaymentDraft, item.draft, item.line);
         const assessment = assessPayment(draft, loaded.policy, handlers.contextFor?.(draft) ?? {});
-        const payment: AssessedPayment = { ...draft, ...assessment, line: item.line };
+        const payment = withoutSsn({ ...draft, ...assessment, line: item.line }, draft.accountRaw);
         summary.payments += 1;
         const k = (summary.byKind[draft.kind] ??= { count: 0, totalCents: 0 });
         k.count += 1;
@@ -133,6 +133,18 @@ export async function readRemittance(
   }
   options.onProgress?.({ bytes, payments: summary.payments });
   return summary;
+}
+
+/**
+ * RULES R4: an SSN typed as the account number is stored masked. The rules mask accountRaw; the
+ * record text and the format's details carry the same value, so mask it there too.
+ */
+function withoutSsn(payment: AssessedPayment, typed: string | null): AssessedPayment {
+  if (payment.accountStatus !== "ssn_suspected" || !typed?.trim()) return payment;
+  const mask = payment.accountRaw ?? "";
+  const forms = [...new Set([typed.trim(), typed.replace(/\D/g, "")])].filter((f) => f.length >= 4);
+  const scrub = (text: string) => forms.reduce((acc, form) => acc.split(form).join(mask), text);
+  return { ...payment, raw: scrub(payment.raw), details: JSON.parse(scrub(JSON.stringify(payment.details))) as Record<string, unknown> };
 }
 
 /** An adapter's record that does not fit the canonical model is a format error at its line. */

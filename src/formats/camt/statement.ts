@@ -1,0 +1,55 @@
+import type { ParsedItem } from "../../ingest/adapter";
+import type { BankEntryDraft } from "../../model";
+import type { CamtEntry } from "./entry";
+import type { Camt053Mapping } from "./mapping";
+import { readCamt, type CamtContainer } from "./reader";
+
+/**
+ * camt.053 → bank entries. A statement line is money that reached (or left) the payee's bank
+ * account, kept to reconcile remittance files against the credits that settled them: one
+ * `bank_entry` per `Ntry`, never a member payment. Entries whose status the mapping does not
+ * count (PDNG, INFO) are warnings.
+ */
+export async function* parseStatement(input: AsyncIterable<Buffer | string>, mapping: Camt053Mapping): AsyncGenerator<ParsedItem> {
+  const options = { message: "camt.053", versions: mapping.versions, limits: mapping.limits, checkBalances: mapping.checkBalances } as const;
+  for await (const item of readCamt(input, options)) {
+    if (item.kind !== "entry") {
+      yield item;
+      continue;
+    }
+    const { entry, container, version } = item;
+    const status = entry.status ?? "BOOK";
+    if (!(mapping.statuses as string[]).includes(status)) {
+      const message = `entry status ${status} is not counted by this mapping`;
+      yield { kind: "warning", code: "entry_not_counted", message, line: entry.line, field: "Ntry/Sts" };
+      continue;
+    }
+    yield { kind: "bank_entry", entry: bankEntryOf(entry, container, version), line: entry.line };
+  }
+}
+
+function bankEntryOf(entry: CamtEntry, container: CamtContainer, version: string): BankEntryDraft {
+  const only = entry.transactions.length === 1 ? entry.transactions[0] : null;
+  const remittance = entry.transactions.flatMap((tx) => tx.ustrd);
+  return {
+    direction: entry.direction === "CRDT" ? "credit" : "debit",
+    amountCents: entry.amountCents,
+    currency: entry.currency ?? "USD",
+    bankAccount: container.account,
+    typeCode: entry.bankTxCode,
+    bankRef: entry.acctSvcrRef,
+    customerRef: only?.endToEndId ?? entry.ntryRef ?? entry.batches[0]?.ref ?? null,
+    text: [entry.additionalInfo, ...remittance].filter(Boolean).join(" ") || null,
+    bookedOn: entry.bookingDate,
+    valueOn: entry.valueDate,
+    details: {
+      message: `camt.053.${version}`,
+      statementId: container.id,
+      reversal: entry.reversal,
+      status: entry.status,
+      transactions: entry.transactions.length,
+      payerName: only?.debtorName ?? null,
+    },
+    raw: entry.raw,
+  };
+}

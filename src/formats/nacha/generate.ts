@@ -1,0 +1,227 @@
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { blockCount, RunningTotals } from "./controls";
+import { padNumber } from "./fields";
+import { formatChangeAddenda, formatPaymentAddenda, formatReturnAddenda } from "./records/addenda";
+import { formatBatchControl } from "./records/batch-control";
+import { formatBatchHeader } from "./records/batch-header";
+import { formatEntryDetail } from "./records/entry-detail";
+import { formatFileControl, PADDING_LINE } from "./records/file-control";
+import { formatFileHeader } from "./records/file-header";
+import { transactionCode } from "./transaction-codes";
+
+/**
+ * Writes NACHA files from a declarative description, computing every count, total and hash, so
+ * sample files and benchmark files are right by construction (scripts/make-rpps-samples.ts).
+ */
+
+export interface EntrySpec {
+  /** Default "22" (a payment). */
+  transactionCode?: string;
+  amountCents: number;
+  name: string;
+  /** The member's account number as typed at the bank (CIE 55-76; other layouts 40-54). */
+  account: string;
+  /** One addenda 05 with this text. */
+  note?: string;
+  returned?: { reasonCode: string; originalTrace: string; originalDfi: string; information?: string };
+  change?: { changeCode: string; originalTrace: string; originalDfi: string; correctedData: string };
+}
+
+export interface BatchSpec {
+  serviceClassCode: "200" | "220" | "225";
+  /** Default "CIE". */
+  sec?: string;
+  companyName: string;
+  /** RPPS: the 10-digit Biller ID. */
+  companyIdentification: string;
+  companyEntryDescription: string;
+  companyDescriptiveDate: string;
+  effectiveEntryDate: string;
+  /** The sender's 8-digit id: originating DFI and the first 8 digits of every trace. */
+  originatingDfi: string;
+  /** The 8-digit receiving DFI for every entry, or "" to leave positions 4-29 blank (RPPS). */
+  receivingDfi: string;
+  /** Any iterable, so a benchmark batch is generated as it is written. */
+  entries: Iterable<EntrySpec>;
+}
+
+export interface FileSpec {
+  immediateDestination: string;
+  immediateOrigin: string;
+  immediateDestinationName: string;
+  immediateOriginName: string;
+  fileCreationDate: string;
+  fileCreationTime: string;
+  fileIdModifier: string;
+  batches: Iterable<BatchSpec>;
+  /** RPPS leaves the entry hash and the block count blank; default true. */
+  blankHashAndBlockCount?: boolean;
+  /** Pad with all-9 lines to a multiple of 10 records; default true. */
+  pad?: boolean;
+}
+
+export interface FileTotals {
+  entries: number;
+  debitCents: number;
+  creditCents: number;
+}
+
+/** The file's lines, one at a time; `totals` is filled as they are produced. */
+export function* nachaFileLines(spec: FileSpec, totals: FileTotals = { entries: 0, debitCents: 0, creditCents: 0 }): Generator<string> {
+  const blank = spec.blankHashAndBlockCount ?? true;
+  const file = new RunningTotals();
+  let records = 0;
+  let batches = 0;
+  // Trace numbers are unique in a file: each sender numbers its entries across all its batches.
+  const sequences = new Map<string, number>();
+  const emit = (line: string) => {
+    records += 1;
+    return line;
+  };
+  yield emit(formatFileHeader(spec));
+  for (const b of spec.batches) {
+    batches += 1;
+    const sec = b.sec ?? "CIE";
+    const layout = sec === "CIE" ? "cie" : "standard";
+    yield emit(formatBatchHeader({ ...b, standardEntryClassCode: sec, batchNumber: batches }));
+    const batch = new RunningTotals();
+    let sequence = sequences.get(b.originatingDfi) ?? 0;
+    for (const e of b.entries) {
+      sequence += 1;
+      const trace = b.originatingDfi + padNumber(sequence, 7);
+      const code = e.transactionCode ?? "22";
+      const direction = transactionCode(code)?.direction ?? "credit";
+      const addenda = e.note !== undefined || e.returned !== undefined || e.change !== undefined;
+      yield emit(
+        formatEntryDetail(
+          {
+            transactionCode: code,
+            receivingDfi: b.receivingDfi,
+            amountCents: e.amountCents,
+            individualName: e.name,
+            identification: e.account,
+            addenda,
+            traceNumber: trace,
+          },
+          layout,
+        ),
+      );
+      batch.addEntry(b.receivingDfi ? Number(b.receivingDfi) : 0, direction, e.amountCents);
+      totals.entries += 1;
+      if (direction === "debit") totals.debitCents += e.amountCents;
+      else totals.creditCents += e.amountCents;
+      if (e.note !== undefined) yield emit(formatPaymentAddenda(e.note, 1, trace));
+      if (e.returned) yield emit(formatReturnAddenda({ ...e.returned, information: e.returned.information ?? "", dateOfDeath: null, traceNumber: trace }));
+      if (e.change) yield emit(formatChangeAddenda({ ...e.change, traceNumber: trace }));
+      if (addenda) batch.addAddenda();
+    }
+    sequences.set(b.originatingDfi, sequence);
+    yield emit(
+      formatBatchControl({
+        serviceClassCode: b.serviceClassCode,
+        entryAddendaCount: batch.count,
+        entryHash: blank ? null : batch.hash,
+        totalDebitCents: batch.debitCents,
+        totalCreditCents: batch.creditCents,
+        companyIdentification: b.companyIdentification,
+        originatingDfi: b.originatingDfi,
+        batchNumber: batches,
+      }),
+    );
+    file.absorb(batch);
+  }
+  records += 1;
+  yield formatFileControl({
+    batchCount: batches,
+    blockCount: blank ? null : blockCount(records),
+    entryAddendaCount: file.count,
+    entryHash: blank ? null : file.hash,
+    totalDebitCents: file.debitCents,
+    totalCreditCents: file.creditCents,
+  });
+  if (spec.pad ?? true) for (let r = records; r % 10 !== 0; r++) yield PADDING_LINE;
+}
+
+/** Writes lines to a file in large writes, waiting for the disk when it falls behind. */
+export async function writeLines(path: string, lines: Iterable<string>, eol = "\n"): Promise<void> {
+  const out = createWriteStream(path);
+  const done = once(out, "finish");
+  let buffer: string[] = [];
+  for (const line of lines) {
+    buffer.push(line);
+    if (buffer.length >= 2000) {
+      if (!out.write(buffer.join(eol) + eol)) await once(out, "drain");
+      buffer = [];
+    }
+  }
+  if (buffer.length) out.write(buffer.join(eol) + eol);
+  out.end();
+  await done;
+}
+
+/** Deterministic pseudo-random numbers (a 32-bit LCG), so every benchmark file is the same. */
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state;
+  };
+}
+
+/** The file header RPPS sends this payee (made-up routing and origin numbers). */
+export const RPPS_FILE_HEADER = {
+  immediateDestination: " 011000015",
+  immediateOrigin: "9101036669",
+  immediateDestinationName: "MA HEALTH CONNECTOR",
+  immediateOriginName: "MASTERCARD RPPS",
+} as const;
+
+const BENCH_BATCH_SIZE = 5000;
+
+function* benchBatches(entries: number): Generator<BatchSpec> {
+  const next = lcg(20240323);
+  for (let start = 0, n = 0; start < entries; start += BENCH_BATCH_SIZE, n++) {
+    const size = Math.min(BENCH_BATCH_SIZE, entries - start);
+    const day = 18 + (n % 10);
+    yield {
+      serviceClassCode: "220",
+      companyName: "MA HEALTH CONNECTOR",
+      companyIdentification: "9001234567",
+      companyEntryDescription: "RPSPAYMENT",
+      companyDescriptiveDate: `2403${padNumber(day - 3, 2)}`,
+      effectiveEntryDate: `2403${padNumber(day, 2)}`,
+      originatingDfi: padNumber(99900000 + (n % 100), 8),
+      receivingDfi: "01100001",
+      entries: (function* () {
+        for (let i = 0; i < size; i++) {
+          const r = next();
+          yield {
+            amountCents: 5000 + (r % 150000),
+            name: `MEMBER ${padNumber(start + i, 7)}`,
+            account: `7${padNumber(r % 100000000, 8)}`,
+          };
+        }
+      })(),
+    };
+  }
+}
+
+/**
+ * A synthetic RPPS file of `entries` payments for the benchmark, generated while it is written so
+ * that a million entries never sit in memory. Hash and block count are filled in, so the file is
+ * valid under the strict profile too.
+ */
+export async function writeRppsFile(path: string, entries: number): Promise<{ entries: number; totalCents: number }> {
+  const totals: FileTotals = { entries: 0, debitCents: 0, creditCents: 0 };
+  const spec: FileSpec = {
+    ...RPPS_FILE_HEADER,
+    fileCreationDate: "240320",
+    fileCreationTime: "2130",
+    fileIdModifier: "A",
+    batches: benchBatches(entries),
+    blankHashAndBlockCount: false,
+  };
+  await writeLines(path, nachaFileLines(spec, totals));
+  return { entries: totals.entries, totalCents: totals.creditCents - totals.debitCents };
+}
