@@ -1,7 +1,8 @@
 // Benchmark (a script, not a test): writes an RPPS file of N entries (default 1,000,000) in a temp
 // folder and prints parse-only entries/s, parse+rules entries/s, ingest payments/s on the current
 // database (DATABASE_URL, else a fresh embedded database in the temp folder) and peak RSS.
-// Usage: npm run bench -- [--entries N] [--ingest-entries N] [--keep]
+// Usage: npm run bench -- [--entries N] [--ingest-entries N] [--match] [--keep]
+// --match also times the matching ladder over the ingested file (it needs billing data to mean much).
 import "reflect-metadata";
 import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { writeRppsFile } from "../src/formats/nacha/generate";
 import { dryRun } from "../src/ingest/dry-run";
 import { loadAggregatorMapping } from "../src/ingest/mapping-loader";
 import { ingestFile } from "../src/ingest/pipeline";
+import { matchPostedFile } from "../src/match/matcher";
 import { closeDatabase, isEmbedded, openDatabase } from "../src/store/data-source";
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -18,7 +20,7 @@ const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleS
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { entries: { type: "string", default: "1000000" }, "ingest-entries": { type: "string" }, keep: { type: "boolean", default: false } },
+    options: { entries: { type: "string", default: "1000000" }, "ingest-entries": { type: "string" }, keep: { type: "boolean", default: false }, match: { type: "boolean", default: false } },
   });
   const entries = Number(values.entries);
   const ingestEntries = Number(values["ingest-entries"] ?? values.entries);
@@ -57,9 +59,17 @@ async function main(): Promise<void> {
     const db = await openDatabase({ dataDir: path.join(dir, "data") });
     try {
       t = Date.now();
-      const result = await ingestFile(db, { aggregator: "rpps", path: ingestFileName, mapping });
+      // A fresh aggregator id, so that a shared PostgreSQL database never sees the file as a duplicate.
+      const result = await ingestFile(db, { aggregator: `bench-${Date.now()}`, path: ingestFileName, mapping }, { match: false });
       const ingestMs = Date.now() - t;
-      console.log(`ingest (${isEmbedded(db) ? "embedded PGlite" : "PostgreSQL"}): ${result.status}, ${result.payments.toLocaleString("en-US")} payments in ${ingestMs} ms = ${rate(result.payments, ingestMs)}`);
+      const where = isEmbedded(db) ? "embedded PGlite" : "PostgreSQL";
+      console.log(`ingest (${where}): ${result.status}, ${result.payments.toLocaleString("en-US")} payments in ${ingestMs} ms = ${rate(result.payments, ingestMs)}`);
+      if (values.match && result.fileId) {
+        t = Date.now();
+        await matchPostedFile(db, result.fileId);
+        const matchMs = Date.now() - t;
+        console.log(`matching (${where}): ${result.payments.toLocaleString("en-US")} payments in ${matchMs} ms = ${rate(result.payments, matchMs)}`);
+      }
     } finally {
       await closeDatabase(db);
     }

@@ -26,11 +26,14 @@ export function maskDigits(value: string): string {
   return `*****${digits.slice(-4)}`;
 }
 
-export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
+// Fields that hold amounts, counts and measures: numbers there are never personal data.
+const MEASURE_KEY = /cents|count|bytes|size|ms$|seconds|line|payments|entries|total|attempts/i;
+
+export function redact(value: unknown, seen = new WeakSet<object>(), key = ""): unknown {
   if (typeof value === "string") return redactText(value);
   if (typeof value === "number" || typeof value === "bigint") {
     const s = String(value);
-    return /^\d{7,}$/.test(s) ? maskDigits(s) : value;
+    return /^\d{7,}$/.test(s) && !MEASURE_KEY.test(key) ? maskDigits(s) : value;
   }
   if (value instanceof Error) {
     return { name: value.name, message: redactText(value.message), stack: value.stack ? redactText(value.stack) : undefined };
@@ -38,10 +41,10 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
   if (value && typeof value === "object") {
     if (seen.has(value)) return "[circular]";
     seen.add(value);
-    if (Array.isArray(value)) return value.map((v) => redact(v, seen));
+    if (Array.isArray(value)) return value.map((v) => redact(v, seen, key));
     if (value instanceof Date) return value.toISOString();
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redact(v, seen);
+    for (const [k, v] of Object.entries(value)) out[k] = redact(v, seen, k);
     return out;
   }
   return value;
@@ -51,7 +54,7 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
 const redactFormat = winston.format((info) => {
   for (const key of Object.keys(info)) {
     if (key === "level") continue;
-    (info as Record<string, unknown>)[key] = redact((info as Record<string, unknown>)[key]);
+    (info as Record<string, unknown>)[key] = redact((info as Record<string, unknown>)[key], new WeakSet(), key);
   }
   return info;
 });

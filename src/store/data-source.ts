@@ -55,7 +55,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DataSourc
   await db.initialize();
   if (options.migrate !== false) {
     const ran = await db.runMigrations({ transaction: "each" });
-    if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name) });
+    if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
   }
   return db;
 }

@@ -1,0 +1,264 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DataSource } from "typeorm";
+import { isLeave, type AggregatorConfig } from "../config/config-file";
+import { ingestFile, quarantineUnread, type IngestResult, type SourceInfo } from "../ingest/pipeline";
+import { log } from "../log";
+import type { ErrorRecord } from "../model";
+import type { SourceDisposition, SourceObjectEntity, SourceOutcome } from "../store/entities/source-object.entity";
+import { VanishedError, type SourceFolder } from "./folder";
+import { findSourceObject, markMoved, recordSourceObject } from "./source-ledger";
+import { joinRemote, selectFiles, type ListedFile, type Skipped } from "./selection";
+import { FileTooLargeError, stageStream, type StagedFile } from "./staging";
+
+/**
+ * One poll of one source: list twice, take the stable files, stream each to staging, ingest it
+ * (one transaction), record it in the source-object ledger, and only then move the remote file.
+ * Every step is safe to repeat: a crash anywhere leaves either the file untouched (taken again,
+ * posted once thanks to the file ledger) or a ledger row whose move the next poll completes.
+ */
+
+export type PolledStatus = "posted" | "duplicate" | "quarantined" | "failed" | "vanished" | "changed";
+
+export interface PolledFile {
+  name: string;
+  remotePath: string;
+  status: PolledStatus;
+  fileId: string | null;
+  payments: number;
+  totalCents: number;
+  sizeBytes: number;
+  /** Where the remote file went; null when left in place. */
+  movedTo: string | null;
+  /** True when this poll only finished the move of a file an earlier poll had committed. */
+  recovered: boolean;
+  errors: ErrorRecord[];
+  /** Set when the outcome is committed but the remote move failed (the next poll retries it). */
+  moveError?: string;
+  message?: string;
+}
+
+export interface PollReport {
+  aggregator: string;
+  location: string;
+  ok: boolean;
+  error: string | null;
+  files: PolledFile[];
+  skipped: Skipped[];
+  /** Eligible files left for the next poll by maxFilesPerPoll. */
+  deferred: number;
+  /** Files the ledger already holds (e.g. left on a read-only dropbox). */
+  known: number;
+  durationMs: number;
+}
+
+export interface PollProgress {
+  aggregator: string;
+  name: string;
+  phase: "download" | "ingest";
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface PollOptions {
+  onProgress?: (p: PollProgress) => void;
+  onFile?: (f: PolledFile, aggregator: string) => void;
+  /** Fault-injection points for tests (delete a file after the listing; crash before the move). */
+  hooks?: {
+    afterSelect?: (files: ListedFile[]) => Promise<void> | void;
+    beforeMove?: (file: PolledFile) => Promise<void> | void;
+  };
+  now?: () => Date;
+  /** Where downloads are staged; default dataDir()/staging. */
+  stagingDir?: string;
+}
+
+export type EligibleFile = ListedFile & { oversize: boolean };
+
+/** What a source holds right now, sorted by what the ledger knows of each stable file. */
+export interface ReadyListing {
+  /** Stable files the ledger has never seen, oldest first (before maxFilesPerPoll). */
+  fresh: EligibleFile[];
+  /** Committed by an earlier poll but not yet moved (a crash or a failed move). */
+  unfinished: Array<{ file: EligibleFile; row: SourceObjectEntity }>;
+  /** Already taken and moved, or left on a read-only dropbox. */
+  known: number;
+  skipped: Skipped[];
+}
+
+/** List twice a moment apart, apply the stable-file rules, and check each survivor in the ledger. */
+export async function listReady(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, now: Date): Promise<ReadyListing> {
+  const dir = sourceDir(agg);
+  const first = await folder.list(dir);
+  if (agg.source.settleMs) await sleep(agg.source.settleMs);
+  const second = await folder.list(dir);
+  const selection = selectFiles(first, second, agg.source, now);
+  for (const s of selection.skipped.filter((k) => k.reason === "unsafe_name")) {
+    log.warn("refusing a remote file name", { aggregator: agg.id, name: JSON.stringify(s.name) });
+  }
+  const listing: ReadyListing = { fresh: [], unfinished: [], known: 0, skipped: selection.skipped };
+  for (const file of selection.eligible) {
+    const remotePath = joinRemote(dir, file.name);
+    const row = await findSourceObject(db, { aggregator: agg.id, remotePath, sizeBytes: file.size, mtime: file.mtime });
+    if (!row) listing.fresh.push(file);
+    else if (!row.moved && row.disposition !== "leave") listing.unfinished.push({ file, row });
+    else listing.known++;
+  }
+  return listing;
+}
+
+export function sourceDir(agg: AggregatorConfig): string {
+  return agg.source.type === "sftp" ? agg.source.remoteDir : agg.source.dir;
+}
+
+export async function pollFolder(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, options: PollOptions = {}): Promise<PollReport> {
+  const started = Date.now();
+  const source = agg.source;
+  const dir = sourceDir(agg);
+  const report: PollReport = { aggregator: agg.id, location: folder.location + dir, ok: true, error: null, files: [], skipped: [], deferred: 0, known: 0, durationMs: 0 };
+  const readyDirs = new Set<string>();
+  const done = (file: PolledFile): void => {
+    report.files.push(file);
+    options.onFile?.(file, agg.id);
+  };
+
+  const listing = await listReady(db, agg, folder, options.now?.() ?? new Date());
+  report.skipped = listing.skipped;
+  report.known = listing.known;
+  for (const { file, row } of listing.unfinished) done(await finishMove(row, file));
+  const fresh = listing.fresh;
+  const batch = fresh.slice(0, source.maxFilesPerPoll);
+  report.deferred = fresh.length - batch.length;
+  for (const file of fresh.slice(batch.length)) report.skipped.push({ name: file.name, reason: "deferred" });
+  await options.hooks?.afterSelect?.(batch);
+
+  let stopped: string | null = null;
+  for (const file of batch) {
+    try {
+      done(await takeFile(file));
+    } catch (error) {
+      // Retries are spent (the server went away): the remaining files wait for the next poll.
+      stopped = `${file.name}: ${(error as Error).message}`;
+      log.error("source stopped mid-poll", { aggregator: agg.id, file: file.name, error: (error as Error).message });
+      break;
+    }
+  }
+  const moveErrors = report.files.filter((f) => f.moveError).length;
+  const failed = report.files.filter((f) => f.status === "failed").length;
+  if (stopped || moveErrors || failed) {
+    report.ok = false;
+    report.error = [stopped, failed && `${failed} file(s) failed`, moveErrors && `${moveErrors} file(s) could not be moved`].filter(Boolean).join("; ");
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+
+  async function takeFile(file: EligibleFile): Promise<PolledFile> {
+    const remotePath = joinRemote(dir, file.name);
+    const sourceInfo: SourceInfo = { kind: folder.kind, location: folder.location + remotePath, sizeBytes: file.size, mtime: file.mtime };
+    const base: PolledFile = { name: file.name, remotePath, status: "failed", fileId: null, payments: 0, totalCents: 0, sizeBytes: file.size, movedTo: null, recovered: false, errors: [] };
+    if (file.oversize) return quarantineOversize(file, base, sourceInfo);
+    let staged: StagedFile | null = null;
+    try {
+      try {
+        staged = await folder.download(remotePath, (input) =>
+          stageStream(input, {
+            name: file.name,
+            dir: options.stagingDir,
+            maxBytes: source.maxFileBytes,
+            idleTimeoutMs: "timeoutSeconds" in source ? source.timeoutSeconds * 1000 : 0,
+            onBytes: (bytes) => options.onProgress?.({ aggregator: agg.id, name: file.name, phase: "download", bytes, totalBytes: file.size }),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof VanishedError) return { ...base, status: "vanished", message: error.message };
+        if (error instanceof FileTooLargeError) return quarantineOversize(file, base, sourceInfo);
+        throw error;
+      }
+      if (staged.sizeBytes !== file.size) {
+        return { ...base, status: "changed", message: `${file.name} changed while it was read (listed ${file.size} bytes, read ${staged.sizeBytes}); taking it on a later poll` };
+      }
+      let result: IngestResult;
+      try {
+        result = await ingestFile(db, { aggregator: agg.id, path: staged.path, name: file.name, mapping: agg.mapping, source: sourceInfo }, {
+          onProgress: ({ bytes }) => options.onProgress?.({ aggregator: agg.id, name: file.name, phase: "ingest", bytes, totalBytes: file.size }),
+        });
+      } catch (error) {
+        log.error("ingest failed; the file stays on the source for the next poll", { aggregator: agg.id, file: file.name, error });
+        return { ...base, status: "failed", message: (error as Error).message };
+      }
+      const outcome = result.status as SourceOutcome;
+      const disposition = await dispositionOf(result);
+      const row = await recordSourceObject(db, { aggregator: agg.id, location: folder.location, remotePath, sizeBytes: file.size, mtime: file.mtime, sha256: staged.sha256, fileId: result.fileId, outcome, disposition });
+      const polled: PolledFile = { ...base, status: outcome, fileId: result.fileId, payments: result.payments, totalCents: result.totalCents, errors: result.errors };
+      return await moveAfterCommit(row, polled);
+    } finally {
+      if (staged) await rm(staged.path, { force: true });
+    }
+  }
+
+  async function quarantineOversize(file: ListedFile, base: PolledFile, sourceInfo: SourceInfo): Promise<PolledFile> {
+    const errors: ErrorRecord[] = [
+      { code: "file_too_large", line: null, field: null, message: `${file.size} bytes is over maxFileBytes (${source.maxFileBytes}); not read` },
+    ];
+    const result = await quarantineUnread(db, { aggregator: agg.id, name: file.name, sha256: null, sizeBytes: file.size, source: sourceInfo, errors, adapter: agg.mapping.adapter.id });
+    const row = await recordSourceObject(db, { aggregator: agg.id, location: folder.location, remotePath: base.remotePath, sizeBytes: file.size, mtime: file.mtime, sha256: null, fileId: result.fileId, outcome: "quarantined", disposition: targetKind("quarantined") });
+    return moveAfterCommit(row, { ...base, status: "quarantined", fileId: result.fileId, errors });
+  }
+
+  /** A duplicate goes where its first copy went: a re-sent bad file belongs with the errors. */
+  async function dispositionOf(result: IngestResult): Promise<SourceDisposition> {
+    if (result.status !== "duplicate" || !result.fileId) return targetKind(result.status as SourceOutcome);
+    const rows = (await db.query(`SELECT status FROM remittance_files WHERE id = $1`, [result.fileId])) as { status: string }[];
+    return targetKind(rows[0]?.status === "quarantined" ? "quarantined" : "posted");
+  }
+
+  function targetKind(outcome: SourceOutcome): SourceDisposition {
+    const target = outcome === "quarantined" ? source.errorDir : source.archiveDir;
+    if (isLeave(target)) return "leave";
+    return outcome === "quarantined" ? "error" : "archive";
+  }
+
+  async function finishMove(row: SourceObjectEntity, file: ListedFile): Promise<PolledFile> {
+    log.info("completing the move of a file committed by an earlier poll", { aggregator: agg.id, file: file.name, outcome: row.outcome });
+    const polled: PolledFile = { name: file.name, remotePath: row.remotePath, status: row.outcome, fileId: row.fileId, payments: 0, totalCents: 0, sizeBytes: file.size, movedTo: null, recovered: true, errors: [] };
+    return moveAfterCommit(row, polled);
+  }
+
+  async function moveAfterCommit(row: SourceObjectEntity, polled: PolledFile): Promise<PolledFile> {
+    if (row.disposition === "leave") return polled;
+    try {
+      await options.hooks?.beforeMove?.(polled);
+      const targetDir = row.disposition === "error" ? source.errorDir : source.archiveDir;
+      if (!readyDirs.has(targetDir)) {
+        await folder.ensureDir(targetDir);
+        readyDirs.add(targetDir);
+      }
+      const target = await freeName(targetDir, polled.name, row.sha256);
+      await folder.rename(row.remotePath, target);
+      await markMoved(db, row.id, target);
+      if (source.doneSuffix) await moveDoneFile(row.remotePath + source.doneSuffix, target + source.doneSuffix);
+      return { ...polled, movedTo: target };
+    } catch (error) {
+      log.error("file committed but not moved; the next poll will move it", { aggregator: agg.id, file: polled.name, error });
+      return { ...polled, moveError: (error as Error).message };
+    }
+  }
+
+  /** The archive may already hold a file of that name (senders reuse names): never overwrite it. */
+  async function freeName(targetDir: string, name: string, sha256: string | null): Promise<string> {
+    const plain = joinRemote(targetDir, name);
+    if (!(await folder.exists(plain))) return plain;
+    const ext = path.posix.extname(name);
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    return joinRemote(targetDir, `${name.slice(0, name.length - ext.length)}.${stamp}-${(sha256 ?? "unread").slice(0, 8)}${ext}`);
+  }
+
+  async function moveDoneFile(from: string, to: string): Promise<void> {
+    try {
+      if (await folder.exists(from)) await folder.rename(from, to);
+    } catch (error) {
+      log.warn("could not move the done-file", { aggregator: agg.id, file: from, error: (error as Error).message });
+    }
+  }
+}
