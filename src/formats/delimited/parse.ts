@@ -1,0 +1,49 @@
+import type { ParsedItem } from "../../ingest/adapter";
+import { FormatError, FormatErrors } from "../format-error";
+import { parseFlatRecords } from "../flat/records";
+import type { FieldAccess, FlatRecord } from "../flat/types";
+import { namedColumns, type CsvFieldRef, type CsvMapping } from "./mapping";
+import { readCsvRecords } from "./reader";
+
+/** Parses a CSV remittance file entirely as its mapping declares (streaming). */
+export function parseCsv(input: AsyncIterable<Buffer | string>, mapping: CsvMapping): AsyncGenerator<ParsedItem> {
+  const columns = new Map<string, number>();
+  const access = csvAccess(columns);
+  async function* records(): AsyncGenerator<FlatRecord<string[]>> {
+    let named = !mapping.csv.headerRow;
+    for await (const record of readCsvRecords(input, mapping.csv, mapping.encoding)) {
+      if (named) {
+        yield record;
+        continue;
+      }
+      named = true;
+      record.cells.forEach((name, i) => {
+        if (!columns.has(name.trim())) columns.set(name.trim(), i);
+      });
+      const missing = namedColumns(mapping).filter((name) => !columns.has(name));
+      if (missing.length) {
+        throw new FormatErrors(
+          missing.map((name) => new FormatError("missing_column", record.line, name, `the header row has no column "${name}"`)),
+        );
+      }
+    }
+  }
+  return parseFlatRecords(records(), mapping, access);
+}
+
+/** Fields by column number, or by name through the header row's `columns`. */
+export function csvAccess(columns: ReadonlyMap<string, number>): FieldAccess<string[], CsvFieldRef> {
+  return {
+    read(cells, field) {
+      const index = csvColumnIndex(columns, field);
+      return index === undefined ? undefined : cells[index];
+    },
+    where(field) {
+      return typeof field.column === "number" ? `column ${field.column}` : `column "${field.column}"`;
+    },
+  };
+}
+
+export function csvColumnIndex(columns: ReadonlyMap<string, number>, field: CsvFieldRef): number | undefined {
+  return typeof field.column === "number" ? field.column - 1 : columns.get(field.column);
+}
