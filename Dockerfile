@@ -22,5 +22,10 @@ RUN ln -s /app/dist/src/cli.js /usr/local/bin/billpay && chmod +x /app/dist/src/
  && mkdir -p /var/lib/billpay && chown billpay:billpay /var/lib/billpay
 USER billpay
 VOLUME ["/var/lib/billpay"]
+EXPOSE 8080
+# Liveness from inside the container: /healthz on the port `serve` listens on (node has fetch; the
+# slim image has no curl).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.BILLPAY_HTTP_PORT || '8080') + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["billpay"]
-CMD ["--help"]
+CMD ["serve"]

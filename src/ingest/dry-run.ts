@@ -2,14 +2,15 @@ import path from "node:path";
 import { asFormatErrors } from "../formats/format-error";
 import type { ErrorRecord } from "../model";
 import type { LoadedMapping } from "./mapping-loader";
-import { readRemittance, type AssessedPayment, type ParsedBankEntry, type ReadSummary } from "./read-remittance";
+import { emptySummary, readRemittance, type AssessedPayment, type ParsedBankEntry, type ReadSummary } from "./read-remittance";
 
 export interface DryRunResult {
   aggregator: string;
   adapter: string;
   file: string;
   status: "ok" | "rejected";
-  summary: ReadSummary | null;
+  /** What was read; for a rejected file, what was read before the verdict (controls, warnings, counts). */
+  summary: ReadSummary;
   payments: AssessedPayment[];
   bankEntries: ParsedBankEntry[];
   errors: ErrorRecord[];
@@ -22,9 +23,11 @@ export interface DryRunResult {
 export async function dryRun(file: string, loaded: LoadedMapping, onPayment?: (p: AssessedPayment) => void): Promise<DryRunResult> {
   const payments: AssessedPayment[] = [];
   const bankEntries: ParsedBankEntry[] = [];
-  const result: DryRunResult = { aggregator: loaded.aggregator, adapter: loaded.adapter.id, file: path.basename(file), status: "ok", summary: null, payments, bankEntries, errors: [] };
+  const result: DryRunResult = { aggregator: loaded.aggregator, adapter: loaded.adapter.id, file: path.basename(file), status: "ok", summary: emptySummary(), payments, bankEntries, errors: [] };
+  const summary = emptySummary();
+  result.summary = summary;
   try {
-    result.summary = await readRemittance(file, loaded, { name: path.basename(file), aggregator: loaded.aggregator }, {
+    await readRemittance(file, loaded, { name: path.basename(file), aggregator: loaded.aggregator }, {
       payment: (p) => {
         if (onPayment) onPayment(p);
         else payments.push(p);
@@ -32,7 +35,7 @@ export async function dryRun(file: string, loaded: LoadedMapping, onPayment?: (p
       bankEntry: (e) => {
         bankEntries.push(e);
       },
-    });
+    }, { summary });
   } catch (error) {
     const errors = asFormatErrors(error);
     if (!errors) throw error;

@@ -44,6 +44,12 @@ export interface ReadSummary {
 
 export interface ReadOptions {
   onProgress?: (progress: { bytes: number; payments: number }) => void;
+  /** Filled as the file is read, so a caller still has the figures when the file turns out bad. */
+  summary?: ReadSummary;
+}
+
+export function emptySummary(): ReadSummary {
+  return { identity: null, header: {}, controls: [], warnings: [], payments: 0, bankEntries: 0, totalCents: 0, byKind: {} };
 }
 
 const MAX_WARNINGS = 1000;
@@ -66,16 +72,7 @@ export async function readRemittance(
   handlers: ReadHandlers,
   options: ReadOptions = {},
 ): Promise<ReadSummary> {
-  const summary: ReadSummary = {
-    identity: null,
-    header: {},
-    controls: [],
-    warnings: [],
-    payments: 0,
-    bankEntries: 0,
-    totalCents: 0,
-    byKind: {},
-  };
+  const summary = options.summary ?? emptySummary();
   const input = createReadStream(path);
   let lastProgress = 0;
   for await (const item of loaded.adapter.parse(input, loaded.mapping, meta)) {

@@ -54,10 +54,27 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DataSourc
   const db = new DataSource(config);
   await db.initialize();
   if (options.migrate !== false) {
-    const ran = await db.runMigrations({ transaction: "each" });
+    const ran = await migrateOnce(db, Boolean(url));
     if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
   }
   return db;
+}
+
+/**
+ * Runs pending migrations. On a shared PostgreSQL several instances may start together; a session
+ * advisory lock lets one migrate while the others wait, then find nothing to do.
+ */
+export async function migrateOnce(db: DataSource, shared: boolean): Promise<{ name: string }[]> {
+  if (!shared) return db.runMigrations({ transaction: "each" });
+  const lock = db.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('billpay-migrations'))`);
+    return await db.runMigrations({ transaction: "each" });
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock(hashtext('billpay-migrations'))`).catch(() => undefined);
+    await lock.release();
+  }
 }
 
 /** Close the data source and, for the embedded database, the PGlite instance behind it. */

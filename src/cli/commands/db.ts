@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { closeDatabase, openDatabase } from "../../store/data-source";
+import { closeDatabase, isEmbedded, migrateOnce, openDatabase } from "../../store/data-source";
 import { describeDatabase } from "../database";
 
 export function register(program: Command): void {
@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .action(async () => {
       const source = await openDatabase({ migrate: false });
       try {
-        const ran = await source.runMigrations({ transaction: "each" });
+        const ran = await migrateOnce(source, !isEmbedded(source));
         process.stdout.write(`${describeDatabase(source)}: ${ran.length ? `applied ${ran.map((m) => m.name).join(", ")}` : "up to date"}\n`);
       } finally {
         await closeDatabase(source);

@@ -1,0 +1,100 @@
+import type { AuditEntity } from "../store/entities/audit-entry.entity";
+
+/** Anything that runs SQL: a DataSource, an EntityManager or a QueryRunner inside a transaction. */
+export interface Sql {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/** Who made a change when no person did: the matching ladder, the import, the pipeline. */
+export const SYSTEM_ACTOR = "billpay";
+
+export interface AuditChange {
+  actor: string;
+  entity: AuditEntity;
+  entityId: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  /** The payment this change concerns (its own change, its invoice's, its exception's). */
+  paymentId?: string | null;
+  note?: string | null;
+}
+
+export interface AuditEntry extends AuditChange {
+  id: number;
+  at: string;
+}
+
+/** Appends one entry. Call it in the same transaction as the change, so both or neither persist. */
+export async function appendAudit(sql: Sql, change: AuditChange): Promise<void> {
+  await sql.query(
+    `INSERT INTO audit_log (actor, entity, entity_id, action, before, after, payment_id, note)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      change.actor,
+      change.entity,
+      change.entityId,
+      change.action,
+      change.before === null ? null : JSON.stringify(change.before),
+      change.after === null ? null : JSON.stringify(change.after),
+      change.paymentId ?? null,
+      change.note ?? null,
+    ],
+  );
+}
+
+/**
+ * The fields of `after` that differ from `before`, as a before/after pair; null when nothing
+ * changed, so callers write neither the row nor an audit entry (idempotent re-runs).
+ */
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) {
+      b[key] = before[key] ?? null;
+      a[key] = after[key] ?? null;
+    }
+  }
+  return Object.keys(a).length ? { before: b, after: a } : null;
+}
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  actor: string;
+  entity: AuditEntity;
+  entity_id: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  payment_id: string | null;
+  note: string | null;
+}
+
+/** One payment's history: its file's ledger changes, its own, and those of its invoices and exceptions. */
+export async function auditForPayment(sql: Sql, paymentId: string): Promise<AuditEntry[]> {
+  const rows = (await sql.query(
+    `SELECT a.* FROM audit_log a
+      WHERE a.payment_id = $1
+         OR (a.entity = 'payment' AND a.entity_id = $1::text)
+         OR (a.entity = 'file' AND a.entity_id = (SELECT file_id::text FROM payments WHERE id = $1))
+      ORDER BY a.id`,
+    [paymentId],
+  )) as AuditRow[];
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: new Date(r.at).toISOString(),
+    actor: r.actor,
+    entity: r.entity,
+    entityId: r.entity_id,
+    action: r.action,
+    before: r.before,
+    after: r.after,
+    paymentId: r.payment_id,
+    note: r.note,
+  }));
+}

@@ -1,0 +1,168 @@
+import { appendAudit, type Sql } from "./audit-log";
+import type { ExceptionDraft } from "./ladder";
+
+/** Why a payment is in the queue; the same word in the database, JSON and the report. */
+export const EXCEPTION_REASONS = [
+  "combined_plans",
+  "partial",
+  "overpaid",
+  "unknown_account",
+  "invalid_account",
+  "duplicate_suspect",
+  "original_not_found",
+  "account_correction",
+] as const;
+export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
+
+export interface QueuedException {
+  id: number;
+  paymentId: string | null;
+  invoiceId: string | null;
+  reason: string;
+  message: string;
+  amountCents: number;
+  status: "open" | "resolved";
+  details: Record<string, unknown>;
+  openedAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolution: string | null;
+  note: string | null;
+}
+
+interface ExceptionRow {
+  id: string;
+  payment_id: string | null;
+  invoice_id: string | null;
+  reason: string;
+  message: string;
+  amount_cents: string;
+  status: "open" | "resolved";
+  details: Record<string, unknown>;
+  opened_at: Date;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  note: string | null;
+}
+
+export function toException(r: ExceptionRow): QueuedException {
+  return {
+    id: Number(r.id),
+    paymentId: r.payment_id,
+    invoiceId: r.invoice_id,
+    reason: r.reason,
+    message: r.message,
+    amountCents: Number(r.amount_cents),
+    status: r.status,
+    details: r.details,
+    openedAt: new Date(r.opened_at).toISOString(),
+    resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
+    resolvedBy: r.resolved_by,
+    resolution: r.resolution,
+    note: r.note,
+  };
+}
+
+/** What the audit log shows of an exception. */
+export function exceptionState(e: Pick<QueuedException, "status" | "reason" | "amountCents" | "resolution" | "resolvedBy">): Record<string, unknown> {
+  return { status: e.status, reason: e.reason, amount_cents: e.amountCents, resolution: e.resolution, resolved_by: e.resolvedBy };
+}
+
+/**
+ * Queues an exception for a payment unless the same reason is already open for it (a unique
+ * index guarantees it even under concurrent runs). Returns the new id, or null when it was open.
+ */
+export async function openException(sql: Sql, paymentId: string, draft: ExceptionDraft, actor: string): Promise<number | null> {
+  const rows = (await sql.query(
+    `INSERT INTO exceptions (payment_id, invoice_id, reason, message, amount_cents, status, details)
+     VALUES ($1, $2, $3, $4, $5, 'open', $6)
+     ON CONFLICT (payment_id, reason) WHERE status = 'open' DO NOTHING
+     RETURNING id`,
+    [paymentId, draft.invoiceId, draft.reason, draft.message, draft.amountCents, JSON.stringify(draft.details)],
+  )) as { id: string }[];
+  if (!rows.length) return null;
+  const id = Number(rows[0].id);
+  await appendAudit(sql, {
+    actor,
+    entity: "exception",
+    entityId: String(id),
+    action: "opened",
+    before: null,
+    after: { ...exceptionState({ status: "open", reason: draft.reason, amountCents: draft.amountCents, resolution: null, resolvedBy: null }), message: draft.message },
+    paymentId,
+  });
+  return id;
+}
+
+export async function getException(sql: Sql, id: number, lock = false): Promise<QueuedException | null> {
+  const rows = (await sql.query(`SELECT * FROM exceptions WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id])) as ExceptionRow[];
+  return rows[0] ? toException(rows[0]) : null;
+}
+
+/** Closes an open exception with a resolution and an audit entry. */
+export async function closeException(
+  sql: Sql,
+  e: QueuedException,
+  resolution: { action: string; by: string; note: string | null },
+): Promise<QueuedException> {
+  await sql.query(
+    `UPDATE exceptions SET status = 'resolved', resolved_at = now(), resolved_by = $2, resolution = $3, note = $4 WHERE id = $1`,
+    [e.id, resolution.by, resolution.action, resolution.note],
+  );
+  const next: QueuedException = { ...e, status: "resolved", resolvedBy: resolution.by, resolution: resolution.action, note: resolution.note };
+  await appendAudit(sql, {
+    actor: resolution.by,
+    entity: "exception",
+    entityId: String(e.id),
+    action: "resolved",
+    before: exceptionState(e),
+    after: exceptionState(next),
+    paymentId: e.paymentId,
+    note: resolution.note,
+  });
+  return next;
+}
+
+/** Closes every open exception of a payment (its original was reversed; a late original was found). */
+export async function closeOpenExceptions(sql: Sql, paymentId: string, resolution: { action: string; by: string; note: string | null }): Promise<number> {
+  const rows = (await sql.query(`SELECT * FROM exceptions WHERE payment_id = $1 AND status = 'open' FOR UPDATE`, [paymentId])) as ExceptionRow[];
+  for (const r of rows) await closeException(sql, toException(r), resolution);
+  return rows.length;
+}
+
+export interface ExceptionFilter {
+  reason?: string;
+  status?: "open" | "resolved" | "all";
+}
+
+/** A queued exception with what a person needs to act on it. */
+export interface ExceptionView extends QueuedException {
+  ageDays: number;
+  payment: { kind: string; accountLast4: string | null; payerName: string | null; settledOn: string | null; fileName: string; matchStatus: string } | null;
+  invoiceNumber: string | null;
+}
+
+export async function listExceptions(sql: Sql, filter: ExceptionFilter = {}): Promise<ExceptionView[]> {
+  const status = filter.status ?? "open";
+  const rows = (await sql.query(
+    `SELECT e.*, floor(extract(epoch FROM (now() - e.opened_at)) / 86400)::int AS age_days,
+            p.kind, right(coalesce(p.account_number, p.account_raw), 4) AS last4, p.payer_name, p.settled_on::text AS settled_on,
+            p.match_status, f.name AS file_name, i.invoice_number
+       FROM exceptions e
+       LEFT JOIN payments p ON p.id = e.payment_id
+       LEFT JOIN remittance_files f ON f.id = p.file_id
+       LEFT JOIN invoices i ON i.id = e.invoice_id
+      WHERE ($1::text IS NULL OR e.reason = $1) AND ($2 = 'all' OR e.status = $2)
+      ORDER BY e.id`,
+    [filter.reason ?? null, status],
+  )) as (ExceptionRow & { age_days: number; kind: string | null; last4: string | null; payer_name: string | null; settled_on: string | null; match_status: string; file_name: string; invoice_number: string | null })[];
+  return rows.map((r) => ({
+    ...toException(r),
+    ageDays: r.age_days,
+    payment: r.kind
+      ? { kind: r.kind, accountLast4: r.last4, payerName: r.payer_name, settledOn: r.settled_on, fileName: r.file_name, matchStatus: r.match_status }
+      : null,
+    invoiceNumber: r.invoice_number,
+  }));
+}

@@ -1,0 +1,127 @@
+import type { PlanType } from "../model";
+import type { InvoiceStatus } from "../store/entities/invoice.entity";
+import { appendAudit, type Sql } from "./audit-log";
+
+/** An invoice as matching sees it (snake_case columns mapped once, here). */
+export interface Invoice {
+  id: string;
+  invoiceNumber: string;
+  accountNumber: string;
+  memberName: string;
+  plan: PlanType;
+  coverageMonth: string;
+  amountDueCents: number;
+  firstPayment: boolean;
+  paidCents: number;
+  status: InvoiceStatus;
+}
+
+interface InvoiceRow {
+  id: string;
+  invoice_number: string;
+  account_number: string;
+  member_name: string;
+  plan: PlanType;
+  coverage_month: string;
+  amount_due_cents: string | number;
+  first_payment: boolean;
+  paid_cents: string | number;
+  status: InvoiceStatus;
+}
+
+export function toInvoice(r: InvoiceRow): Invoice {
+  return {
+    id: r.id,
+    invoiceNumber: r.invoice_number,
+    accountNumber: r.account_number,
+    memberName: r.member_name,
+    plan: r.plan,
+    coverageMonth: r.coverage_month,
+    amountDueCents: Number(r.amount_due_cents),
+    firstPayment: r.first_payment,
+    paidCents: Number(r.paid_cents),
+    status: r.status,
+  };
+}
+
+/** What is still owed; never negative (an overpayment's excess is never applied). */
+export function balanceCents(invoice: Pick<Invoice, "amountDueCents" | "paidCents" | "status">): number {
+  if (invoice.status === "written_off") return 0;
+  return Math.max(0, invoice.amountDueCents - invoice.paidCents);
+}
+
+export function statusFor(paidCents: number, amountDueCents: number): InvoiceStatus {
+  if (paidCents >= amountDueCents) return "paid";
+  return paidCents > 0 ? "partial" : "open";
+}
+
+/** The fields of an invoice that the audit log shows. */
+export function invoiceState(i: Invoice): Record<string, unknown> {
+  return {
+    invoice_number: i.invoiceNumber,
+    account_number: i.accountNumber,
+    member_name: i.memberName,
+    plan: i.plan,
+    coverage_month: i.coverageMonth,
+    amount_due_cents: i.amountDueCents,
+    first_payment: i.firstPayment,
+    paid_cents: i.paidCents,
+    status: i.status,
+  };
+}
+
+/** Every invoice of one account, oldest month first, locked for the rest of the transaction. */
+export async function invoicesForAccount(sql: Sql, accountNumber: string): Promise<Invoice[]> {
+  const rows = (await sql.query(
+    `SELECT * FROM invoices WHERE account_number = $1 ORDER BY coverage_month, plan FOR UPDATE`,
+    [accountNumber],
+  )) as InvoiceRow[];
+  return rows.map(toInvoice);
+}
+
+/** One invoice by its number, or by its id; locked. */
+export async function findInvoice(sql: Sql, ref: string): Promise<Invoice | null> {
+  const byId = /^[0-9a-f-]{36}$/i.test(ref);
+  const rows = (await sql.query(
+    `SELECT * FROM invoices WHERE ${byId ? "id = $1::uuid" : "invoice_number = $1"} FOR UPDATE`,
+    [ref],
+  )) as InvoiceRow[];
+  return rows[0] ? toInvoice(rows[0]) : null;
+}
+
+/**
+ * Adds (or, negative, removes) applied cents on an invoice and recomputes its status, with an
+ * audit entry. Removing money reopens a paid or written-off invoice.
+ */
+export async function changePaid(
+  sql: Sql,
+  invoice: Invoice,
+  deltaCents: number,
+  audit: { actor: string; action: string; paymentId: string; note?: string | null },
+): Promise<Invoice> {
+  const paidCents = invoice.paidCents + deltaCents;
+  if (paidCents < 0) throw new Error(`invoice ${invoice.invoiceNumber} would have a negative paid amount`);
+  const status = statusFor(paidCents, invoice.amountDueCents);
+  return setInvoice(sql, invoice, { paidCents, status }, audit);
+}
+
+export async function setInvoice(
+  sql: Sql,
+  invoice: Invoice,
+  change: { paidCents: number; status: InvoiceStatus },
+  audit: { actor: string; action: string; paymentId: string | null; note?: string | null },
+): Promise<Invoice> {
+  const next: Invoice = { ...invoice, ...change };
+  await sql.query(`UPDATE invoices SET paid_cents = $2, status = $3, updated_at = now() WHERE id = $1`, [invoice.id, next.paidCents, next.status]);
+  await appendAudit(sql, {
+    actor: audit.actor,
+    entity: "invoice",
+    entityId: invoice.id,
+    action: audit.action,
+    before: { paid_cents: invoice.paidCents, status: invoice.status },
+    after: { paid_cents: next.paidCents, status: next.status },
+    paymentId: audit.paymentId,
+    note: audit.note ?? null,
+  });
+  return next;
+}

@@ -1,0 +1,186 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { log } from "../log";
+import { formatUsd, type MatchStatus } from "../model";
+import { formatLongDate } from "../rules/local-date";
+import { SYSTEM_ACTOR, type Sql } from "./audit-log";
+import { recordDecision } from "./decisions";
+import { openException } from "./exceptions";
+import { changePaid, invoicesForAccount } from "./invoices";
+import { decide, type DuplicateHint, type LadderDecision } from "./ladder";
+import { invoiceContext, reassess, selectPayments, updatePayment, type PaymentChange, type StoredPayment } from "./payments";
+import { matchReversal } from "./reversals";
+
+export interface MatchOptions {
+  /** Only this file's payments (after it posted); all unmatched payments otherwise. */
+  fileId?: string;
+  actor?: string;
+  /** Payments per transaction. */
+  batchSize?: number;
+}
+
+export interface MatchSummary {
+  considered: number;
+  decided: number;
+  /** Payments left unmatched: no billing data yet, or a reversal whose original has not arrived. */
+  waiting: number;
+  exceptionsOpened: number;
+  byOutcome: Partial<Record<MatchStatus, number>>;
+}
+
+const DECIDABLE_WITHOUT_BILLING = `
+  p.kind <> 'payment' OR p.status <> 'active' OR p.account_number IS NULL
+  OR p.account_status NOT IN ('valid', 'repaired', 'unknown_account')
+  OR EXISTS (SELECT 1 FROM payments o WHERE o.kind = 'payment' AND o.status = 'active' AND o.file_id <> p.file_id
+             AND ((o.aggregator = p.aggregator AND o.source_ref = p.source_ref)
+               OR (o.account_number = p.account_number AND o.amount_cents = p.amount_cents AND o.settled_on = p.settled_on)))`;
+
+/** Serialises matching across processes and machines: two runs never apply the same invoice twice. */
+export const MATCH_LOCK = 61_000_006;
+
+type Outcome = { outcome: MatchStatus | null; exceptions: number };
+
+/**
+ * Runs the ladder over every unmatched payment (or one file's), oldest file first, reversals and
+ * returns last so that an original in the same run is matched before it is undone. A payment
+ * that gets a decision is never decided again, so a second run changes nothing.
+ */
+export async function matchPayments(db: DataSource, options: MatchOptions = {}): Promise<MatchSummary> {
+  const actor = options.actor ?? SYSTEM_ACTOR;
+  const scope = options.fileId ? `AND (p.file_id = $1 OR p.kind IN ('reversal','return'))` : "";
+  const billing = ((await db.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0].present;
+  // Without billing data a good payment can only be decided as a duplicate; skip the rest in SQL
+  // rather than one by one, so that a large file posts and matches quickly.
+  const where = `p.match_status = 'unmatched' ${scope} ${billing ? "" : `AND (${DECIDABLE_WITHOUT_BILLING})`}`;
+  const ids = (await db.query(
+    `SELECT p.id FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where}
+      ORDER BY (p.kind IN ('reversal','return')), f.posted_at, p.file_id, p.line`,
+    options.fileId ? [options.fileId] : [],
+  )) as { id: string }[];
+  const summary: MatchSummary = { considered: ids.length, decided: 0, waiting: 0, exceptionsOpened: 0, byOutcome: {} };
+  const size = options.batchSize ?? 200;
+  for (let start = 0; start < ids.length; start += size) {
+    const chunk = ids.slice(start, start + size).map((r) => r.id);
+    await db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MATCH_LOCK]);
+      const billing = ((await tx.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0].present;
+      const payments = await selectPayments(tx, `p.id = ANY($1::uuid[]) AND p.match_status = 'unmatched'`, [chunk]);
+      const order = new Map(chunk.map((id, i) => [id, i]));
+      payments.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+      for (const p of payments) {
+        const result = await matchOne(tx, p, billing, actor);
+        summary.exceptionsOpened += result.exceptions;
+        if (result.outcome) {
+          summary.decided += 1;
+          summary.byOutcome[result.outcome] = (summary.byOutcome[result.outcome] ?? 0) + 1;
+        } else summary.waiting += 1;
+      }
+    });
+  }
+  if (summary.decided || summary.exceptionsOpened) log.info("matching done", { fileId: options.fileId, ...summary });
+  return summary;
+}
+
+/** After a file is posted: match its payments, and retry reversals still looking for their original. */
+export async function matchFile(db: DataSource, fileId: string, options: Omit<MatchOptions, "fileId"> = {}): Promise<MatchSummary> {
+  return matchPayments(db, { ...options, fileId });
+}
+
+async function matchOne(tx: EntityManager, p: StoredPayment, billing: boolean, actor: string): Promise<Outcome> {
+  switch (p.kind) {
+    case "prenote":
+    case "noc":
+      return notApplicable(tx, p, actor);
+    case "reversal":
+    case "return":
+      return matchReversal(tx, p, actor);
+    case "payment":
+      return matchMoney(tx, p, billing, actor);
+  }
+}
+
+async function notApplicable(tx: Sql, p: StoredPayment, actor: string): Promise<Outcome> {
+  const reason = p.kind === "prenote" ? "a prenote is a zero-dollar test entry; nothing to match" : `a notification of change (${p.reasonCode ?? "no code"}) corrects data and moves no money`;
+  await recordDecision(tx, { paymentId: p.id, invoiceId: null, rule: "not_applicable", outcome: "not_applicable", appliedCents: 0, reason, decidedBy: actor });
+  await updatePayment(tx, p, { matchStatus: "not_applicable" }, { actor, action: "matched", note: reason });
+  let exceptions = 0;
+  // C09: the member's account number with the payee is wrong; a person updates it in billing data.
+  if (p.kind === "noc" && p.reasonCode?.toUpperCase() === "C09") {
+    const message = "notification of change C09: the account number the member's bank holds for the payee is to be corrected; check the corrected data and update the member's records";
+    const opened = await openException(tx, p.id, { reason: "account_correction", message, amountCents: 0, invoiceId: null, details: { reason_code: p.reasonCode, original_ref: p.originalRef } }, actor);
+    if (opened !== null) exceptions += 1;
+  }
+  return { outcome: "not_applicable", exceptions };
+}
+
+async function duplicateHint(tx: Sql, p: StoredPayment): Promise<DuplicateHint | null> {
+  if (p.status === "duplicate") {
+    const first = (await tx.query(
+      `SELECT f.name FROM payments o JOIN remittance_files f ON f.id = o.file_id WHERE o.id = $1`,
+      [p.duplicateOf],
+    )) as { name: string }[];
+    return { rule: "resent_payment", paymentId: p.duplicateOf, fileName: first[0]?.name ?? null };
+  }
+  const rows = (await tx.query(
+    `SELECT o.id, f.name, (o.aggregator = $2 AND o.source_ref = $3) AS by_trace
+       FROM payments o JOIN remittance_files f ON f.id = o.file_id
+      WHERE o.kind = 'payment' AND o.status = 'active' AND o.match_status <> 'reversed' AND o.file_id <> $1
+        AND (f.posted_at < $7::timestamptz OR (f.posted_at = $7::timestamptz AND f.id::text < $1::text))
+        AND ((o.aggregator = $2 AND o.source_ref = $3)
+          OR (o.account_number = $4 AND o.amount_cents = $5 AND o.settled_on = $6::date))
+      ORDER BY by_trace DESC, f.posted_at, o.line LIMIT 1`,
+    [p.fileId, p.aggregator, p.sourceRef, p.accountNumber, p.amountCents, p.settledOn, p.postedAt],
+  )) as { id: string; name: string; by_trace: boolean }[];
+  if (!rows.length) return null;
+  return { rule: rows[0].by_trace ? "same_trace" : "same_account_amount_day", paymentId: rows[0].id, fileName: rows[0].name };
+}
+
+async function matchMoney(tx: EntityManager, p: StoredPayment, billing: boolean, actor: string): Promise<Outcome> {
+  const invoices = p.accountNumber && billing ? await invoicesForAccount(tx, p.accountNumber) : [];
+  const duplicate = await duplicateHint(tx, p);
+  const decision = decide(p, { billingDataExists: billing, duplicate, invoices });
+  if (!decision) return { outcome: null, exceptions: 0 };
+  let change: PaymentChange = { matchStatus: decision.outcome };
+  let reason = decision.reason;
+  if (decision.outcome === "unknown_account") change = { ...reassess(p, { knownAccount: false }), ...change };
+  if (decision.invoice) {
+    const retimed = reassess(p, invoiceContext(decision.invoice));
+    change = { ...retimed, ...change };
+    reason += coverageNote(retimed, decision);
+  }
+  await applyDecision(tx, p, decision, reason, actor);
+  await updatePayment(tx, p, change, { actor, action: "matched", note: `${decision.rule}: ${reason}` });
+  let exceptions = 0;
+  if (decision.exception && (await openException(tx, p.id, { ...decision.exception, message: reason }, actor)) !== null) exceptions += 1;
+  return { outcome: decision.outcome, exceptions };
+}
+
+/** R3: a late or short first payment does not start coverage that month; say where it starts. */
+function coverageNote(change: PaymentChange, decision: LadderDecision): string {
+  if (!change.earliestCoverageStart || !decision.invoice?.firstPayment) return "";
+  const why = change.timingStatus === "late" ? "late" : "short";
+  return `; the member's first payment is ${why}, so coverage cannot start in ${decision.invoice.coverageMonth}: the earliest coverage start is ${formatLongDate(change.earliestCoverageStart)}`;
+}
+
+async function applyDecision(tx: Sql, p: StoredPayment, d: LadderDecision, reason: string, actor: string): Promise<void> {
+  if (!d.applications.length) {
+    await recordDecision(tx, { paymentId: p.id, invoiceId: d.invoice?.id ?? null, rule: d.rule, outcome: d.outcome, appliedCents: 0, reason, decidedBy: actor });
+    return;
+  }
+  for (const a of d.applications) {
+    await changePaid(tx, a.invoice, a.cents, { actor, action: "payment_applied", paymentId: p.id, note: `${formatUsd(a.cents)} from payment ${p.id}` });
+    await recordDecision(tx, { paymentId: p.id, invoiceId: a.invoice.id, rule: d.rule, outcome: d.outcome, appliedCents: a.cents, reason, decidedBy: actor });
+  }
+}
+
+/**
+ * The pipeline's hook after a file is posted. Never throws: the money is already committed, and
+ * a matching failure must not make the file look unposted; `billpay match` picks it up again.
+ */
+export async function matchPostedFile(db: DataSource, fileId: string): Promise<MatchSummary | null> {
+  try {
+    return await matchFile(db, fileId);
+  } catch (error) {
+    log.error("matching after posting failed; run `billpay match`", { fileId, error });
+    return null;
+  }
+}

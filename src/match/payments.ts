@@ -1,0 +1,165 @@
+import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../config/payee-policy";
+import { loadAggregatorMapping } from "../ingest/mapping-loader";
+import { PaymentDraft, type AccountStatus, type Finding, type MatchStatus, type PaymentKind, type PaymentRecordStatus, type PlanType, type TimingStatus } from "../model";
+import { assessPayment, type AssessContext } from "../rules/assess";
+import { RULE_FINDINGS } from "../rules/findings";
+import { appendAudit, changedFields, type Sql } from "./audit-log";
+import type { Invoice } from "./invoices";
+
+/** A stored payment as matching reads it; days are "YYYY-MM-DD" strings (cast in SQL, never a JS Date). */
+export interface StoredPayment {
+  id: string;
+  fileId: string;
+  fileName: string;
+  postedAt: string | null;
+  aggregator: string;
+  line: number;
+  kind: PaymentKind;
+  status: PaymentRecordStatus;
+  duplicateOf: string | null;
+  sourceRef: string | null;
+  originalRef: string | null;
+  amountCents: number;
+  accountRaw: string | null;
+  accountNumber: string | null;
+  accountStatus: AccountStatus;
+  initiatedOn: string | null;
+  settledOn: string | null;
+  coverageMonth: string | null;
+  dueOn: string | null;
+  leadDays: number | null;
+  timingStatus: TimingStatus;
+  earliestCoverageStart: string | null;
+  planType: PlanType | null;
+  reasonCode: string | null;
+  matchStatus: MatchStatus;
+  findings: Finding[];
+  details: Record<string, unknown>;
+}
+
+/** SELECT list for StoredPayment over `payments p JOIN remittance_files f`. */
+export const PAYMENT_SELECT = `
+  p.id, p.file_id AS "fileId", f.name AS "fileName", f.posted_at::text AS "postedAt", p.aggregator, p.line, p.kind, p.status,
+  p.duplicate_of AS "duplicateOf", p.source_ref AS "sourceRef", p.original_ref AS "originalRef",
+  p.amount_cents::text AS "amountCents", p.account_raw AS "accountRaw", p.account_number AS "accountNumber",
+  p.account_status AS "accountStatus", p.initiated_on::text AS "initiatedOn", p.settled_on::text AS "settledOn",
+  p.coverage_month AS "coverageMonth", p.due_on::text AS "dueOn", p.lead_days AS "leadDays", p.timing_status AS "timingStatus",
+  p.earliest_coverage_start::text AS "earliestCoverageStart", p.plan_type AS "planType", p.reason_code AS "reasonCode",
+  p.match_status AS "matchStatus", p.findings, p.details`;
+
+export async function selectPayments(sql: Sql, where: string, params: unknown[], tail = ""): Promise<StoredPayment[]> {
+  const rows = (await sql.query(
+    `SELECT ${PAYMENT_SELECT} FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where} ${tail}`,
+    params,
+  )) as (Omit<StoredPayment, "amountCents"> & { amountCents: string })[];
+  return rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) }));
+}
+
+/** A payment by id, or by a unique prefix of its id (people copy the first 8 characters). */
+export async function findPayment(sql: Sql, ref: string): Promise<StoredPayment | null> {
+  if (!/^[0-9a-f-]{4,36}$/i.test(ref)) return null;
+  const found = await selectPayments(sql, `p.id::text LIKE $1`, [`${ref.toLowerCase()}%`], "LIMIT 2");
+  return found.length === 1 ? found[0] : null;
+}
+
+/** The columns matching may change, by their StoredPayment name. */
+const WRITABLE = {
+  matchStatus: "match_status",
+  accountStatus: "account_status",
+  accountNumber: "account_number",
+  coverageMonth: "coverage_month",
+  dueOn: "due_on",
+  leadDays: "lead_days",
+  timingStatus: "timing_status",
+  earliestCoverageStart: "earliest_coverage_start",
+  findings: "findings",
+} as const;
+export type PaymentChange = Partial<Pick<StoredPayment, keyof typeof WRITABLE>>;
+
+function snake(change: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(change).map(([k, v]) => [WRITABLE[k as keyof typeof WRITABLE], v]));
+}
+
+/**
+ * Writes the fields that differ and one audit entry with their before and after. Returns the
+ * payment as it now is; writes nothing when nothing differs.
+ */
+export async function updatePayment(
+  sql: Sql,
+  p: StoredPayment,
+  change: PaymentChange,
+  audit: { actor: string; action: string; note?: string | null },
+): Promise<StoredPayment> {
+  const current = Object.fromEntries(Object.keys(change).map((k) => [k, p[k as keyof PaymentChange]]));
+  const diff = changedFields(current, change);
+  if (!diff) return p;
+  const keys = Object.keys(diff.after) as (keyof typeof WRITABLE)[];
+  const sets = keys.map((k, i) => `${WRITABLE[k]} = $${i + 2}`).join(", ");
+  const values = keys.map((k) => (k === "findings" ? JSON.stringify(diff.after[k]) : diff.after[k]));
+  await sql.query(`UPDATE payments SET ${sets} WHERE id = $1`, [p.id, ...values]);
+  await appendAudit(sql, {
+    actor: audit.actor,
+    entity: "payment",
+    entityId: p.id,
+    action: audit.action,
+    before: snake(diff.before),
+    after: snake(diff.after),
+    paymentId: p.id,
+    note: audit.note ?? null,
+  });
+  return { ...p, ...change };
+}
+
+const policies = new Map<string, PayeePolicy>();
+
+/** The payee policy the payment was assessed under: its aggregator's mapping, else the default. */
+function policyFor(aggregator: string): PayeePolicy {
+  let policy = policies.get(aggregator);
+  if (!policy) {
+    try {
+      policy = loadAggregatorMapping(aggregator).policy;
+    } catch {
+      // A file ingested with an ad-hoc mapping (`--mapping`) has no shipped mapping to reload.
+      policy = DEFAULT_PAYEE_POLICY;
+    }
+    policies.set(aggregator, policy);
+  }
+  return policy;
+}
+
+/**
+ * Runs the payment rules again with what billing data now says (the invoice's month, a first
+ * payment, the amount due, whether the account is known) and returns the fields to store. The
+ * rules' own findings are replaced; other findings (a resent payment) are kept.
+ */
+export function reassess(p: StoredPayment, context: AssessContext): PaymentChange {
+  const draft = PaymentDraft.parse({
+    kind: p.kind,
+    sourceRef: p.sourceRef,
+    amountCents: p.amountCents,
+    payerName: null,
+    accountRaw: p.accountRaw,
+    initiatedOn: p.initiatedOn,
+    settledOn: p.settledOn,
+    coverageMonth: p.coverageMonth,
+    planType: p.planType,
+    raw: "",
+  });
+  const a = assessPayment(draft, policyFor(p.aggregator), context);
+  const kept = p.findings.filter((f) => !(f.code in RULE_FINDINGS));
+  return {
+    accountStatus: a.accountStatus,
+    accountNumber: a.accountNumber,
+    coverageMonth: a.coverageMonth,
+    dueOn: a.dueOn,
+    leadDays: a.leadDays,
+    timingStatus: a.timingStatus,
+    earliestCoverageStart: a.earliestCoverageStart,
+    findings: [...a.findings, ...kept],
+  };
+}
+
+/** What an invoice tells the rules about the payment applied to it. */
+export function invoiceContext(invoice: Invoice): AssessContext {
+  return { invoiceCoverageMonth: invoice.coverageMonth, firstPayment: invoice.firstPayment, amountDueCents: invoice.amountDueCents, knownAccount: true };
+}

@@ -1,0 +1,268 @@
+import type { ControlRecord, FileStatus, MatchStatus, PaymentKind, TimingStatus } from "../model";
+import type { Sql } from "../match/audit-log";
+import { pairBankCredits, type BankLine, type RemittanceGroup } from "./bank-pairing";
+
+/**
+ * The reconciliation report for a period of settlement days, as data; renderers (table, CSV,
+ * JSON, HTML) only lay it out. Every money figure is integer cents summed in SQL.
+ *
+ * What "in the period" means:
+ *  - a payment: it settles in the period (active rows only: a resent duplicate is never counted);
+ *  - a file: one of its payments settles, or one of its bank entries is valued, in the period,
+ *    or it was received in the period (a quarantined file has no payments);
+ *  - an exception: its payment settles in the period (or, with no payment, it opened in it);
+ *  - a bank credit: its value date (else its booking date) is in the period.
+ */
+export interface ReportPeriod {
+  from: string;
+  to: string;
+  /** The moment ages are counted to; now by default (fixed in tests). */
+  asOf?: Date;
+}
+
+export interface FileLine {
+  id: string;
+  name: string;
+  aggregator: string;
+  status: FileStatus;
+  receivedAt: string;
+  /** The outermost control (file level when the format has one). */
+  declaredCount: number | null;
+  parsedCount: number | null;
+  declaredTotalCents: number | null;
+  parsedTotalCents: number | null;
+  /** Every control the file declares agrees with what was parsed. */
+  controlsAgree: boolean;
+  controls: ControlRecord[];
+  payments: number;
+  bankEntries: number;
+  netCents: number;
+  errors: number;
+}
+
+export interface CountCents {
+  count: number;
+  cents: number;
+}
+
+export interface DayLine {
+  day: string;
+  byKind: Partial<Record<PaymentKind, CountCents>>;
+  /** Payments (money in) only. */
+  byTiming: Partial<Record<TimingStatus, CountCents>>;
+  byMatch: Partial<Record<MatchStatus, CountCents>>;
+  /** Resent copies of a payment already received (stored, not counted above). */
+  resent: number;
+  netCents: number;
+}
+
+export interface MatchRate {
+  payments: number;
+  paymentCents: number;
+  autoMatched: number;
+  autoMatchedCents: number;
+  /** Percent with one decimal, as text (no float arithmetic on money: it is a ratio of counts). */
+  byCount: string;
+  byAmount: string;
+}
+
+export interface ExceptionLine {
+  reason: string;
+  open: number;
+  openCents: number;
+  resolved: number;
+  oldestOpenDays: number | null;
+  meanOpenDays: number | null;
+}
+
+export interface ReconciliationReport {
+  period: { from: string; to: string };
+  generatedAt: string;
+  files: FileLine[];
+  days: DayLine[];
+  totals: { byKind: Partial<Record<PaymentKind, CountCents>>; netCents: number; resent: number };
+  matchRate: MatchRate;
+  exceptions: ExceptionLine[];
+  bank: BankLine[];
+  bankPairingRule: string;
+}
+
+const n = (v: string | number | null | undefined): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** Ratio as a percent with one decimal, in integer arithmetic. */
+export function percent(part: number, whole: number): string {
+  if (whole === 0) return "n/a";
+  const tenths = Math.round((part * 1000) / whole);
+  return `${Math.trunc(tenths / 10)}.${tenths % 10}%`;
+}
+
+/**
+ * The one control that speaks for the whole file: its file-level control, a camt statement's
+ * total of entries, else the sum of its per-transaction, per-batch or per-account controls.
+ */
+export function headline(controls: ControlRecord[]): ControlRecord | null {
+  const whole = controls.find((c) => c.scope === "file") ?? controls.find((c) => /TtlNtries$/.test(c.scope));
+  if (whole) return whole;
+  const sum = (values: (number | null)[]) => (values.some((v) => v === null) ? null : values.reduce<number>((s, v) => s + (v as number), 0));
+  for (const prefix of ["transaction ", "batch ", "account "]) {
+    const parts = controls.filter((c) => c.scope.startsWith(prefix));
+    if (!parts.length) continue;
+    return {
+      scope: `${parts.length} ${prefix.trim()}${parts.length === 1 ? "" : "s"}`,
+      line: parts[0].line,
+      declaredCount: sum(parts.map((c) => c.declaredCount)),
+      parsedCount: sum(parts.map((c) => c.parsedCount)),
+      declaredTotalCents: sum(parts.map((c) => c.declaredTotalCents)),
+      parsedTotalCents: sum(parts.map((c) => c.parsedTotalCents)),
+    };
+  }
+  return controls[controls.length - 1] ?? null;
+}
+
+function agrees(c: ControlRecord): boolean {
+  const count = c.declaredCount === null || c.parsedCount === null || c.declaredCount === c.parsedCount;
+  const total = c.declaredTotalCents === null || c.parsedTotalCents === null || c.declaredTotalCents === c.parsedTotalCents;
+  return count && total;
+}
+
+export async function buildReport(sql: Sql, period: ReportPeriod): Promise<ReconciliationReport> {
+  const asOf = period.asOf ?? new Date();
+  const p = [period.from, period.to];
+  const fileRows = (await sql.query(
+    `SELECT f.id, f.name, f.aggregator, f.status, f.received_at, f.controls, jsonb_array_length(f.errors) AS errors,
+            f.payment_count, f.bank_entry_count, f.total_cents::text AS net
+       FROM remittance_files f
+      WHERE EXISTS (SELECT 1 FROM payments x WHERE x.file_id = f.id AND x.settled_on BETWEEN $1::date AND $2::date)
+         OR EXISTS (SELECT 1 FROM bank_entries b WHERE b.file_id = f.id AND coalesce(b.value_on, b.booked_on) BETWEEN $1::date AND $2::date)
+         OR (f.received_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date
+      ORDER BY f.received_at, f.name`,
+    p,
+  )) as { id: string; name: string; aggregator: string; status: FileStatus; received_at: Date; controls: ControlRecord[]; errors: number; payment_count: number; bank_entry_count: number; net: string }[];
+  const files: FileLine[] = fileRows.map((r) => {
+    const h = headline(r.controls);
+    return {
+      id: r.id,
+      name: r.name,
+      aggregator: r.aggregator,
+      status: r.status,
+      receivedAt: new Date(r.received_at).toISOString(),
+      declaredCount: h?.declaredCount ?? null,
+      parsedCount: h?.parsedCount ?? null,
+      declaredTotalCents: h?.declaredTotalCents ?? null,
+      parsedTotalCents: h?.parsedTotalCents ?? null,
+      controlsAgree: r.controls.every(agrees),
+      controls: r.controls,
+      payments: r.payment_count,
+      bankEntries: r.bank_entry_count,
+      netCents: n(r.net),
+      errors: r.errors,
+    };
+  });
+
+  const dayRows = (await sql.query(
+    `SELECT settled_on::text AS day, kind, timing_status, match_status, status, count(*)::int AS count, sum(amount_cents)::text AS cents
+       FROM payments WHERE settled_on BETWEEN $1::date AND $2::date
+      GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`,
+    p,
+  )) as { day: string; kind: PaymentKind; timing_status: TimingStatus; match_status: MatchStatus; status: string; count: number; cents: string }[];
+  const days = new Map<string, DayLine>();
+  const totals: ReconciliationReport["totals"] = { byKind: {}, netCents: 0, resent: 0 };
+  const add = <K extends string>(into: Partial<Record<K, CountCents>>, key: K, count: number, cents: number) => {
+    const slot = (into[key] ??= { count: 0, cents: 0 });
+    slot.count += count;
+    slot.cents += cents;
+  };
+  for (const r of dayRows) {
+    const day = days.get(r.day) ?? { day: r.day, byKind: {}, byTiming: {}, byMatch: {}, resent: 0, netCents: 0 };
+    days.set(r.day, day);
+    if (r.status !== "active") {
+      day.resent += r.count;
+      totals.resent += r.count;
+      continue;
+    }
+    const cents = n(r.cents);
+    add(day.byKind, r.kind, r.count, cents);
+    add(totals.byKind, r.kind, r.count, cents);
+    add(day.byMatch, r.match_status, r.count, cents);
+    if (r.kind === "payment") add(day.byTiming, r.timing_status, r.count, cents);
+    const signed = r.kind === "payment" ? cents : r.kind === "reversal" || r.kind === "return" ? -cents : 0;
+    day.netCents += signed;
+    totals.netCents += signed;
+  }
+
+  const rate = ((await sql.query(
+    `SELECT count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
+            count(*) FILTER (WHERE auto.id IS NOT NULL)::int AS matched,
+            coalesce(sum(p.amount_cents) FILTER (WHERE auto.id IS NOT NULL), 0)::text AS matched_cents
+       FROM payments p
+       LEFT JOIN LATERAL (SELECT d.id FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
+      WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date`,
+    p,
+  )) as { payments: number; cents: string; matched: number; matched_cents: string }[])[0];
+  const matchRate: MatchRate = {
+    payments: rate.payments,
+    paymentCents: n(rate.cents),
+    autoMatched: rate.matched,
+    autoMatchedCents: n(rate.matched_cents),
+    byCount: percent(rate.matched, rate.payments),
+    byAmount: percent(n(rate.matched_cents), n(rate.cents)),
+  };
+
+  const exceptionRows = (await sql.query(
+    `SELECT e.reason,
+            count(*) FILTER (WHERE e.status = 'open')::int AS open,
+            coalesce(sum(e.amount_cents) FILTER (WHERE e.status = 'open'), 0)::text AS open_cents,
+            count(*) FILTER (WHERE e.status = 'resolved')::int AS resolved,
+            max(floor(extract(epoch FROM ($3::timestamptz - e.opened_at)) / 86400)) FILTER (WHERE e.status = 'open') AS oldest,
+            round(avg(extract(epoch FROM ($3::timestamptz - e.opened_at)) / 86400) FILTER (WHERE e.status = 'open'), 1)::text AS mean
+       FROM exceptions e LEFT JOIN payments x ON x.id = e.payment_id
+      WHERE x.settled_on BETWEEN $1::date AND $2::date
+         OR (x.id IS NULL AND (e.opened_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date)
+      GROUP BY e.reason ORDER BY e.reason`,
+    [...p, asOf.toISOString()],
+  )) as { reason: string; open: number; open_cents: string; resolved: number; oldest: string | null; mean: string | null }[];
+  const exceptions: ExceptionLine[] = exceptionRows.map((r) => ({
+    reason: r.reason,
+    open: r.open,
+    openCents: n(r.open_cents),
+    resolved: r.resolved,
+    // An exception opened after `asOf` (a report dated in the past) counts as 0 days old.
+    oldestOpenDays: r.oldest === null ? null : Math.max(0, Number(r.oldest)),
+    meanOpenDays: r.mean === null ? null : Math.max(0, Number(r.mean)),
+  }));
+
+  const { lines: bank, rule } = await bankLines(sql, period);
+  return { period: { from: period.from, to: period.to }, generatedAt: asOf.toISOString(), files, days: [...days.values()], totals, matchRate, exceptions, bank, bankPairingRule: rule };
+}
+
+async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankLine[]; rule: string }> {
+  const credits = (await sql.query(
+    `SELECT b.id, coalesce(b.value_on, b.booked_on)::text AS day, b.amount_cents::text AS cents, b.bank_ref, b.customer_ref, b.text, f.name AS statement
+       FROM bank_entries b JOIN remittance_files f ON f.id = b.file_id
+      WHERE b.direction = 'credit' AND coalesce(b.value_on, b.booked_on) BETWEEN $1::date AND $2::date
+      ORDER BY 2, b.line`,
+    [period.from, period.to],
+  )) as { id: string; day: string; cents: string; bank_ref: string | null; customer_ref: string | null; text: string | null; statement: string }[];
+  const groups = (await sql.query(
+    `SELECT f.id AS file_id, f.name, f.identity, f.header, f.total_cents::text AS file_net, p.settled_on::text AS day,
+            sum(CASE p.kind WHEN 'payment' THEN p.amount_cents ELSE -p.amount_cents END)::text AS net
+       FROM payments p JOIN remittance_files f ON f.id = p.file_id
+      WHERE p.status = 'active' AND p.kind IN ('payment','reversal','return') AND f.status = 'posted'
+        AND p.settled_on BETWEEN $1::date - 3 AND $2::date + 3
+      GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 6, 2`,
+    [period.from, period.to],
+  )) as { file_id: string; name: string; identity: string | null; header: Record<string, unknown>; file_net: string; day: string; net: string }[];
+  const remittances: RemittanceGroup[] = groups.map((g) => ({
+    fileId: g.file_id,
+    fileName: g.name,
+    keys: [g.identity, g.header?.fileId, g.header?.msgId].filter((k): k is string => typeof k === "string" && k.length >= 6),
+    fileNetCents: n(g.file_net),
+    day: g.day,
+    netCents: n(g.net),
+    inPeriod: g.day >= period.from && g.day <= period.to,
+  }));
+  return pairBankCredits(
+    credits.map((c) => ({ id: c.id, day: c.day, cents: n(c.cents), refs: [c.customer_ref, c.bank_ref, c.text].filter((r): r is string => !!r), statement: c.statement, reference: c.customer_ref ?? c.bank_ref ?? c.text })),
+    remittances,
+  );
+}

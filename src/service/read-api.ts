@@ -1,0 +1,228 @@
+import type { DataSource } from "typeorm";
+import { maskDigits, redact, redactText } from "../log";
+import { toException } from "../match/exceptions";
+import { centsToDecimal } from "../model";
+
+/**
+ * Read-only JSON views of the ledger for /api/files, /api/payments and /api/exceptions, paged by
+ * limit and offset, newest first. Account numbers leave the service masked (last 4 digits) and
+ * raw record text not at all: the API is for watching the service, the report is for finance.
+ */
+
+export const MAX_LIMIT = 500;
+export const DEFAULT_LIMIT = 50;
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+  /** The query string of the next page, or null on the last one. */
+  next: string | null;
+}
+
+export class BadQuery extends Error {}
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+export function parsePaging(query: URLSearchParams): Paging {
+  const limit = intParam(query, "limit", DEFAULT_LIMIT);
+  const offset = intParam(query, "offset", 0);
+  if (limit < 1 || limit > MAX_LIMIT) throw new BadQuery(`limit must be between 1 and ${MAX_LIMIT}`);
+  if (offset < 0) throw new BadQuery("offset must not be negative");
+  return { limit, offset };
+}
+
+function intParam(query: URLSearchParams, name: string, fallback: number): number {
+  const raw = query.get(name);
+  if (raw === null || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new BadQuery(`${name} must be a whole number`);
+  return Number(raw);
+}
+
+/** Equality filters from the query string onto known columns, as SQL and parameters. */
+function filters(query: URLSearchParams, allowed: Record<string, string>): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  for (const [param, column] of Object.entries(allowed)) {
+    const value = query.get(param);
+    if (value === null || value === "") continue;
+    params.push(value);
+    clauses.push(`${column} = $${params.length}`);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "", params };
+}
+
+async function page<R, T>(
+  db: DataSource,
+  query: URLSearchParams,
+  sql: { from: string; columns: string; order: string; filters: Record<string, string> },
+  shape: (row: R) => T,
+): Promise<Page<T>> {
+  const paging = parsePaging(query);
+  const { where, params } = filters(query, sql.filters);
+  const counted = (await db.query(`SELECT count(*)::int AS n FROM ${sql.from} ${where}`, params)) as { n: number }[];
+  const rows = (await db.query(
+    `SELECT ${sql.columns} FROM ${sql.from} ${where} ORDER BY ${sql.order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, paging.limit, paging.offset],
+  )) as R[];
+  const total = counted[0]?.n ?? 0;
+  const nextOffset = paging.offset + rows.length;
+  let next: string | null = null;
+  if (rows.length && nextOffset < total) {
+    const q = new URLSearchParams(query);
+    q.set("offset", String(nextOffset));
+    q.set("limit", String(paging.limit));
+    next = `?${q.toString()}`;
+  }
+  return { items: rows.map(shape), total, limit: paging.limit, offset: paging.offset, next };
+}
+
+interface FileRow {
+  id: string;
+  aggregator: string;
+  adapter: string;
+  name: string;
+  sha256: string;
+  size_bytes: string;
+  status: string;
+  source_kind: string;
+  source_location: string | null;
+  payment_count: number;
+  total_cents: string;
+  by_kind: unknown;
+  errors: unknown;
+  warnings: unknown;
+  attempts: number;
+  received_at: Date;
+  posted_at: Date | null;
+}
+
+export function listFiles(db: DataSource, query: URLSearchParams): Promise<Page<Record<string, unknown>>> {
+  return page<FileRow, Record<string, unknown>>(
+    db,
+    query,
+    {
+      from: "remittance_files",
+      columns: "id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location, payment_count, total_cents, by_kind, errors, warnings, attempts, received_at, posted_at",
+      order: "received_at DESC, id",
+      filters: { aggregator: "aggregator", status: "status" },
+    },
+    (r) => ({
+      id: r.id,
+      aggregator: r.aggregator,
+      adapter: r.adapter,
+      name: r.name,
+      sha256: r.sha256,
+      sizeBytes: Number(r.size_bytes),
+      status: r.status,
+      source: { kind: r.source_kind, location: r.source_location },
+      payments: r.payment_count,
+      totalCents: Number(r.total_cents),
+      total: centsToDecimal(Number(r.total_cents)),
+      byKind: r.by_kind,
+      errors: redact(r.errors),
+      warnings: redact(r.warnings),
+      attempts: r.attempts,
+      receivedAt: r.received_at,
+      postedAt: r.posted_at,
+    }),
+  );
+}
+
+interface PaymentRow {
+  id: string;
+  file_id: string;
+  aggregator: string;
+  line: number;
+  kind: string;
+  source_ref: string | null;
+  amount_cents: string;
+  currency: string;
+  account_raw: string | null;
+  account_number: string | null;
+  account_status: string;
+  initiated_on: string | null;
+  settled_on: string | null;
+  coverage_month: string | null;
+  due_on: string | null;
+  lead_days: number | null;
+  timing_status: string;
+  plan_type: string | null;
+  status: string;
+  duplicate_of: string | null;
+  match_status: string;
+  findings: unknown;
+  created_at: Date;
+}
+
+function masked(value: string | null): string | null {
+  return value === null ? null : maskDigits(value);
+}
+
+export function listPayments(db: DataSource, query: URLSearchParams): Promise<Page<Record<string, unknown>>> {
+  return page<PaymentRow, Record<string, unknown>>(
+    db,
+    query,
+    {
+      from: "payments",
+      columns: `id, file_id, aggregator, line, kind, source_ref, amount_cents, currency, account_raw, account_number, account_status,
+        to_char(initiated_on, 'YYYY-MM-DD') AS initiated_on, to_char(settled_on, 'YYYY-MM-DD') AS settled_on, coverage_month,
+        to_char(due_on, 'YYYY-MM-DD') AS due_on, lead_days, timing_status, plan_type, status, duplicate_of, match_status, findings, created_at`,
+      order: "created_at DESC, file_id, line",
+      filters: { aggregator: "aggregator", fileId: "file_id", status: "status", kind: "kind", timing: "timing_status", account: "account_status", match: "match_status" },
+    },
+    (r) => ({
+      id: r.id,
+      fileId: r.file_id,
+      aggregator: r.aggregator,
+      line: r.line,
+      kind: r.kind,
+      sourceRef: r.source_ref,
+      amountCents: Number(r.amount_cents),
+      amount: centsToDecimal(Number(r.amount_cents)),
+      currency: r.currency,
+      account: masked(r.account_number ?? r.account_raw),
+      accountStatus: r.account_status,
+      initiatedOn: r.initiated_on,
+      settledOn: r.settled_on,
+      coverageMonth: r.coverage_month,
+      dueOn: r.due_on,
+      leadDays: r.lead_days,
+      timingStatus: r.timing_status,
+      planType: r.plan_type,
+      status: r.status,
+      duplicateOf: r.duplicate_of,
+      matchStatus: r.match_status,
+      findings: redact(r.findings),
+      createdAt: r.created_at,
+    }),
+  );
+}
+
+/** The exception queue is another module's table: absent until its migration has run. */
+export async function hasExceptions(db: DataSource): Promise<boolean> {
+  const rows = (await db.query(`SELECT to_regclass('exceptions') IS NOT NULL AS present`)) as { present: boolean }[];
+  return rows[0]?.present === true;
+}
+
+export async function listExceptions(db: DataSource, query: URLSearchParams): Promise<Page<Record<string, unknown>> | null> {
+  if (!(await hasExceptions(db))) return null;
+  return page<Parameters<typeof toException>[0], Record<string, unknown>>(
+    db,
+    query,
+    {
+      from: "exceptions",
+      columns: "id, payment_id, invoice_id, reason, message, amount_cents, status, details, opened_at, resolved_at, resolved_by, resolution, note",
+      order: "opened_at DESC, id DESC",
+      filters: { status: "status", reason: "reason", paymentId: "payment_id" },
+    },
+    (r) => {
+      const e = toException(r);
+      return { ...e, amount: centsToDecimal(e.amountCents), message: redactText(e.message), details: redact(e.details), note: e.note === null ? null : redactText(e.note) };
+    },
+  );
+}

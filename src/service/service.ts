@@ -1,0 +1,64 @@
+import { hostname } from "node:os";
+import type { DataSource } from "typeorm";
+import type { BillpayConfig } from "../config/config-file";
+import { log } from "../log";
+import { isEmbedded } from "../store/data-source";
+import { BossScheduler, type BossSettings } from "./boss-scheduler";
+import { EmbeddedScheduler } from "./embedded-scheduler";
+import { startHttp, type HttpOptions } from "./http-server";
+import { ServiceMetrics } from "./metrics";
+import type { Scheduler } from "./scheduler";
+
+export interface ServiceOptions {
+  config: BillpayConfig;
+  http: HttpOptions;
+  /** The PostgreSQL URL the workers share (ignored on the embedded database). */
+  databaseUrl?: string;
+  boss?: Partial<Omit<BossSettings, "url">>;
+  instance?: string;
+}
+
+export interface RunningService {
+  instance: string;
+  mode: "embedded" | "postgres";
+  url: string;
+  /** Stop taking work, give the current file up to graceMs, close HTTP. True when nothing was abandoned. */
+  stop(graceMs: number): Promise<boolean>;
+}
+
+export function defaultInstanceName(): string {
+  return process.env.BILLPAY_INSTANCE ?? `${hostname()}-${process.pid}`;
+}
+
+export async function startService(db: DataSource, options: ServiceOptions): Promise<RunningService> {
+  const instance = options.instance ?? defaultInstanceName();
+  const embedded = isEmbedded(db);
+  const metrics = new ServiceMetrics(instance, embedded ? "embedded" : "postgres");
+  let scheduler: Scheduler;
+  if (embedded) {
+    scheduler = new EmbeddedScheduler(db, options.config, metrics);
+  } else {
+    if (!options.databaseUrl) throw new Error("the PostgreSQL URL is needed for the job queue");
+    scheduler = new BossScheduler(db, options.config, metrics, { ...options.boss, url: options.databaseUrl });
+  }
+  let stopping = false;
+  const http = await startHttp({ db, config: options.config, metrics, scheduler, stopping: () => stopping }, options.http);
+  await scheduler.start();
+  const scheduled = options.config.aggregators.filter((a) => a.schedule).map((a) => a.id);
+  if (embedded) {
+    log.info("serving as a single instance: the embedded database runs the schedule in this process (set DATABASE_URL to PostgreSQL to run several)", { instance, url: http.url, aggregators: scheduled });
+  } else {
+    log.info("serving on PostgreSQL with pg-boss: any number of instances share the polls and files", { instance, url: http.url, aggregators: scheduled });
+  }
+  return {
+    instance,
+    mode: scheduler.mode,
+    url: http.url,
+    async stop(graceMs: number) {
+      stopping = true;
+      const clean = await scheduler.stop(graceMs);
+      await http.close();
+      return clean;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import { centsColumn } from "../columns";
+
+/** A payment (or NOC) that needs a person: the reason says what to do. */
+@Entity({ name: "exceptions" })
+@Index("ix_exceptions_status", ["status", "reason"])
+export class ExceptionEntity {
+  @PrimaryGeneratedColumn("identity", { type: "bigint", generatedIdentity: "ALWAYS" })
+  id!: string;
+
+  @Column({ name: "payment_id", type: "uuid", nullable: true })
+  paymentId!: string | null;
+
+  @Column({ name: "invoice_id", type: "uuid", nullable: true })
+  invoiceId!: string | null;
+
+  @Column({ type: "text" })
+  reason!: string;
+
+  @Column({ type: "text" })
+  message!: string;
+
+  /** The money in question (the whole payment, or the unapplied part of it). */
+  @Column({ name: "amount_cents", ...centsColumn })
+  amountCents!: number;
+
+  @Column({ type: "text" })
+  status!: "open" | "resolved";
+
+  @Column({ type: "jsonb" })
+  details!: Record<string, unknown>;
+
+  @Column({ name: "opened_at", type: "timestamptz" })
+  openedAt!: Date;
+
+  @Column({ name: "resolved_at", type: "timestamptz", nullable: true })
+  resolvedAt!: Date | null;
+
+  @Column({ name: "resolved_by", type: "text", nullable: true })
+  resolvedBy!: string | null;
+
+  @Column({ type: "text", nullable: true })
+  resolution!: string | null;
+
+  @Column({ type: "text", nullable: true })
+  note!: string | null;
+}
