@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL on 127.0.0.1 for tests and prints its DATABASE_URL.
 # As root it runs the server as the postgres user (initdb refuses root). fsync is off: test data only.
-# Usage: scripts/start-postgres.sh [PORT]   (stop: pg_ctl -D "$dir" stop, printed on stderr)
+# Usage: scripts/start-postgres.sh [PORT]   (default: a free port; stop: the command printed on stderr)
 set -euo pipefail
-port="${1:-55432}"
+port="${1:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bin/postgres" ] || { echo "no PostgreSQL server found (apt-get install -y postgresql)" >&2; exit 1; }
 dir=$(mktemp -d /tmp/billpay-pg.XXXXXX)

@@ -17,7 +17,9 @@ export function buildProgram(): Command {
       "Take in bank bill-pay remittance files for the MA Health Connector: parse, validate, store, match, reconcile.",
     )
     .version(PACKAGE_VERSION)
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    // Wide enough that every command's summary stays on one line.
+    .configureHelp({ helpWidth: 120 });
   const dir = path.join(__dirname, "cli", "commands");
   const files = readdirSync(dir)
     .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts"))

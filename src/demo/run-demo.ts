@@ -5,6 +5,8 @@ import { utils } from "ssh2";
 import { stringify } from "yaml";
 import { loadConfig } from "../config/config-file";
 import { closeDatabase, openDatabase } from "../store/data-source";
+import { importInvoices, type InvoiceImportResult } from "../match/invoice-import";
+import type { DataSource } from "typeorm";
 import { pollAll } from "../sources/poll-sources";
 import type { PollOptions, PollReport } from "../sources/poll";
 import { MAPPINGS_DIR, SAMPLES_DIR, dataDir } from "../paths";
@@ -54,6 +56,27 @@ export interface DemoResult {
   reports: PollReport[];
   aggregators: DemoAggregator[];
   database: string;
+  /** The sample billing data imported before the files, so matching has invoices to find. */
+  invoices: InvoiceImportResult | null;
+  matching: MatchingOverview;
+}
+
+export interface MatchingOverview {
+  /** Active money payments (payment kind) by match status. */
+  byMatchStatus: Record<string, number>;
+  /** Open exceptions by reason. */
+  openExceptions: Record<string, number>;
+}
+
+const BILLING_SAMPLE = path.join(SAMPLES_DIR, "billing", "invoices.csv");
+
+async function matchingOverview(db: DataSource): Promise<MatchingOverview> {
+  const statuses = (await db.query(
+    `SELECT match_status AS key, count(*)::int AS n FROM payments WHERE status = 'active' AND kind = 'payment' GROUP BY 1 ORDER BY 1`,
+  )) as { key: string; n: number }[];
+  const open = (await db.query(`SELECT reason AS key, count(*)::int AS n FROM exceptions WHERE status = 'open' GROUP BY 1 ORDER BY 1`)) as { key: string; n: number }[];
+  const toRecord = (rows: { key: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key, r.n]));
+  return { byMatchStatus: toRecord(statuses), openExceptions: toRecord(open) };
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -80,8 +103,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     options.onReady?.({ port, hostKeySha256: server.hostKeySha256, configFile, aggregators, database });
     const config = loadConfig(configFile);
+    // Billing first: each posted file is matched as it lands (importing again changes nothing).
+    const invoices = existsSync(BILLING_SAMPLE) ? await importInvoices(db, BILLING_SAMPLE, { actor: "demo" }) : null;
     const reports = await pollAll(db, config, { onFile: options.onFile, stagingDir: freshDir ? path.join(freshDir, "staging") : undefined });
-    return { reports, aggregators, database };
+    return { reports, aggregators, database, invoices, matching: await matchingOverview(db) };
   } finally {
     await closeDatabase(db);
     await server.stop();

@@ -1,5 +1,6 @@
 import { appendAudit, type Sql } from "./audit-log";
 import type { ExceptionDraft } from "./ladder";
+import { centsFromDb } from "../store/columns";
 
 /** Why a payment is in the queue; the same word in the database, JSON and the report. */
 export const EXCEPTION_REASONS = [
@@ -53,7 +54,7 @@ export function toException(r: ExceptionRow): QueuedException {
     invoiceId: r.invoice_id,
     reason: r.reason,
     message: r.message,
-    amountCents: Number(r.amount_cents),
+    amountCents: centsFromDb(r.amount_cents),
     status: r.status,
     details: r.details,
     openedAt: new Date(r.opened_at).toISOString(),

@@ -1,6 +1,7 @@
 import type { PlanType } from "../model";
 import type { InvoiceStatus } from "../store/entities/invoice.entity";
 import { appendAudit, type Sql } from "./audit-log";
+import { centsFromDb } from "../store/columns";
 
 /** An invoice as matching sees it (snake_case columns mapped once, here). */
 export interface Invoice {
@@ -37,9 +38,9 @@ export function toInvoice(r: InvoiceRow): Invoice {
     memberName: r.member_name,
     plan: r.plan,
     coverageMonth: r.coverage_month,
-    amountDueCents: Number(r.amount_due_cents),
+    amountDueCents: centsFromDb(r.amount_due_cents),
     firstPayment: r.first_payment,
-    paidCents: Number(r.paid_cents),
+    paidCents: centsFromDb(r.paid_cents),
     status: r.status,
   };
 }

@@ -5,6 +5,7 @@ import { assessPayment, type AssessContext } from "../rules/assess";
 import { RULE_FINDINGS } from "../rules/findings";
 import { appendAudit, changedFields, type Sql } from "./audit-log";
 import type { Invoice } from "./invoices";
+import { centsFromDb } from "../store/columns";
 
 /** A stored payment as matching reads it; days are "YYYY-MM-DD" strings (cast in SQL, never a JS Date). */
 export interface StoredPayment {
@@ -52,7 +53,7 @@ export async function selectPayments(sql: Sql, where: string, params: unknown[],
     `SELECT ${PAYMENT_SELECT} FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where} ${tail}`,
     params,
   )) as (Omit<StoredPayment, "amountCents"> & { amountCents: string })[];
-  return rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) }));
+  return rows.map((r) => ({ ...r, amountCents: centsFromDb(r.amountCents) }));
 }
 
 /** A payment by id, or by a unique prefix of its id (people copy the first 8 characters). */

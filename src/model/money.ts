@@ -33,10 +33,9 @@ export function digitsToCents(value: string): number {
 export function centsToDecimal(cents: number): string {
   assertCents(cents);
   const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(cents);
-  const whole = Math.trunc(abs / 100);
-  const frac = abs - whole * 100;
-  return `${sign}${whole}.${String(frac).padStart(2, "0")}`;
+  // Split the digit string rather than divide: no floating point near 2^53.
+  const digits = String(Math.abs(cents)).padStart(3, "0");
+  return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
 /** 125010 → "$1,250.10", for people. */

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { maskDigits, redact, redactText } from "../log";
 import { toException } from "../match/exceptions";
 import { centsToDecimal } from "../model";
+import { centsFromDb } from "../store/columns";
 
 /**
  * Read-only JSON views of the ledger for /api/files, /api/payments and /api/exceptions, paged by
@@ -121,8 +122,8 @@ export function listFiles(db: DataSource, query: URLSearchParams): Promise<Page<
       status: r.status,
       source: { kind: r.source_kind, location: r.source_location },
       payments: r.payment_count,
-      totalCents: Number(r.total_cents),
-      total: centsToDecimal(Number(r.total_cents)),
+      totalCents: centsFromDb(r.total_cents),
+      total: centsToDecimal(centsFromDb(r.total_cents)),
       byKind: r.by_kind,
       errors: redact(r.errors),
       warnings: redact(r.warnings),
@@ -182,8 +183,8 @@ export function listPayments(db: DataSource, query: URLSearchParams): Promise<Pa
       line: r.line,
       kind: r.kind,
       sourceRef: r.source_ref,
-      amountCents: Number(r.amount_cents),
-      amount: centsToDecimal(Number(r.amount_cents)),
+      amountCents: centsFromDb(r.amount_cents),
+      amount: centsToDecimal(centsFromDb(r.amount_cents)),
       currency: r.currency,
       account: masked(r.account_number ?? r.account_raw),
       accountStatus: r.account_status,

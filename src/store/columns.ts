@@ -6,13 +6,15 @@ import type { ValueTransformer } from "typeorm";
  */
 export const centsTransformer: ValueTransformer = {
   to: (value: number | null | undefined) => value,
-  from: (value: string | number | null) => {
-    if (value === null || value === undefined) return value;
-    const n = typeof value === "number" ? value : Number(value);
-    if (!Number.isSafeInteger(n)) throw new Error(`cents value ${String(value)} is not a safe integer`);
-    return n;
-  },
+  from: (value: string | number | null) => (value === null || value === undefined ? value : centsFromDb(value)),
 };
+
+/** A bigint cents value as pg returns it (a digit string) → a safe integer, checked. */
+export function centsFromDb(value: string | number | bigint): number {
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`cents value ${String(value)} is not a safe integer`);
+  return n;
+}
 
 export const centsColumn = { type: "bigint", transformer: centsTransformer } as const;
 export const nullableCentsColumn = { type: "bigint", nullable: true, transformer: centsTransformer } as const;

@@ -14,7 +14,7 @@ import { killAll, spawnServe, startSftp, until, writeServeConfig, writeTestRppsF
 const skipReason = process.env.DATABASE_URL ? null : "needs PostgreSQL: set DATABASE_URL (CI runs the suite once with it)";
 
 (skipReason ? describe.skip : describe)(`billpay serve scaled out on PostgreSQL${skipReason ? ` (skipped: ${skipReason})` : ""}`, function () {
-  this.timeout(90_000);
+  this.timeout(240_000);
   let t: TestDatabase;
   let world: SftpWorld | null = null;
   let dir: string;
@@ -68,8 +68,9 @@ const skipReason = process.env.DATABASE_URL ? null : "needs PostgreSQL: set DATA
 
   it("three instances post 50 files exactly once, and when one is killed with -9 mid-file another finishes its file", async () => {
     world = await startSftp();
-    // File 0 is large (about 5 s to post) and first in line, so an instance is surely inside it.
-    const files: RppsFile[] = [await writeTestRppsFile(world.inbound, 0, 8000)];
+    // File 0 is large (several seconds to post even on an idle machine) and first in line, so an
+    // instance is surely inside it when it is killed.
+    const files: RppsFile[] = [await writeTestRppsFile(world.inbound, 0, 60000)];
     for (let i = 1; i < 50; i++) files.push(await writeTestRppsFile(world.inbound, i, 3 + (i % 13)));
     const config = writeServeConfig(dir, world);
     const instances = ["a", "b", "c"].map((n) => spawnServe(`serve-${n}`, config, childEnv(t), fast));
@@ -77,13 +78,13 @@ const skipReason = process.env.DATABASE_URL ? null : "needs PostgreSQL: set DATA
 
     const big = files[0].name;
     const victim = await until("an instance to take the large file", 30_000, async () => takenBy(instances, big));
-    await sleep(1000);
+    await sleep(300);
     const [mid] = (await t.db.query(`SELECT count(*)::int AS n FROM remittance_files WHERE name = $1 AND status = 'posted'`, [big])) as { n: number }[];
     expect(mid.n, "the large file was still being posted when the instance was killed").to.equal(0);
     victim.child.kill("SIGKILL");
     await victim.exited;
 
-    await until("all 50 files posted", 60_000, async () => (await postedCount()) === files.length);
+    await until("all 50 files posted", 150_000, async () => (await postedCount()) === files.length);
     await movedOut();
     await expectExactlyOnce(files);
     const survivors = instances.filter((p) => p !== victim);
@@ -95,8 +96,8 @@ const skipReason = process.env.DATABASE_URL ? null : "needs PostgreSQL: set DATA
 
   it("SIGTERM mid-file exits 0 with nothing half-posted, and another instance posts the file once", async () => {
     world = await startSftp();
-    // Large enough (30 000 payments) that posting it outlasts the 1 s grace.
-    const files = [await writeTestRppsFile(world.inbound, 0, 30000)];
+    // Large enough (150 000 payments, several seconds even on an idle machine) that posting it outlasts the 1 s grace.
+    const files = [await writeTestRppsFile(world.inbound, 0, 150000)];
     const config = writeServeConfig(dir, world);
     const first = spawnServe("serve-term", config, childEnv(t), [...fast, "--grace", "1"]);
     await first.waitFor((l) => l.message === "taking file", 30_000, "the file taken");

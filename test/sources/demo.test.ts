@@ -26,5 +26,10 @@ describe("billpay demo", function () {
     expect(table[0]).to.match(/^aggregator\s+file\s+status\s+payments\s+total\s+first error$/);
     expect(table).to.have.length(summary.files + 2);
     expect(table.find((l) => l.includes("normal-day.ach"))).to.match(/rpps\s+normal-day\.ach\s+posted\s+\d+\s+\$[\d,]+\.\d\d$/);
+    // The billing sample is imported first, so the posted payments are matched as they land.
+    expect(result.invoices?.rows).to.be.greaterThan(0);
+    expect(result.invoices?.errors).to.deep.equal([]);
+    expect(result.matching.byMatchStatus.matched).to.be.greaterThan(0);
+    expect(result.matching.openExceptions.invalid_account).to.be.greaterThan(0);
   });
 });

@@ -10,7 +10,7 @@ import { renderTable } from "../table";
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export function register(program: Command): void {
-  const adapter = program.command("adapter").description("Work with adapters (one folder per format family under adapters/)");
+  const adapter = program.command("adapter").description("Adapters (format families under adapters/): list, scaffold a new one");
   adapter
     .command("new")
     .description("Scaffold adapters/NAME with a mapping, a sample file and a failing conformance test")

@@ -14,7 +14,7 @@ const HEADINGS = ["Coverage Start Date", "Payment Due Date", "Due weekday", "Rec
 export function register(program: Command): void {
   const cmd = program
     .command("calendar")
-    .description("Print the coverage months of a year with due dates, bill-pay window and last safe day")
+    .description("Coverage months of a year: due date, bill-pay window, last safe day")
     .argument("<year>", "calendar year, e.g. 2017")
     .option("--json", "print the rows as JSON with ISO dates");
   addConfigOption(addDayCountingOption(cmd)).action((yearText: string, options: CalendarOptions) => {

@@ -16,7 +16,7 @@ const USABLE = new Set<AccountCheck["status"]>(["valid", "repaired"]);
 export function register(program: Command): void {
   const cmd = program
     .command("check-account")
-    .description("Check a billing account number as a member typed it: outcome, normalised number and why")
+    .description("Check an account number as a member typed it: outcome and why")
     .argument("<value>", "the account number as typed at the bank (quote it when it has blanks)")
     .option("--json", "print the result as JSON")
     .option("--check-digit <routine>", "check-digit routine: none, luhn or mod11 (default from the policy)")

@@ -1,26 +1,43 @@
 import type { Command } from "commander";
-import { runDemo } from "../../demo/run-demo";
+import { runDemo, type DemoResult } from "../../demo/run-demo";
+import { renderTable } from "../table";
 import { log } from "../../log";
 import { formatUsd } from "../../model";
 import type { PollReport } from "../../sources/poll";
 import { describeSummary, pollExitCode, pollsJson, summarizePolls } from "../../sources/poll-summary";
 import { CliExit, printJson } from "../exit";
 
-/** The per-file table: aggregator, file, status, payments, total. */
+type FileRow = PollReport["files"][number] & { aggregator: string };
+
+/** The per-file table: aggregator, file, status, payments, total, first error. */
 export function demoTable(reports: PollReport[]): string {
-  const rows = reports.flatMap((r) =>
-    r.files.map((f) => [r.aggregator, f.name, f.status, String(f.payments), f.status === "posted" ? formatUsd(f.totalCents) : "-", f.errors[0]?.code ?? ""]),
-  );
-  const header = ["aggregator", "file", "status", "payments", "total", "first error"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 3 || i === 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+  const rows: FileRow[] = reports.flatMap((r) => r.files.map((f) => ({ ...f, aggregator: r.aggregator })));
+  return renderTable(rows, [
+    { header: "aggregator", value: (f) => f.aggregator },
+    { header: "file", value: (f) => f.name },
+    { header: "status", value: (f) => f.status },
+    { header: "payments", value: (f) => String(f.payments), align: "right" },
+    { header: "total", value: (f) => (f.status === "posted" ? formatUsd(f.totalCents) : "-"), align: "right" },
+    { header: "first error", value: (f) => f.errors[0]?.code ?? "" },
+  ]);
+}
+
+/** Matching after the files: how the payments matched and what waits for a person. */
+export function matchingLines(result: DemoResult): string {
+  const list = (counts: Record<string, number>) =>
+    Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+  const lines = [];
+  if (result.invoices) lines.push(`billing: ${result.invoices.rows} invoices from sample-files/billing/invoices.csv`);
+  lines.push(`payments by match status: ${list(result.matching.byMatchStatus)}`);
+  lines.push(`open exceptions by reason: ${list(result.matching.openExceptions)}`);
+  lines.push("next: billpay exceptions list · billpay report --from 2017-01-01 --to 2030-12-31 --format table");
+  return lines.join("\n");
 }
 
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("Start a local SFTP server with the sample files and ingest them all through it")
+    .description("The demo: sample files through an in-process SFTP server into the database")
     .option("--fresh", "ingest into a throwaway database (by default the real one: a second run shows every file as duplicate)")
     .option("--json", "print one JSON document")
     .addHelpText(
@@ -44,9 +61,9 @@ export function register(program: Command): void {
         },
       });
       const summary = summarizePolls(result.reports);
-      if (opts.json) printJson({ ...pollsJson(result.reports), database: result.database });
+      if (opts.json) printJson({ ...pollsJson(result.reports), database: result.database, invoices: result.invoices, matching: result.matching });
       else {
-        process.stdout.write(`${demoTable(result.reports)}\n\n${describeSummary(summary, result.reports)}\n`);
+        process.stdout.write(`${demoTable(result.reports)}\n\n${describeSummary(summary, result.reports)}\n\n${matchingLines(result)}\n`);
         if (summary.files && summary.byStatus.duplicate === summary.files) {
           process.stdout.write("Every file was already in this database (exactly once!); `billpay demo --fresh` ingests into a throwaway one.\n");
         }

@@ -29,7 +29,7 @@ export function resultJson(r: IngestResult): Record<string, unknown> {
 export function register(program: Command): void {
   program
     .command("ingest-file")
-    .description("Ingest one local remittance file exactly once (posted, duplicate or quarantined)")
+    .description("Ingest one local file exactly once: posted, duplicate or quarantined")
     .argument("<file>", "the remittance file")
     .requiredOption("-a, --aggregator <id>", "aggregator id (its mapping is mappings/<id>.yaml)")
     .option("-m, --mapping <file>", "use this mapping file instead of mappings/<id>.yaml")

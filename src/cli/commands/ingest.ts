@@ -37,7 +37,7 @@ function progressBar(): Pick<PollOptions, "onProgress"> & { stop(): void } {
 export function register(program: Command): void {
   program
     .command("ingest")
-    .description("Poll each configured source once and ingest every stable new file exactly once")
+    .description("Poll each configured source once; ingest every new stable file exactly once")
     .option("-c, --config <file>", "configuration file (default: $BILLPAY_CONFIG)")
     .option("-a, --aggregator <id>", "poll only this aggregator's source")
     .option("--json", "print one JSON document")

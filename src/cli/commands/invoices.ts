@@ -5,7 +5,7 @@ import { withDatabase } from "../database";
 import { CliExit, printJson } from "../exit";
 
 export function register(program: Command): void {
-  const invoices = program.command("invoices").description("Billing data: the invoices payments are matched to");
+  const invoices = program.command("invoices").description("Billing data: import the invoices payments are matched to");
   invoices
     .command("import")
     .description("Upsert invoices from a CSV (invoice,account_number,member_name,plan,coverage_month,amount_due,first_payment)")

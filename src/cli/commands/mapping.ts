@@ -14,7 +14,7 @@ interface CheckOptions {
 }
 
 export function register(program: Command): void {
-  const mapping = program.command("mapping").description("Work with aggregator mapping files (mappings/<id>.yaml)");
+  const mapping = program.command("mapping").description("Aggregator mapping files (mappings/<id>.yaml): check one on a sample");
   mapping
     .command("check")
     .description("Check a mapping against a sample file: normalized payments and every error, without touching the database")

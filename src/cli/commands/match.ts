@@ -6,7 +6,7 @@ import { printJson } from "../exit";
 export function register(program: Command): void {
   program
     .command("match")
-    .description("Run the matching ladder over every unmatched payment (it also runs after each posted file)")
+    .description("Match unmatched payments to invoices (also runs after each posted file)")
     .option("--file <id>", "only this file's payments")
     .option("--json", "print one JSON object")
     .action(async (opts: { file?: string; json?: boolean }) => {

@@ -7,7 +7,7 @@ import { CliExit } from "../exit";
 export function register(program: Command): void {
   program
     .command("parse")
-    .description("Dry run: print a file's normalized payments as JSON lines; nothing is stored")
+    .description("Dry run: a file's normalized payments as JSON lines; nothing stored")
     .argument("<file>", "the remittance file")
     .requiredOption("-a, --aggregator <id>", "aggregator id (its mapping is mappings/<id>.yaml)")
     .option("-m, --mapping <file>", "use this mapping file instead of mappings/<id>.yaml")

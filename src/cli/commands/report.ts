@@ -8,7 +8,7 @@ import { CliExit } from "../exit";
 export function register(program: Command): void {
   program
     .command("report")
-    .description("Reconciliation report for a range of settlement days: files, days, match rate, exceptions, bank credits")
+    .description("Reconciliation report for finance: files, days, matches, bank credits")
     .requiredOption("--from <date>", "first settlement day (YYYY-MM-DD)")
     .requiredOption("--to <date>", "last settlement day (YYYY-MM-DD)")
     .option("--format <format>", `${REPORT_FORMATS.join(", ")}`, "table")

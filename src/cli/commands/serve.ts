@@ -29,7 +29,7 @@ function number(value: string, name: string, min: number): number {
 export function register(program: Command): void {
   program
     .command("serve")
-    .description("Run the schedules and workers with HTTP health, readiness, metrics and a read-only API")
+    .description("Scheduled polling and workers, with HTTP health, metrics and read API")
     .option("-c, --config <file>", "configuration file (default: $BILLPAY_CONFIG)")
     .option("--host <address>", "HTTP bind address; anything but loopback needs $" + TOKEN_ENV, process.env.BILLPAY_HTTP_HOST ?? "127.0.0.1")
     .option("--port <n>", "HTTP port (0 picks a free one)", process.env.BILLPAY_HTTP_PORT ?? "8080")

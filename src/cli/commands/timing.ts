@@ -23,7 +23,7 @@ interface TimingOptions extends PolicyOptions {
 export function register(program: Command): void {
   const cmd = program
     .command("timing")
-    .description("Say when to schedule a bill-pay for a coverage month, and whether a payment was on time")
+    .description("When to schedule a bill-pay for a month; was a payment on time")
     .option("--coverage <month>", "coverage month YYYY-MM (derived from the dates when omitted)")
     .option("--initiated <date>", "day the member scheduled or the bank sent the payment, YYYY-MM-DD")
     .option("--settled <date>", "day the money was credited to the payee, YYYY-MM-DD")
