@@ -153,6 +153,15 @@ async function postInTransaction(runner: QueryRunner, row: ClaimRow, req: Ingest
       await runner.rollbackTransaction();
       return { kind: "rejected", fileId, errors: errors.map((e) => e.toJSON()) };
     }
+    const sameIdentity = await earlierFileWithIdentity(runner, row.aggregator, summary.identity, fileId);
+    if (sameIdentity) {
+      summary.warnings.push({
+        code: "same_file_identity",
+        line: 1,
+        field: null,
+        message: `another file with the same header identity (${summary.identity}) was already received as ${sameIdentity.name} (${sameIdentity.id}); its payments are checked one by one for duplicates`,
+      });
+    }
     const money = await netOfDuplicates(runner, fileId);
     await runner.query(
       `UPDATE remittance_files SET status = 'posted', identity = $2, payment_count = $3, total_cents = $4, by_kind = $5,
@@ -252,6 +261,19 @@ async function duplicateResult(db: DataSource, base: { aggregator: string; name:
   const rows = (await db.query(`SELECT id, status FROM remittance_files WHERE aggregator = $1 AND sha256 = $2`, [base.aggregator, base.sha256])) as { id: string; status: string }[];
   log.info("file is a duplicate", { aggregator: base.aggregator, file: base.name, fileId: rows[0]?.id, firstOutcome: rows[0]?.status });
   return { ...emptyResult(base), status: "duplicate", fileId: rows[0]?.id ?? null };
+}
+
+/**
+ * A resend with new bytes (re-padded, re-blocked) but the same header identity (NACHA: origin +
+ * creation date/time + modifier) is worth a warning; its payments are de-duplicated by identity.
+ */
+async function earlierFileWithIdentity(runner: QueryRunner, aggregator: string, identity: string | null, fileId: string): Promise<{ id: string; name: string } | null> {
+  if (!identity) return null;
+  const rows = (await runner.query(
+    `SELECT id, name FROM remittance_files WHERE aggregator = $1 AND identity = $2 AND id <> $3 AND status = 'posted' ORDER BY received_at LIMIT 1`,
+    [aggregator, identity, fileId],
+  )) as { id: string; name: string }[];
+  return rows[0] ?? null;
 }
 
 /** By-kind counts and net money of the file, leaving out payments that duplicate another file's. */

@@ -106,6 +106,18 @@ describe("ingestion pipeline (ledger, one transaction per file)", () => {
     expect(await count(t, "SELECT count(*) AS n FROM remittance_files")).to.equal(1);
   });
 
+  it("a resend with the same header identity but other bytes is posted with a same_file_identity warning", async () => {
+    const first = await ingestFile(t.db, { aggregator: "rpps", path: NORMAL });
+    // Trailing blanks trimmed: other bytes, same file header identity, same payments.
+    const trimmed = path.join(work, "trimmed.ach");
+    writeFileSync(trimmed, readFileSync(NORMAL, "latin1").split(/\r?\n/).map((l) => l.trimEnd()).join("\n"), "latin1");
+    const second = await ingestFile(t.db, { aggregator: "rpps", path: trimmed });
+    expect(second.status).to.equal("posted");
+    expect(second.warnings.map((w) => w.code)).to.include("same_file_identity");
+    expect(second.warnings.find((w) => w.code === "same_file_identity")?.message).to.include(first.fileId!);
+    expect(second.totalCents).to.equal(0);
+  });
+
   it("the same payments resent inside a new file header are stored once as money, the rest linked as duplicates", async () => {
     const first = await ingestFile(t.db, { aggregator: "rpps", path: NORMAL });
     // Another file: the same entries with a new file creation time (bytes differ, payments do not).
