@@ -3,10 +3,10 @@ import path from "node:path";
 import type { DataSource, QueryRunner } from "typeorm";
 import { asFormatErrors } from "../formats/format-error";
 import { log } from "../log";
-import type { ErrorRecord, FileStatus, PaymentKind } from "../model";
+import type { ControlRecord, ErrorRecord, FileStatus, PaymentKind } from "../model";
 import { hashFile } from "./file-hash";
 import { loadAggregatorMapping, type LoadedMapping } from "./mapping-loader";
-import { netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions } from "./read-remittance";
+import { emptySummary, netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions } from "./read-remittance";
 import { insertBankEntries, insertPayments } from "./payment-writer";
 import { matchPostedFile } from "../match/matcher";
 
@@ -70,7 +70,7 @@ export async function ingestFile(db: DataSource, req: IngestRequest, options: In
 type Transacted =
   | { kind: "posted"; result: IngestResult }
   | { kind: "duplicate" }
-  | { kind: "rejected"; fileId: string; errors: ErrorRecord[] };
+  | { kind: "rejected"; fileId: string; errors: ErrorRecord[]; controls: ControlRecord[]; warnings: ErrorRecord[] };
 
 async function postFile(db: DataSource, req: IngestRequest, options: IngestOptions): Promise<IngestResult> {
   const loaded = req.mapping ?? loadAggregatorMapping(req.aggregator);
@@ -100,7 +100,7 @@ async function postFile(db: DataSource, req: IngestRequest, options: IngestOptio
     case "duplicate":
       return duplicateResult(db, base);
     case "rejected": {
-      const fileId = await recordOutcome(db, { ...claimRow, id: outcome.fileId, status: "quarantined", errors: outcome.errors });
+      const fileId = await recordOutcome(db, { ...claimRow, id: outcome.fileId, status: "quarantined", errors: outcome.errors, controls: outcome.controls, warnings: outcome.warnings });
       log.warn("file quarantined", { aggregator: req.aggregator, file: name, fileId, errors: outcome.errors.length, first: outcome.errors[0] });
       return { ...emptyResult(base), status: "quarantined", fileId, errors: outcome.errors };
     }
@@ -134,9 +134,10 @@ async function postInTransaction(runner: QueryRunner, row: ClaimRow, req: Ingest
       }
       await options.afterBatch?.(written);
     };
-    let summary;
+    // Kept when the file turns out bad: finance sees a quarantined file's declared against parsed figures.
+    const summary = emptySummary();
     try {
-      summary = await readRemittance(req.path, loaded, { name: row.name, aggregator: row.aggregator, sizeBytes: row.sizeBytes }, {
+      await readRemittance(req.path, loaded, { name: row.name, aggregator: row.aggregator, sizeBytes: row.sizeBytes }, {
         payment: (p) => {
           pending.push(p);
           return pending.length >= batchSize ? flush() : undefined;
@@ -145,13 +146,13 @@ async function postInTransaction(runner: QueryRunner, row: ClaimRow, req: Ingest
           pendingEntries.push(e);
           return pendingEntries.length >= batchSize ? flush() : undefined;
         },
-      }, options);
+      }, { ...options, summary });
       await flush();
     } catch (error) {
       const errors = asFormatErrors(error);
       if (!errors) throw error;
       await runner.rollbackTransaction();
-      return { kind: "rejected", fileId, errors: errors.map((e) => e.toJSON()) };
+      return { kind: "rejected", fileId, errors: errors.map((e) => e.toJSON()), controls: summary.controls, warnings: summary.warnings };
     }
     const sameIdentity = await earlierFileWithIdentity(runner, row.aggregator, summary.identity, fileId);
     if (sameIdentity) {
@@ -241,16 +242,17 @@ async function claim(runner: QueryRunner, row: ClaimRow): Promise<string | null>
 /** Writes a quarantined or failed outcome in its own transaction; never overwrites a posted file. */
 async function recordOutcome(
   db: DataSource,
-  row: ClaimRow & { status: "quarantined" | "failed"; errors: ErrorRecord[] },
+  row: ClaimRow & { status: "quarantined" | "failed"; errors: ErrorRecord[]; controls?: ControlRecord[]; warnings?: ErrorRecord[] },
 ): Promise<string> {
   const rows = (await db.query(
-    `INSERT INTO remittance_files (id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location, errors)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO remittance_files (id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location, errors, controls, warnings)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (aggregator, sha256) DO UPDATE
-       SET status = EXCLUDED.status, errors = EXCLUDED.errors
+       SET status = EXCLUDED.status, errors = EXCLUDED.errors, controls = EXCLUDED.controls, warnings = EXCLUDED.warnings
        WHERE remittance_files.status = 'failed'
      RETURNING id`,
-    [row.id, row.aggregator, row.adapter, row.name, row.sha256, row.sizeBytes, row.status, row.source.kind, row.source.location, JSON.stringify(row.errors)],
+    [row.id, row.aggregator, row.adapter, row.name, row.sha256, row.sizeBytes, row.status, row.source.kind, row.source.location,
+      JSON.stringify(row.errors), JSON.stringify(row.controls ?? []), JSON.stringify(row.warnings ?? [])],
   )) as { id: string }[];
   if (rows[0]) return rows[0].id;
   const existing = (await db.query(`SELECT id FROM remittance_files WHERE aggregator = $1 AND sha256 = $2`, [row.aggregator, row.sha256])) as { id: string }[];

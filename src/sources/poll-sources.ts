@@ -6,6 +6,7 @@ import { LocalFolder } from "./local-folder";
 import { pollFolder, type PollOptions, type PollReport } from "./poll";
 import { DEFAULT_RETRY } from "./retry";
 import { SftpFolder } from "./sftp-folder";
+import { sweepStaleStaging } from "./staging";
 
 /** Opens the folder an aggregator's source names (connecting, for SFTP, with the pinned key). */
 export async function openFolder(agg: AggregatorConfig): Promise<SourceFolder> {
@@ -36,6 +37,8 @@ export async function pollSource(db: DataSource, agg: AggregatorConfig, options:
 /** Polls every configured source (or one aggregator's) in turn; one failing source does not stop the rest. */
 export async function pollAll(db: DataSource, config: BillpayConfig, options: PollOptions & { aggregator?: string } = {}): Promise<PollReport[]> {
   const chosen = options.aggregator ? config.aggregators.filter((a) => a.id === options.aggregator) : config.aggregators;
+  const swept = await sweepStaleStaging(options.stagingDir);
+  if (swept) log.warn("removed staged copies left by an interrupted run", { files: swept });
   const reports: PollReport[] = [];
   for (const agg of chosen) reports.push(await pollSource(db, agg, options));
   return reports;

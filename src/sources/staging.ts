@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -74,4 +74,31 @@ export async function stageStream(input: Readable, options: StageOptions): Promi
     clearTimeout(idle);
   }
   return { path: target, sizeBytes: size, sha256: hash.digest("hex") };
+}
+
+/** Staged copies older than this were left by a process that died mid-file; none is still in use. */
+export const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes staged copies a killed process left behind. Nothing is lost: the remote file is moved
+ * only after its database commit, so it is still on the server and the next poll fetches it again.
+ * Returns how many were removed.
+ */
+export async function sweepStaleStaging(dir = stagingDir(), maxAgeMs = STALE_STAGING_MS, now = Date.now()): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (info?.isFile() && now - info.mtimeMs > maxAgeMs) {
+      await rm(file, { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
 }

@@ -77,6 +77,10 @@ describe("ingestion pipeline (ledger, one transaction per file)", () => {
     const rows = (await t.db.query("SELECT status, errors FROM remittance_files WHERE id = $1", [result.fileId])) as { status: string; errors: unknown[] }[];
     expect(rows[0].status).to.equal("quarantined");
     expect(rows[0].errors).to.deep.equal(result.errors);
+    // Finance still sees what the file declared beside what was parsed, down to the wrong batch.
+    const controls = (await t.db.query("SELECT controls FROM remittance_files WHERE id = $1", [result.fileId])) as { controls: { line: number; declaredTotalCents: number; parsedTotalCents: number }[] }[];
+    const wrong = controls[0].controls.filter((c) => c.declaredTotalCents !== c.parsedTotalCents);
+    expect(wrong.map((c) => c.line)).to.include(result.errors[0].line);
     const again = await ingestFile(t.db, { aggregator: "rpps", path: BROKEN_TOTAL });
     expect(again.status).to.equal("duplicate");
   });
