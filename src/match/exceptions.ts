@@ -125,9 +125,20 @@ export async function closeException(
   return next;
 }
 
-/** Closes every open exception of a payment (its original was reversed; a late original was found). */
-export async function closeOpenExceptions(sql: Sql, paymentId: string, resolution: { action: string; by: string; note: string | null }): Promise<number> {
-  const rows = (await sql.query(`SELECT * FROM exceptions WHERE payment_id = $1 AND status = 'open' FOR UPDATE`, [paymentId])) as ExceptionRow[];
+/**
+ * Closes every open exception of a payment, or only those of one reason (its original was
+ * reversed; a late original was found; its unknown account was billed).
+ */
+export async function closeOpenExceptions(
+  sql: Sql,
+  paymentId: string,
+  resolution: { action: string; by: string; note: string | null },
+  reason: ExceptionReason | null = null,
+): Promise<number> {
+  const rows = (await sql.query(
+    `SELECT * FROM exceptions WHERE payment_id = $1 AND status = 'open' AND ($2::text IS NULL OR reason = $2) ORDER BY id FOR UPDATE`,
+    [paymentId, reason],
+  )) as ExceptionRow[];
   for (const r of rows) await closeException(sql, toException(r), resolution);
   return rows.length;
 }

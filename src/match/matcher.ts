@@ -4,7 +4,7 @@ import { formatUsd, type MatchStatus } from "../model";
 import { formatLongDate } from "../rules/local-date";
 import { SYSTEM_ACTOR, type Sql } from "./audit-log";
 import { recordDecision } from "./decisions";
-import { openException } from "./exceptions";
+import { closeOpenExceptions, openException } from "./exceptions";
 import { changePaid, invoicesForAccount } from "./invoices";
 import { decide, type DuplicateHint, type LadderDecision } from "./ladder";
 import { invoiceContext, reassess, selectPayments, updatePayment, type PaymentChange, type StoredPayment } from "./payments";
@@ -20,6 +20,8 @@ export interface MatchOptions {
 
 export interface MatchSummary {
   considered: number;
+  /** Of those, `unknown_account` payments run again because billing data now has their account. */
+  reconsidered: number;
   decided: number;
   /** Payments left unmatched: no billing data yet, or a reversal whose original has not arrived. */
   waiting: number;
@@ -34,6 +36,16 @@ const DECIDABLE_WITHOUT_BILLING = `
              AND ((o.aggregator = p.aggregator AND o.source_ref = p.source_ref)
                OR (o.account_number = p.account_number AND o.amount_cents = p.amount_cents AND o.settled_on = p.settled_on)))`;
 
+/**
+ * An `unknown_account` payment whose account billing data now has (its invoice was imported
+ * after the payment was decided) and whose exception no person has acted on yet. A person's
+ * resolution (a refund, a write-off) is final, so a closed exception keeps the payment as it is.
+ */
+const RECONSIDERABLE = `
+  p.match_status = 'unknown_account' AND p.kind = 'payment' AND p.status = 'active'
+  AND EXISTS (SELECT 1 FROM invoices i WHERE i.account_number = p.account_number)
+  AND EXISTS (SELECT 1 FROM exceptions e WHERE e.payment_id = p.id AND e.reason = 'unknown_account' AND e.status = 'open')`;
+
 /** Serialises matching across processes and machines: two runs never apply the same invoice twice. */
 export const MATCH_LOCK = 61_000_006;
 
@@ -42,7 +54,9 @@ type Outcome = { outcome: MatchStatus | null; exceptions: number };
 /**
  * Runs the ladder over every unmatched payment (or one file's), oldest file first, reversals and
  * returns last so that an original in the same run is matched before it is undone. A payment
- * that gets a decision is never decided again, so a second run changes nothing.
+ * that gets a decision is not decided again, so a second run changes nothing; the one exception
+ * is an `unknown_account` payment whose account has since been billed (RECONSIDERABLE), which
+ * is taken back to unmatched, with its exception closed, and decided again as if new.
  */
 export async function matchPayments(db: DataSource, options: MatchOptions = {}): Promise<MatchSummary> {
   const actor = options.actor ?? SYSTEM_ACTOR;
@@ -50,23 +64,30 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
   const billing = ((await db.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0].present;
   // Without billing data a good payment can only be decided as a duplicate; skip the rest in SQL
   // rather than one by one, so that a large file posts and matches quickly.
-  const where = `p.match_status = 'unmatched' ${scope} ${billing ? "" : `AND (${DECIDABLE_WITHOUT_BILLING})`}`;
+  const waiting = `p.match_status = 'unmatched' ${billing ? "" : `AND (${DECIDABLE_WITHOUT_BILLING})`}`;
+  const where = `((${waiting}) OR (${billing ? RECONSIDERABLE : "false"})) ${scope}`;
   const ids = (await db.query(
     `SELECT p.id FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where}
       ORDER BY (p.kind IN ('reversal','return')), f.posted_at, p.file_id, p.line`,
     options.fileId ? [options.fileId] : [],
   )) as { id: string }[];
-  const summary: MatchSummary = { considered: ids.length, decided: 0, waiting: 0, exceptionsOpened: 0, byOutcome: {} };
+  const summary: MatchSummary = { considered: ids.length, reconsidered: 0, decided: 0, waiting: 0, exceptionsOpened: 0, byOutcome: {} };
   const size = options.batchSize ?? 200;
   for (let start = 0; start < ids.length; start += size) {
     const chunk = ids.slice(start, start + size).map((r) => r.id);
     await db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MATCH_LOCK]);
       const billing = ((await tx.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0].present;
-      const payments = await selectPayments(tx, `p.id = ANY($1::uuid[]) AND p.match_status = 'unmatched'`, [chunk]);
+      // Checked again under the lock: another run may have decided (or a person resolved) them meanwhile.
+      const payments = await selectPayments(tx, `p.id = ANY($1::uuid[]) AND (p.match_status = 'unmatched' OR (${RECONSIDERABLE}))`, [chunk]);
       const order = new Map(chunk.map((id, i) => [id, i]));
       payments.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-      for (const p of payments) {
+      for (const stored of payments) {
+        let p = stored;
+        if (p.matchStatus === "unknown_account") {
+          p = await reconsider(tx, p, actor);
+          summary.reconsidered += 1;
+        }
         const result = await matchOne(tx, p, billing, actor);
         summary.exceptionsOpened += result.exceptions;
         if (result.outcome) {
@@ -83,6 +104,19 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
 /** After a file is posted: match its payments, and retry reversals still looking for their original. */
 export async function matchFile(db: DataSource, fileId: string, options: Omit<MatchOptions, "fileId"> = {}): Promise<MatchSummary> {
   return matchPayments(db, { ...options, fileId });
+}
+
+/**
+ * Takes an `unknown_account` payment back to unmatched because its account is now billed: its
+ * exception closes and a decision and an audit entry say why, then the ladder decides it again.
+ */
+async function reconsider(tx: EntityManager, p: StoredPayment, actor: string): Promise<StoredPayment> {
+  const billed = (await invoicesForAccount(tx, p.accountNumber as string)).map((i) => i.invoiceNumber);
+  const shown = billed.length > 3 ? `${billed.slice(0, 3).join(", ")} and ${billed.length - 3} more` : billed.join(", ");
+  const why = `the account was not on file when this payment was decided; billing data now has it (invoice ${shown}), so the payment goes through the matching ladder again`;
+  await closeOpenExceptions(tx, p.id, { action: "invoice_arrived", by: actor, note: why }, "unknown_account");
+  await recordDecision(tx, { paymentId: p.id, invoiceId: null, rule: "account_now_known", outcome: "unmatched", appliedCents: 0, reason: why, decidedBy: actor });
+  return updatePayment(tx, p, { ...reassess(p, { knownAccount: true }), matchStatus: "unmatched" }, { actor, action: "reconsidered", note: why });
 }
 
 async function matchOne(tx: EntityManager, p: StoredPayment, billing: boolean, actor: string): Promise<Outcome> {

@@ -1,26 +1,34 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { importInvoices } from "../../match/invoice-import";
+import { matchPayments } from "../../match/matcher";
 import { withDatabase } from "../database";
 import { CliExit, printJson } from "../exit";
+import { matchSummaryLine } from "./match";
 
 export function register(program: Command): void {
   const invoices = program.command("invoices").description("Billing data: import the invoices payments are matched to");
   invoices
     .command("import")
-    .description("Upsert invoices from a CSV (invoice,account_number,member_name,plan,coverage_month,amount_due,first_payment)")
+    .description("Upsert invoices from a CSV (invoice,account_number,member_name,plan,coverage_month,amount_due,first_payment), then match")
     .argument("<file>", "the billing CSV")
     .option("--by <name>", "who imports (for the audit log)", "billpay")
+    .option("--no-match", "import only; leave waiting payments for `billpay match`")
     .option("--json", "print one JSON object")
-    .addHelpText("after", "\nExit status: 0 every row imported, 2 some rows refused (the others are imported), 1 failure.")
-    .action(async (file: string, opts: { by: string; json?: boolean }) => {
+    .addHelpText("after", "\nExit status: 0 every row imported, 2 some rows refused (the others are imported and matched), 1 failure.")
+    .action(async (file: string, opts: { by: string; match: boolean; json?: boolean }) => {
       if (!existsSync(file)) throw new CliExit(1, `no such file: ${file}`);
-      const result = await withDatabase((db) => importInvoices(db, file, { actor: opts.by }));
-      if (opts.json) printJson(result);
+      // The import commits first: a matching failure never undoes billing data, and `billpay match` retries it.
+      const { result, match } = await withDatabase(async (db) => {
+        const result = await importInvoices(db, file, { actor: opts.by });
+        return { result, match: opts.match ? await matchPayments(db) : null };
+      });
+      if (opts.json) printJson({ ...result, match });
       else {
         const lines = [`${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.errors.length} refused`];
         for (const e of result.errors) lines.push(`  line ${e.line ?? "-"}${e.field ? ` ${e.field}` : ""}: ${e.message} [${e.code}]`);
-        if (result.created + result.updated) lines.push("run `billpay match` to match waiting payments against them");
+        if (match) lines.push(`matching: ${matchSummaryLine(match)}`);
+        else if (result.created + result.updated) lines.push("run `billpay match` to match waiting payments against them");
         process.stdout.write(`${lines.join("\n")}\n`);
       }
       process.exitCode = result.errors.length ? 2 : 0;

@@ -1,20 +1,24 @@
 import type { Command } from "commander";
-import { matchPayments } from "../../match/matcher";
+import { matchPayments, type MatchSummary } from "../../match/matcher";
 import { withDatabase } from "../database";
 import { printJson } from "../exit";
+
+/** One line a person reads after matching ran (`billpay match`, `billpay invoices import`). */
+export function matchSummaryLine(summary: MatchSummary): string {
+  const outcomes = Object.entries(summary.byOutcome).map(([k, v]) => `${k} ${v}`).join(", ");
+  const again = summary.reconsidered ? ` (${summary.reconsidered} unknown_account now on file)` : "";
+  return `${summary.considered} considered${again}: ${summary.decided} decided${outcomes ? ` [${outcomes}]` : ""}, ${summary.waiting} waiting, ${summary.exceptionsOpened} exceptions opened`;
+}
 
 export function register(program: Command): void {
   program
     .command("match")
-    .description("Match unmatched payments to invoices (also runs after each posted file)")
+    .description("Match waiting payments, and unknown accounts billing data now has, to invoices (also runs after each posted file)")
     .option("--file <id>", "only this file's payments")
     .option("--json", "print one JSON object")
     .action(async (opts: { file?: string; json?: boolean }) => {
       const summary = await withDatabase((db) => matchPayments(db, { fileId: opts.file }));
       if (opts.json) return printJson(summary);
-      const outcomes = Object.entries(summary.byOutcome).map(([k, v]) => `${k} ${v}`).join(", ");
-      process.stdout.write(
-        `${summary.considered} unmatched considered: ${summary.decided} decided${outcomes ? ` [${outcomes}]` : ""}, ${summary.waiting} waiting, ${summary.exceptionsOpened} exceptions opened\n`,
-      );
+      process.stdout.write(`${matchSummaryLine(summary)}\n`);
     });
 }
