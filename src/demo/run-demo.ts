@@ -1,7 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { utils } from "ssh2";
 import { stringify } from "yaml";
 import { loadConfig } from "../config/config-file";
 import { closeDatabase, openDatabase } from "../store/data-source";
@@ -11,6 +10,7 @@ import { pollAll } from "../sources/poll-sources";
 import type { PollOptions, PollReport } from "../sources/poll";
 import { MAPPINGS_DIR, SAMPLES_DIR, dataDir } from "../paths";
 import { DemoSftpServer } from "./sftp-server";
+import { generateEd25519 } from "./ssh-keys";
 
 /**
  * `billpay demo`: the whole path a real deployment takes, on one machine with nothing installed
@@ -89,7 +89,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     mkdirSync(dir, { recursive: true });
     for (const f of agg.files) copyFileSync(path.join(SAMPLES_DIR, agg.id, f), path.join(dir, f));
   }
-  const user = utils.generateKeyPairSync("ed25519", { comment: "billpay-demo" });
+  const user = generateEd25519("billpay-demo");
   const keyFile = path.join(work, "demo_user_ed25519");
   writeFileSync(keyFile, user.private, { mode: 0o600 });
   chmodSync(keyFile, 0o600);

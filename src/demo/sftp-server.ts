@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 import { Server, utils, type Attributes, type Connection, type FileEntry, type SFTPWrapper } from "ssh2";
 import { sha256Fingerprint } from "../sources/host-key";
+import { generateEd25519 } from "./ssh-keys";
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 
@@ -52,7 +53,7 @@ export class DemoSftpServer {
   private port = 0;
 
   constructor(private readonly options: SftpServerOptions) {
-    this.hostKey = options.hostKey ?? utils.generateKeyPairSync("ed25519").private;
+    this.hostKey = options.hostKey ?? generateEd25519().private;
     this.hostKeySha256 = sha256Fingerprint(parseOne(this.hostKey).getPublicSSH());
     this.authorized = parseOne(options.authorizedKey);
     this.server = new Server({ hostKeys: [this.hostKey] }, (client) => this.onClient(client));

@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { DataSource } from "typeorm";
 import type { AggregatorConfig } from "../config/config-file";
-import { log } from "../log";
 import type { SourceFolder } from "../sources/folder";
-import { joinRemote, selectFiles, type ListedFile, type Skipped } from "../sources/selection";
-import { findSourceObject } from "../sources/source-ledger";
+import { listReady, sourceDir } from "../sources/poll";
+import { joinRemote, type ListedFile, type Skipped } from "../sources/selection";
 
 /**
  * The "list and select" half of a poll, for the scaled-out service: which files in a source are
@@ -31,37 +29,21 @@ export interface Discovery {
   deferred: number;
 }
 
-export function sourceDir(agg: AggregatorConfig): string {
-  return agg.source.type === "sftp" ? agg.source.remoteDir : agg.source.dir;
-}
-
+/** The ready files as `billpay ingest` sees them (src/sources/poll.ts `listReady`), as jobs to send. */
 export async function discoverFiles(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, now: () => Date = () => new Date()): Promise<Discovery> {
+  const listing = await listReady(db, agg, folder, now());
   const dir = sourceDir(agg);
-  const first = await folder.list(dir);
-  if (agg.source.settleMs) await sleep(agg.source.settleMs);
-  const second = await folder.list(dir);
-  const selection = selectFiles(first, second, agg.source, now());
-  for (const s of selection.skipped.filter((k) => k.reason === "unsafe_name")) {
-    log.warn("refusing a remote file name", { aggregator: agg.id, name: JSON.stringify(s.name) });
-  }
-  const discovery: Discovery = { candidates: [], skipped: selection.skipped, known: 0, deferred: 0 };
-  let fresh = 0;
-  for (const file of selection.eligible) {
-    const remotePath = joinRemote(dir, file.name);
-    const known = await findSourceObject(db, { aggregator: agg.id, remotePath, sizeBytes: file.size, mtime: file.mtime });
-    if (known && (known.moved || known.disposition === "leave")) {
-      discovery.known++;
-      continue;
-    }
-    if (!known && fresh >= agg.source.maxFilesPerPoll) {
-      discovery.deferred++;
-      discovery.skipped.push({ name: file.name, reason: "deferred" });
-      continue;
-    }
-    if (!known) fresh++;
-    discovery.candidates.push(candidate(file, remotePath, known !== null));
-  }
-  return discovery;
+  const taken = listing.fresh.slice(0, agg.source.maxFilesPerPoll);
+  const deferred = listing.fresh.slice(agg.source.maxFilesPerPoll);
+  return {
+    candidates: [
+      ...listing.unfinished.map(({ file }) => candidate(file, joinRemote(dir, file.name), true)),
+      ...taken.map((file) => candidate(file, joinRemote(dir, file.name), false)),
+    ],
+    skipped: [...listing.skipped, ...deferred.map((file) => ({ name: file.name, reason: "deferred" as const }))],
+    known: listing.known,
+    deferred: deferred.length,
+  };
 }
 
 function candidate(file: ListedFile, remotePath: string, moveOnly: boolean): Candidate {

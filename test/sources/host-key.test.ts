@@ -3,12 +3,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { utils } from "ssh2";
 import { fingerprintOfKey } from "../../src/sources/host-key";
+import { generateEd25519 } from "../../src/demo/ssh-keys";
 
 describe("host key fingerprints", () => {
   it("have the SHA256:<43 base64 chars> shape, from a public or a private key alike", () => {
-    const pair = utils.generateKeyPairSync("ed25519");
+    const pair = generateEd25519();
     const fp = fingerprintOfKey(pair.public);
     expect(fp).to.match(/^SHA256:[A-Za-z0-9+/]{43}$/);
     expect(fingerprintOfKey(pair.private)).to.equal(fp);

@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { utils } from "ssh2";
 import { parseConfig, type AggregatorConfig } from "../../src/config/config-file";
 import { DemoSftpServer } from "../../src/demo/sftp-server";
 import { MAPPINGS_DIR, SAMPLES_DIR } from "../../src/paths";
 import { startOpenSsh } from "./openssh";
+import { generateEd25519 } from "../../src/demo/ssh-keys";
 
 /**
  * An SFTP server with an inbound folder the test can write into directly, and the config that
@@ -30,7 +30,7 @@ export async function startWorld(kind: "ssh2" | "openssh"): Promise<SftpWorld> {
   if (kind === "ssh2") {
     const root = mkdtempSync(path.join(tmpdir(), "billpay-sftp-"));
     mkdirSync(path.join(root, "inbound"));
-    const user = utils.generateKeyPairSync("ed25519");
+    const user = generateEd25519();
     process.env[keyEnv] = user.private;
     const demo = new DemoSftpServer({ root, username: "tester", authorizedKey: user.public });
     const port = await demo.start();
