@@ -5,7 +5,7 @@
 // range (987-65-432x) and the textbook 123-45-6789.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { cut, padNumber, type FieldSpec } from "../src/formats/nacha/fields";
+import { cut, zeroPad, type FieldSpec } from "../src/formats/nacha/fields";
 import { nachaFileLines, RPPS_FILE_HEADER, type BatchSpec, type FileSpec } from "../src/formats/nacha/generate";
 import { BATCH_CONTROL } from "../src/formats/nacha/records/batch-control";
 import { SAMPLES_DIR } from "../src/paths";
@@ -149,7 +149,7 @@ function nth(lines: string[], type: string, n: number): number {
 
 function bump(line: string, spec: FieldSpec, delta: number): string {
   const width = spec.end - spec.start + 1;
-  return setField(line, spec, padNumber(Number(cut(line, spec)) + delta, width));
+  return setField(line, spec, zeroPad(Number(cut(line, spec)) + delta, width));
 }
 
 const normal = [...nachaFileLines(file(NORMAL_DAY))];

@@ -3,7 +3,7 @@ import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
-import { padNumber } from "../../src/formats/nacha/fields";
+import { zeroPad } from "../../src/formats/nacha/fields";
 import { nachaFileLines, RPPS_FILE_HEADER, writeLines, type FileTotals } from "../../src/formats/nacha/generate";
 import { MAPPINGS_DIR, PROJECT_ROOT } from "../../src/paths";
 import { opensshUnavailable } from "../support/openssh";
@@ -25,7 +25,7 @@ export interface RppsFile {
  * unique to `index`, so no two files share a payment identity or a hash.
  */
 export async function writeTestRppsFile(dir: string, index: number, entries: number): Promise<RppsFile> {
-  const name = `rpps-${padNumber(index, 4)}.ach`;
+  const name = `rpps-${zeroPad(index, 4)}.ach`;
   const totals: FileTotals = { entries: 0, debitCents: 0, creditCents: 0 };
   const batch = {
     serviceClassCode: "220" as const,
@@ -34,16 +34,16 @@ export async function writeTestRppsFile(dir: string, index: number, entries: num
     companyEntryDescription: "RPSPAYMENT",
     companyDescriptiveDate: "240315",
     effectiveEntryDate: "240321",
-    originatingDfi: padNumber(90000000 + index, 8),
+    originatingDfi: zeroPad(90000000 + index, 8),
     receivingDfi: "01100001",
     entries: Array.from({ length: entries }, (_, i) => ({
       amountCents: 1000 + ((index * 7919 + i * 104729) % 90000),
-      name: `MEMBER ${padNumber(i, 6)}`,
-      account: `7${padNumber((index * 100003 + i) % 100000000, 8)}`,
+      name: `MEMBER ${zeroPad(i, 6)}`,
+      account: `7${zeroPad((index * 100003 + i) % 100000000, 8)}`,
     })),
   };
   const file = path.join(dir, name);
-  await writeLines(file, nachaFileLines({ ...RPPS_FILE_HEADER, fileCreationDate: "240320", fileCreationTime: `${padNumber(index % 24, 2)}${padNumber(Math.floor(index / 24) % 60, 2)}`, fileIdModifier: "A", batches: [batch] }, totals));
+  await writeLines(file, nachaFileLines({ ...RPPS_FILE_HEADER, fileCreationDate: "240320", fileCreationTime: `${zeroPad(index % 24, 2)}${zeroPad(Math.floor(index / 24) % 60, 2)}`, fileIdModifier: "A", batches: [batch] }, totals));
   const then = new Date(Date.now() - 3600_000);
   utimesSync(file, then, then);
   return { name, entries: totals.entries, totalCents: totals.creditCents - totals.debitCents };

@@ -87,7 +87,7 @@ export function text(raw: string): string {
 }
 
 /** Right-justified, zero-filled numeric field. */
-export function padNumber(value: number | string, width: number): string {
+export function zeroPad(value: number | string, width: number): string {
   const s = String(value);
   if (s.length > width) throw new RangeError(`${s} does not fit in ${width} digits`);
   return s.padStart(width, "0");

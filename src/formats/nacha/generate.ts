@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { blockCount, RunningTotals } from "./controls";
-import { padNumber } from "./fields";
+import { zeroPad } from "./fields";
 import { formatChangeAddenda, formatPaymentAddenda, formatReturnAddenda } from "./records/addenda";
 import { formatBatchControl } from "./records/batch-control";
 import { formatBatchHeader } from "./records/batch-header";
@@ -89,7 +89,7 @@ export function* nachaFileLines(spec: FileSpec, totals: FileTotals = { entries: 
     let sequence = sequences.get(b.originatingDfi) ?? 0;
     for (const e of b.entries) {
       sequence += 1;
-      const trace = b.originatingDfi + padNumber(sequence, 7);
+      const trace = b.originatingDfi + zeroPad(sequence, 7);
       const code = e.transactionCode ?? "22";
       const direction = transactionCode(code)?.direction ?? "credit";
       const addenda = e.note !== undefined || e.returned !== undefined || e.change !== undefined;
@@ -189,17 +189,17 @@ function* benchBatches(entries: number): Generator<BatchSpec> {
       companyName: "MA HEALTH CONNECTOR",
       companyIdentification: "9001234567",
       companyEntryDescription: "RPSPAYMENT",
-      companyDescriptiveDate: `2403${padNumber(day - 3, 2)}`,
-      effectiveEntryDate: `2403${padNumber(day, 2)}`,
-      originatingDfi: padNumber(99900000 + (n % 100), 8),
+      companyDescriptiveDate: `2403${zeroPad(day - 3, 2)}`,
+      effectiveEntryDate: `2403${zeroPad(day, 2)}`,
+      originatingDfi: zeroPad(99900000 + (n % 100), 8),
       receivingDfi: "01100001",
       entries: (function* () {
         for (let i = 0; i < size; i++) {
           const r = next();
           yield {
             amountCents: 5000 + (r % 150000),
-            name: `MEMBER ${padNumber(start + i, 7)}`,
-            account: `7${padNumber(r % 100000000, 8)}`,
+            name: `MEMBER ${zeroPad(start + i, 7)}`,
+            account: `7${zeroPad(r % 100000000, 8)}`,
           };
         }
       })(),

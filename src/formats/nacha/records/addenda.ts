@@ -1,6 +1,6 @@
 import type { FormatError } from "../../format-error";
 import { invalidField } from "../errors";
-import { cut, field, isDigits, padNumber, padText, text } from "../fields";
+import { cut, field, isDigits, zeroPad, padText, text } from "../fields";
 import type { NachaProfile } from "../profile";
 
 /** Addenda, record type 7; positions after 2-3 depend on the addenda type. */
@@ -127,7 +127,7 @@ export function validateAddenda(a: Addenda, _profile: NachaProfile, lineNo: numb
 }
 
 export function formatPaymentAddenda(text05: string, sequence: number, traceNumber: string): string {
-  return "705" + padText(text05, 80) + padNumber(sequence, 4) + traceNumber.slice(-7);
+  return "705" + padText(text05, 80) + zeroPad(sequence, 4) + traceNumber.slice(-7);
 }
 
 export function formatReturnAddenda(a: Omit<ReturnAddenda, "type">): string {

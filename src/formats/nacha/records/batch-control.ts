@@ -1,6 +1,6 @@
 import type { FormatError } from "../../format-error";
 import { requireNumber } from "../errors";
-import { cut, field, isBlank, numeric, padNumber, padText } from "../fields";
+import { cut, field, isBlank, numeric, zeroPad, padText } from "../fields";
 import type { NachaProfile } from "../profile";
 
 /** Batch control, record type 8. */
@@ -73,13 +73,13 @@ export function formatBatchControl(c: BatchControlInput): string {
   return (
     "8" +
     c.serviceClassCode +
-    padNumber(c.entryAddendaCount, 6) +
-    (c.entryHash === null ? padText("", 10) : padNumber(c.entryHash, 10)) +
-    padNumber(c.totalDebitCents, 12) +
-    padNumber(c.totalCreditCents, 12) +
+    zeroPad(c.entryAddendaCount, 6) +
+    (c.entryHash === null ? padText("", 10) : zeroPad(c.entryHash, 10)) +
+    zeroPad(c.totalDebitCents, 12) +
+    zeroPad(c.totalCreditCents, 12) +
     padText(c.companyIdentification, 10) +
     padText("", 25) +
     padText(c.originatingDfi, 8) +
-    padNumber(c.batchNumber, 7)
+    zeroPad(c.batchNumber, 7)
   );
 }

@@ -1,6 +1,6 @@
 import type { FormatError } from "../../format-error";
 import { invalidField, nachaError } from "../errors";
-import { cut, field, isDigits, padNumber, padText, text, yymmddToIso } from "../fields";
+import { cut, field, isDigits, zeroPad, padText, text, yymmddToIso } from "../fields";
 import type { NachaProfile } from "../profile";
 
 /** Batch header, record type 5. */
@@ -128,6 +128,6 @@ export function formatBatchHeader(h: BatchHeaderInput): string {
     padText(h.settlementDate ?? "", 3) +
     "1" +
     padText(h.originatingDfi, 8) +
-    padNumber(h.batchNumber, 7)
+    zeroPad(h.batchNumber, 7)
   );
 }

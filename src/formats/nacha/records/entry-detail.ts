@@ -1,6 +1,6 @@
 import type { FormatError } from "../../format-error";
 import { invalidField, nachaError } from "../errors";
-import { cut, field, isBlank, isDigits, padNumber, padText, routingCheckDigit, text } from "../fields";
+import { cut, field, isBlank, isDigits, zeroPad, padText, routingCheckDigit, text } from "../fields";
 import type { NachaProfile } from "../profile";
 import { transactionCode, type TransactionCode } from "../transaction-codes";
 import { digitsToCents } from "../../../model/money";
@@ -118,7 +118,7 @@ export function formatEntryDetail(e: EntryDetailInput, layout: EntryLayout): str
     e.transactionCode +
     padText(dfi, 9) +
     padText(e.dfiAccountNumber ?? "", 17) +
-    padNumber(e.amountCents, 10) +
+    zeroPad(e.amountCents, 10) +
     tail +
     padText(e.discretionaryData ?? "", 2) +
     (e.addenda ? "1" : "0") +

@@ -1,6 +1,6 @@
 import type { FormatError } from "../../format-error";
 import { requireNumber } from "../errors";
-import { cut, field, isBlank, numeric, padNumber, padText } from "../fields";
+import { cut, field, isBlank, numeric, zeroPad, padText } from "../fields";
 import type { NachaProfile } from "../profile";
 
 /** File control, record type 9 (a line of 94 nines is padding, not a file control). */
@@ -69,12 +69,12 @@ export interface FileControlInput {
 export function formatFileControl(c: FileControlInput): string {
   return (
     "9" +
-    padNumber(c.batchCount, 6) +
-    (c.blockCount === null ? padText("", 6) : padNumber(c.blockCount, 6)) +
-    padNumber(c.entryAddendaCount, 8) +
-    (c.entryHash === null ? padText("", 10) : padNumber(c.entryHash, 10)) +
-    padNumber(c.totalDebitCents, 12) +
-    padNumber(c.totalCreditCents, 12) +
+    zeroPad(c.batchCount, 6) +
+    (c.blockCount === null ? padText("", 6) : zeroPad(c.blockCount, 6)) +
+    zeroPad(c.entryAddendaCount, 8) +
+    (c.entryHash === null ? padText("", 10) : zeroPad(c.entryHash, 10)) +
+    zeroPad(c.totalDebitCents, 12) +
+    zeroPad(c.totalCreditCents, 12) +
     padText("", 39)
   );
 }

@@ -1,6 +1,6 @@
 import type { FormatError } from "../../format-error";
 import { invalidField } from "../errors";
-import { cut, field, hhmmToTime, isBlank, isDigits, padNumber, padText, text, yymmddToIso } from "../fields";
+import { cut, field, hhmmToTime, isBlank, isDigits, zeroPad, padText, text, yymmddToIso } from "../fields";
 import type { NachaProfile } from "../profile";
 
 /** File header, record type 1. */
@@ -103,7 +103,7 @@ export function formatFileHeader(h: FileHeaderInput): string {
     "101" +
     padText(h.immediateDestination, 10) +
     padText(h.immediateOrigin, 10) +
-    padNumber(h.fileCreationDate, 6) +
+    zeroPad(h.fileCreationDate, 6) +
     padText(h.fileCreationTime, 4) +
     padText(h.fileIdModifier, 1) +
     "094101" +
