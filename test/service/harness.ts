@@ -7,7 +7,7 @@ import { zeroPad } from "../../src/formats/nacha/fields";
 import { nachaFileLines, RPPS_FILE_HEADER, writeLines, type FileTotals } from "../../src/formats/nacha/generate";
 import { MAPPINGS_DIR, PROJECT_ROOT } from "../../src/paths";
 import { opensshUnavailable } from "../support/openssh";
-import { startWorld, type SftpWorld } from "../support/sftp-world";
+import { startWorld, worldSource, type SftpWorld } from "../support/sftp-world";
 
 /**
  * Runs real `billpay serve` processes against a real SFTP server and database, and reads their
@@ -63,19 +63,8 @@ export interface ConfigOptions {
 
 /** A config file with one aggregator `rpps` reading the world's inbound folder. */
 export function writeServeConfig(dir: string, world: SftpWorld, options: ConfigOptions = {}): string {
-  const source = (overrides: Record<string, unknown> = {}) => ({
-    ...world.source,
-    remoteDir: world.remoteInbound,
-    pattern: "*.ach",
-    archiveDir: `${world.remoteInbound}/archive`,
-    errorDir: `${world.remoteInbound}/error`,
-    minAgeSeconds: 0,
-    settleMs: options.settleMs ?? 100,
-    attempts: 2,
-    timeoutSeconds: 5,
-    maxFilesPerPoll: 1000,
-    ...overrides,
-  });
+  const source = (overrides: Record<string, unknown> = {}) =>
+    worldSource(world, { settleMs: options.settleMs ?? 100, attempts: 2, timeoutSeconds: 5, maxFilesPerPoll: 1000, ...overrides });
   const aggregators: Record<string, unknown> = {
     rpps: { mapping: path.join(MAPPINGS_DIR, "rpps.yaml"), schedule: options.schedule ?? "*/2 * * * * *", source: source() },
   };
