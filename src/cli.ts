@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { log } from "./log";
 import { CliExit } from "./cli/exit";
+import { ConfigError } from "./config/zod-errors";
 import { PACKAGE_VERSION } from "./paths";
 
 /**
@@ -41,6 +42,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CliExit) {
       if (error.message) process.stderr.write(`${error.message}\n`);
       return error.code;
+    }
+    // A bad config or mapping is the operator's to fix: say what and where, no stack trace.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`billpay: ${error.message}\n`);
+      return 1;
     }
     log.error("unexpected failure", { error });
     process.stderr.write(`billpay: ${(error as Error).message}\n`);
