@@ -80,7 +80,8 @@ export async function readRemittance(
       case "payment": {
         const draft = checked(PaymentDraft, item.draft, item.line);
         const assessment = assessPayment(draft, loaded.policy, handlers.contextFor?.(draft) ?? {});
-        const payment = withoutSsn({ ...draft, ...assessment, line: item.line }, draft.accountRaw);
+        // Object.assign, not spread: spreading these two objects cost more than parsing the record.
+        const payment = withoutSsn(Object.assign({}, draft, assessment, { line: item.line }), draft.accountRaw);
         summary.payments += 1;
         const k = (summary.byKind[draft.kind] ??= { count: 0, totalCents: 0 });
         k.count += 1;
@@ -94,7 +95,7 @@ export async function readRemittance(
       case "bank_entry": {
         const entry = checked(BankEntryDraft, item.entry, item.line);
         summary.bankEntries += 1;
-        const pending = handlers.bankEntry?.({ ...entry, line: item.line });
+        const pending = handlers.bankEntry?.(Object.assign({}, entry, { line: item.line }));
         if (pending) await pending;
         break;
       }
