@@ -10,7 +10,7 @@ import {
   type PaymentKind,
 } from "../model";
 import { FormatError } from "../formats/format-error";
-import { assessPayment, type AssessContext } from "../rules/assess";
+import { assessPayment } from "../rules/assess";
 import type { LoadedMapping } from "./mapping-loader";
 import type { FileMeta } from "./adapter";
 import type { z } from "zod";
@@ -21,8 +21,6 @@ export type ParsedBankEntry = z.output<typeof BankEntryDraft> & { line: number }
 export interface ReadHandlers {
   payment?(payment: AssessedPayment): void | Promise<void>;
   bankEntry?(entry: ParsedBankEntry): void | Promise<void>;
-  /** Context for the rules (billing data), once matching knows it. */
-  contextFor?(draft: ParsedPaymentDraft): AssessContext;
 }
 
 export interface KindTotal {
@@ -79,7 +77,8 @@ export async function readRemittance(
     switch (item.kind) {
       case "payment": {
         const draft = checked(PaymentDraft, item.draft, item.line);
-        const assessment = assessPayment(draft, loaded.policy, handlers.contextFor?.(draft) ?? {});
+        // Billing context (invoice month, first payment) is applied later, by matching.
+        const assessment = assessPayment(draft, loaded.policy);
         // Object.assign, not spread: spreading these two objects cost more than parsing the record.
         const payment = withoutSsn(Object.assign({}, draft, assessment, { line: item.line }), draft.accountRaw);
         summary.payments += 1;
