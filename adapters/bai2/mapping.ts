@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { describedBaseShape } from "../../src/formats/flat/layout";
-import { BaseMapping, RegexSource } from "../../src/ingest/mapping";
+import { mappingBase, RegexSource } from "../../src/ingest/mapping";
 
 const TypeCode = z.string().regex(/^\d{3}$/, "expected a three-digit BAI2 type code");
 
@@ -21,8 +20,7 @@ export type AccountSource = z.output<typeof AccountSource>;
  * bank puts the member's account number in them, and which type codes are bank credits and debits
  * to keep for reconciliation. Unknown keys fail when the mapping loads.
  */
-export const Bai2Mapping = BaseMapping.extend({
-  ...describedBaseShape("bai2"),
+export const Bai2Mapping = mappingBase("bai2").extend({
   lockbox: z
     .object({
       itemTypeCodes: z.array(TypeCode).min(1).default(["116"]).describe("Type codes of lockbox check items: each becomes a payment by check."),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BaseMapping } from "../../src/ingest/mapping";
+import { mappingBase } from "../../src/ingest/mapping";
 import { LENIENCY_REASONS, PROFILE_NAMES, type NachaLeniencies } from "../../src/formats/nacha/profile";
 
 const leniencyKeys = Object.keys(LENIENCY_REASONS) as (keyof NachaLeniencies)[];
@@ -9,8 +9,7 @@ const leniencyKeys = Object.keys(LENIENCY_REASONS) as (keyof NachaLeniencies)[];
  * way, overrides single leniencies (`leniencies: { padShortLines: true }`). Unknown keys fail when
  * the mapping loads.
  */
-export const NachaMapping = BaseMapping.extend({
-  adapter: z.literal("nacha"),
+export const NachaMapping = mappingBase("nacha").extend({
   profile: z.enum(PROFILE_NAMES),
   leniencies: z
     .object(Object.fromEntries(leniencyKeys.map((k) => [k, z.boolean().optional().describe(LENIENCY_REASONS[k])])) as Record<

@@ -5,10 +5,11 @@ import { read820, type TransactionContext, type X12Event } from "../../src/forma
 import { centsToDecimal } from "../../src/model/money";
 import { X12Mapping } from "./mapping";
 import { describeAdjustment, toPaymentDraft } from "./to-payment";
+import { namesPayee } from "../../src/rules/payee-identity";
 
 function* transactionWarnings(ctx: TransactionContext, line: number, mapping: X12Mapping): Generator<ParsedItem> {
   const payee = ctx.parties.find((p) => p.entityCode === "PE");
-  if (payee && payee.name.toUpperCase() !== mapping.payeeName.toUpperCase()) {
+  if (payee && !namesPayee(payee.name, mapping.payeeName)) {
     yield {
       kind: "warning",
       code: "payee_mismatch",

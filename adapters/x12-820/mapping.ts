@@ -1,14 +1,12 @@
 import { z } from "zod";
-import { describedBaseShape } from "../../src/formats/flat/layout";
-import { BaseMapping, RegexSource } from "../../src/ingest/mapping";
+import { mappingBase, RegexSource } from "../../src/ingest/mapping";
 
 /**
  * An X12 820 mapping says which versions a sender may use, which RMR01 qualifiers carry the
  * member's account number, how ADX adjustments enter the BPR02 balance and, optionally, how to tell
  * a health premium from a dental one. Unknown keys fail when the mapping loads.
  */
-export const X12Mapping = BaseMapping.extend({
-  ...describedBaseShape("x12-820"),
+export const X12Mapping = mappingBase("x12-820").extend({
   versions: z
     .array(z.string().min(1))
     .min(1)

@@ -29,7 +29,7 @@ function adapterIndex(name: string): string {
 import { ErrorCollector, FormatError } from "../../src/formats/format-error";
 import { readLines } from "../../src/formats/line-reader";
 import type { ParsedItem, RemittanceAdapter } from "../../src/ingest/adapter";
-import { BaseMapping } from "../../src/ingest/mapping";
+import { mappingBase } from "../../src/ingest/mapping";
 import { decimalToCents, type PaymentKind } from "../../src/model";
 
 /**
@@ -41,8 +41,7 @@ import { decimalToCents, type PaymentKind } from "../../src/model";
  *   R|<ref>|<account as typed>|<amount, dollars>|<initiated>|<settled>|<original ref>         a reversal
  *   T|<number of P and R lines>|<net total, dollars>                                          the trailer
  */
-export const ${M} = BaseMapping.extend({
-  adapter: z.literal("${name}").describe('The adapter that reads this mapping: "${name}".'),
+export const ${M} = mappingBase("${name}").extend({
   delimiter: z.string().length(1).default("|").describe("The field separator."),
 }).strict();
 export type ${M} = z.output<typeof ${M}>;

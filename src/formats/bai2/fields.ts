@@ -1,7 +1,7 @@
-import { DateTime } from "luxon";
 import { digitsToCents } from "../../model/money";
 import { bai2Error } from "./errors";
 import type { LogicalRecord } from "./record-reader";
+import { parseDay } from "../day-formats";
 
 /**
  * Reads the comma-separated fields of a record across its 88 continuations: a continuation starts
@@ -86,9 +86,9 @@ export function countField(value: string | undefined, line: number, field: Field
 export function dateField(value: string | undefined, line: number, field: FieldName): string | null {
   const v = (value ?? "").trim();
   if (v === "") return null;
-  const d = /^\d{6}$/.test(v) ? DateTime.fromFormat(v, "yyMMdd") : null;
-  if (!d?.isValid) throw bai2Error("invalid_date", line, field, { value: v });
-  return d.toISODate();
+  const day = /^\d{6}$/.test(v) ? parseDay(v, "yyMMdd") : null;
+  if (!day) throw bai2Error("invalid_date", line, field, { value: v });
+  return day;
 }
 
 export function requiredDate(value: string | undefined, line: number, field: FieldName, what: string): string {

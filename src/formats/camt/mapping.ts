@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { BaseMapping } from "../../ingest/mapping";
-import { describedBaseShape } from "../flat/layout";
+import { mappingBase, RegexSource } from "../../ingest/mapping";
 import { XmlLimits } from "./limits";
 
 /** A path of element names under `TxDtls`, as FORMATS.md writes them: "RmtInf/Strd/CdtrRefInf/Ref". */
@@ -8,14 +7,6 @@ const ElementPath = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9]*(\/[A-Za-z][A-Za-z0-9]*)*$/, 'expected element names joined by "/", e.g. RmtInf/Strd/CdtrRefInf/Ref');
 
-const RegexSource = z.string().refine((source) => {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}, "not a valid regular expression");
 
 const Versions = z
   .array(z.string().regex(/^001\.\d{2}$/, 'expected a message version such as "001.08"'))
@@ -70,8 +61,7 @@ export const PayeeIdentityCheck = z
   .strict()
   .describe("Payee name and address check.");
 
-export const Camt054Mapping = BaseMapping.extend({
-  ...describedBaseShape("camt054"),
+export const Camt054Mapping = mappingBase("camt054").extend({
   versions: Versions,
   statuses: Statuses,
   account: AccountLocation.prefault({}),
@@ -94,8 +84,7 @@ export const Camt054Mapping = BaseMapping.extend({
 }).strict();
 export type Camt054Mapping = z.output<typeof Camt054Mapping>;
 
-export const Camt053Mapping = BaseMapping.extend({
-  ...describedBaseShape("camt053"),
+export const Camt053Mapping = mappingBase("camt053").extend({
   versions: Versions,
   statuses: Statuses,
   checkBalances: z

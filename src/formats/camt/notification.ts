@@ -6,7 +6,7 @@ import { transactionCents, type CamtEntry, type CamtTransaction } from "./entry"
 import { camtError } from "./errors";
 import { text, texts } from "./fragment";
 import type { Camt054Mapping } from "./mapping";
-import { PayeeIdentity } from "./payee-identity";
+import { PayeeIdentity } from "../../rules/payee-identity";
 import { readCamt } from "./reader";
 
 /**

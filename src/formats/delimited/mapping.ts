@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { BaseMapping } from "../../ingest/mapping";
-import { describedBaseShape, flatLayoutSchemas } from "../flat/layout";
+import { mappingBase } from "../../ingest/mapping";
+import { flatLayoutSchemas } from "../flat/layout";
 import { checkLayoutConsistency } from "../flat/layout-checks";
 
 /** A CSV field is a column: by the name the file's header row gives it, or by 1-based position. */
@@ -24,8 +24,7 @@ export const CsvOptions = z
   .strict()
   .describe("How the file is split into records and columns.");
 
-export const CsvMapping = BaseMapping.extend({
-  ...describedBaseShape("csv"),
+export const CsvMapping = mappingBase("csv").extend({
   csv: CsvOptions.default({ delimiter: ",", quote: '"', headerRow: false, skipLines: 0, relaxQuotes: false }),
   ...Layout,
 })

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { BaseMapping } from "../../ingest/mapping";
-import { describedBaseShape, flatLayoutSchemas } from "../flat/layout";
+import { mappingBase } from "../../ingest/mapping";
+import { flatLayoutSchemas } from "../flat/layout";
 import { checkLayoutConsistency } from "../flat/layout-checks";
 
 /** A fixed-width field: 1-based, inclusive positions, as layouts are published. */
@@ -23,8 +23,7 @@ export const FixedWidthOptions = z
   .strict()
   .describe("Record length rules.");
 
-export const FixedWidthMapping = BaseMapping.extend({
-  ...describedBaseShape("fixed-width"),
+export const FixedWidthMapping = mappingBase("fixed-width").extend({
   fixedWidth: FixedWidthOptions.default({ shortRecords: "error" }),
   ...Layout,
 })

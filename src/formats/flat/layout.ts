@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { BaseMapping } from "../../ingest/mapping";
 import { PAYMENT_KINDS, PLAN_TYPES } from "../../model";
 import { TEXT_ENCODINGS } from "../text-decoding";
 
@@ -142,23 +141,4 @@ export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<
   };
 
   return { TextField, DateField, AmountField, CountField, KindField, PlanField, DetailFields, HeaderFields, TrailerFields, RecordTypes, Layout };
-}
-
-
-/** BaseMapping's keys, described for the generated JSON Schema (editors show these as hints). */
-export function describedBaseShape<A extends string>(adapter: A) {
-  const payee = BaseMapping.shape.payee.unwrap();
-  return {
-    version: BaseMapping.shape.version.describe("Mapping format version: 1."),
-    adapter: z.literal(adapter).describe(`The adapter that reads this mapping: "${adapter}".`),
-    description: BaseMapping.shape.description.describe("What this aggregator sends, for people."),
-    payee: payee
-      .extend({
-        masks: payee.shape.masks.describe('Account masks registered with this aggregator: # digit, * letter, @ either, else literal ("7########").'),
-        checkDigit: payee.shape.checkDigit.describe("Check-digit routine for account numbers: none, luhn or mod11."),
-      })
-      .strict()
-      .optional()
-      .describe("Overrides of the payee policy for this aggregator."),
-  };
 }

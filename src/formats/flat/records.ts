@@ -3,8 +3,9 @@ import type { PaymentDraft } from "../../model";
 import type { ParsedItem } from "../../ingest/adapter";
 import { ErrorCollector, FormatError, asFormatErrors } from "../format-error";
 import { parseAmount } from "./amounts";
-import { parseDay } from "./dates";
+import { parseDay } from "../day-formats";
 import type { AmountField, CodeField, DateField, FieldAccess, FlatLayout, FlatRecord, TextField } from "./types";
+import { namesPayee } from "../../rules/payee-identity";
 
 type Role = "header" | "detail" | "trailer" | "ignore";
 
@@ -131,7 +132,7 @@ class FileState<C, F> {
       initiatedOn: read.day(h.initiatedOn, "header.initiatedOn"),
     };
     const payeeName = read.optionalText(h.payeeName, "header.payeeName");
-    if (payeeName !== null && squash(payeeName) !== squash(layout.expectedPayeeName)) {
+    if (payeeName !== null && !namesPayee(payeeName, layout.expectedPayeeName)) {
       yield {
         kind: "warning",
         code: "payee_mismatch",
@@ -285,11 +286,6 @@ class FieldReader<C, F> {
     this.fail("unknown_code", key, `${this.access.where(field)}: "${shown(value)}" is not one of the codes the mapping declares`);
     return null;
   }
-}
-
-/** Payee names compared without case, blanks or punctuation ("MA HEALTH CONNECTOR." = "MA Health Connector"). */
-function squash(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
 /** A value quoted in a message; one with 9 or more digits could be an account number or an SSN. */

@@ -1,7 +1,7 @@
-import { DateTime } from "luxon";
 import { decimalToCents } from "../../model/money";
 import { x12Error } from "./errors";
 import type { X12Segment } from "./segment-reader";
+import { parseDay } from "../day-formats";
 
 /** The element's X12 name: BPR + 2 → "BPR02". */
 export function fieldName(segment: X12Segment, n: number): string {
@@ -25,9 +25,9 @@ export function x12Cents(value: string, segment: X12Segment, n: number): number 
 export function x12Date(value: string, segment: X12Segment, n: number): string {
   const v = value.trim();
   const format = v.length === 6 ? "yyMMdd" : "yyyyMMdd";
-  const d = /^\d{6}(\d\d)?$/.test(v) ? DateTime.fromFormat(v, format) : null;
-  if (!d?.isValid) throw x12Error("invalid_date", segment, fieldName(segment, n), { value, format: "CCYYMMDD" });
-  return d.toISODate() as string;
+  const day = /^\d{6}(\d\d)?$/.test(v) ? parseDay(v, format) : null;
+  if (!day) throw x12Error("invalid_date", segment, fieldName(segment, n), { value, format: "CCYYMMDD" });
+  return day;
 }
 
 export interface DatePeriod {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { formatAmount, parseAmount } from "../../../src/formats/flat/amounts";
-import { parseDay } from "../../../src/formats/flat/dates";
+import { parseDay } from "../../../src/formats/day-formats";
 import type { AmountField } from "../../../src/formats/flat/types";
 
 const field = (over: Partial<AmountField<unknown>>): AmountField<unknown> => ({ trim: true, style: "decimal", sign: "none", thousands: false, ...over });

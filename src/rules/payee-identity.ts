@@ -1,6 +1,6 @@
 /**
- * RULES R6: a camt transaction names its creditor; when that is not the payee (name, or postal
- * address) the file gets a warning, never a rejection. Banks abbreviate and re-case names and
+ * RULES R6: a file or transaction that names its payee (camt creditor, X12 N1*PE, a flat file
+ * header) gets a warning, never a rejection, when that is not the payee (name, or postal address). Banks abbreviate and re-case names and
  * write "PO BOX" a dozen ways, so the comparison is loose on purpose:
  * - a name matches when, reduced to letters and digits, it equals or contains a payee name;
  * - an address matches when it holds every number of five or more digits of the payee's address
@@ -32,4 +32,9 @@ function squash(text: string): string {
 
 function numbers(text: string): string[] {
   return text.match(/\d+/g) ?? [];
+}
+
+/** Whether a name a file gives for its payee is that payee, by the same loose rule. */
+export function namesPayee(given: string, payeeName: string): boolean {
+  return new PayeeIdentity([payeeName], "").nameMatches(given);
 }

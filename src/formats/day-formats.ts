@@ -1,5 +1,5 @@
 import { DateTime, type TokenParser } from "luxon";
-import { PAYEE_ZONE } from "../../model";
+import { PAYEE_ZONE } from "../model";
 
 // Building a luxon parser compiles the format to a regex; doing it once per format, not per
 // value, makes dates ~10× cheaper on a large file.
