@@ -23,9 +23,8 @@ export interface DryRunResult {
 export async function dryRun(file: string, loaded: LoadedMapping, onPayment?: (p: AssessedPayment) => void): Promise<DryRunResult> {
   const payments: AssessedPayment[] = [];
   const bankEntries: ParsedBankEntry[] = [];
-  const result: DryRunResult = { aggregator: loaded.aggregator, adapter: loaded.adapter.id, file: path.basename(file), status: "ok", summary: emptySummary(), payments, bankEntries, errors: [] };
   const summary = emptySummary();
-  result.summary = summary;
+  const result: DryRunResult = { aggregator: loaded.aggregator, adapter: loaded.adapter.id, file: path.basename(file), status: "ok", summary, payments, bankEntries, errors: [] };
   try {
     await readRemittance(file, loaded, { name: path.basename(file), aggregator: loaded.aggregator }, {
       payment: (p) => {

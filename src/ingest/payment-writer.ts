@@ -45,18 +45,26 @@ export async function insertPayments(runner: QueryRunner, fileId: string, aggreg
   if (inserted.length === batch.length) return 0;
   const done = new Set(inserted.map((r) => r.id));
   const duplicates = batch.filter((_, i) => !done.has(ids[i]));
-  for (const p of duplicates) {
-    const original = (await runner.query(
-      `SELECT id FROM payments WHERE aggregator = $1 AND source_ref = $2 AND settled_on IS NOT DISTINCT FROM $3
-         AND amount_cents = $4 AND kind = $5 AND status = 'active'`,
-      [aggregator, p.sourceRef, p.settledOn, p.amountCents, p.kind],
-    )) as { id: string }[];
-    const findings = [...p.findings, { code: "duplicate_payment", message: "the same payment (trace, date, amount, kind) was already received; stored once as money", severity: "warning" as const }];
-    await runner.query(
-      `INSERT INTO payments (${PAYMENT_COLUMNS.join(",")}) VALUES ${placeholders(1, PAYMENT_COLUMNS.length)}`,
-      paymentValues(randomUUID(), fileId, aggregator, { ...p, findings }, "duplicate", original[0]?.id ?? null),
-    );
-  }
+  // One look-up for the whole batch: a resent file can repeat every one of its payments.
+  const originals = (await runner.query(
+    `SELECT p.id, p.source_ref, p.settled_on::text AS settled_on, p.amount_cents::text AS amount_cents, p.kind
+       FROM payments p
+       JOIN unnest($2::text[], $3::date[], $4::bigint[], $5::text[]) AS d(source_ref, settled_on, amount_cents, kind)
+         ON p.source_ref = d.source_ref AND p.settled_on IS NOT DISTINCT FROM d.settled_on
+        AND p.amount_cents = d.amount_cents AND p.kind = d.kind
+      WHERE p.aggregator = $1 AND p.status = 'active'`,
+    [aggregator, duplicates.map((p) => p.sourceRef), duplicates.map((p) => p.settledOn), duplicates.map((p) => p.amountCents), duplicates.map((p) => p.kind)],
+  )) as { id: string; source_ref: string; settled_on: string | null; amount_cents: string; kind: string }[];
+  const identity = (ref: string | null, settledOn: string | null, cents: number | string, kind: string) => JSON.stringify([ref, settledOn, String(cents), kind]);
+  const originalOf = new Map(originals.map((o) => [identity(o.source_ref, o.settled_on, o.amount_cents, o.kind), o.id]));
+  const finding = { code: "duplicate_payment", message: "the same payment (trace, date, amount, kind) was already received; stored once as money", severity: "warning" as const };
+  await runner.query(
+    `INSERT INTO payments (${PAYMENT_COLUMNS.join(",")}) VALUES ${placeholders(duplicates.length, PAYMENT_COLUMNS.length)}`,
+    duplicates.flatMap((p) =>
+      paymentValues(randomUUID(), fileId, aggregator, { ...p, findings: [...p.findings, finding] }, "duplicate",
+        originalOf.get(identity(p.sourceRef, p.settledOn, p.amountCents, p.kind)) ?? null),
+    ),
+  );
   return duplicates.length;
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import type { DataSource, QueryRunner } from "typeorm";
 import { asFormatErrors } from "../formats/format-error";
@@ -204,7 +204,7 @@ export async function quarantineUnread(
   req: { aggregator: string; name: string; sha256: string | null; sizeBytes: number; source: SourceInfo; errors: ErrorRecord[]; adapter?: string },
 ): Promise<IngestResult> {
   // A file we could not hash is keyed by a hash of what we know about it, so a retry finds the same row.
-  const sha256 = req.sha256 ?? (await import("node:crypto")).createHash("sha256").update(`unread:${req.source.location}:${req.sizeBytes}`).digest("hex");
+  const sha256 = req.sha256 ?? createHash("sha256").update(`unread:${req.source.location}:${req.sizeBytes}`).digest("hex");
   const base = { aggregator: req.aggregator, name: req.name, sha256 };
   const id = await recordOutcome(db, { id: randomUUID(), ...base, adapter: req.adapter ?? "none", sizeBytes: req.sizeBytes, source: req.source, status: "quarantined", errors: req.errors });
   return { ...emptyResult(base), status: "quarantined", fileId: id, errors: req.errors };
