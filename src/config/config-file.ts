@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Cron } from "croner";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { loadAggregatorMapping, loadMappingFile, type LoadedMapping } from "../ingest/mapping-loader";
 import { MAPPINGS_DIR, PROJECT_ROOT } from "../paths";
-import { PayeePolicy } from "./payee-policy";
+import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "./payee-policy";
 import { ConfigError, describeZodError } from "./zod-errors";
+import { readYamlFile } from "./yaml-file";
 
 /**
  * The operator's configuration file (`--config FILE` or BILLPAY_CONFIG): per aggregator its
@@ -163,14 +163,7 @@ export function resolveConfigPath(option?: string): string {
 
 export function loadConfig(option?: string): BillpayConfig {
   const file = resolveConfigPath(option);
-  if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`);
-  }
-  return parseConfig(doc, file);
+  return parseConfig(readYamlFile(file, "config file"), file);
 }
 
 /** Validate a parsed document; `file` names it in errors and anchors relative paths. */
@@ -178,7 +171,7 @@ export function parseConfig(doc: unknown, file: string): BillpayConfig {
   const parsed = ConfigFileSchema.safeParse(doc);
   if (!parsed.success) throw describeZodError(file, parsed.error);
   const base = path.dirname(file);
-  const payee = parsed.data.payee ?? PayeePolicy.parse({});
+  const payee = parsed.data.payee ?? DEFAULT_PAYEE_POLICY;
   const aggregators = Object.entries(parsed.data.aggregators).map(([id, entry]): AggregatorConfig => {
     const key = `aggregators.${id}`;
     const mapping = loadMapping(id, entry.mapping, base, payee, key);

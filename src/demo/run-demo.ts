@@ -7,7 +7,7 @@ import { closeDatabase, openDatabase } from "../store/data-source";
 import { importInvoices, type InvoiceImportResult } from "../match/invoice-import";
 import type { DataSource } from "typeorm";
 import { pollAll } from "../sources/poll-sources";
-import type { PollOptions, PollReport } from "../sources/poll";
+import type { PollReport } from "../sources/poll";
 import { MAPPINGS_DIR, SAMPLES_DIR, dataDir } from "../paths";
 import { DemoSftpServer } from "./sftp-server";
 import { generateEd25519 } from "./ssh-keys";
@@ -48,7 +48,6 @@ function sampleFiles(dir: string): string[] {
 export interface DemoOptions {
   /** Ingest into a throwaway database instead of dataDir() (so a second run is not all duplicates). */
   fresh?: boolean;
-  onFile?: PollOptions["onFile"];
   onReady?: (info: { port: number; hostKeySha256: string; configFile: string; aggregators: DemoAggregator[]; database: string }) => void;
 }
 
@@ -105,7 +104,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const config = loadConfig(configFile);
     // Billing first: each posted file is matched as it lands (importing again changes nothing).
     const invoices = existsSync(BILLING_SAMPLE) ? await importInvoices(db, BILLING_SAMPLE, { actor: "demo" }) : null;
-    const reports = await pollAll(db, config, { onFile: options.onFile, stagingDir: freshDir ? path.join(freshDir, "staging") : undefined });
+    const reports = await pollAll(db, config, { stagingDir: freshDir ? path.join(freshDir, "staging") : undefined });
     return { reports, aggregators, database, invoices, matching: await matchingOverview(db) };
   } finally {
     await closeDatabase(db);

@@ -4,7 +4,7 @@ import { lstat, mkdir, open, readdir, rename, rm, rmdir, stat, type FileHandle }
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 import { Server, utils, type Attributes, type Connection, type FileEntry, type SFTPWrapper } from "ssh2";
-import { sha256Fingerprint } from "../sources/host-key";
+import { fingerprintOfKey, parseOneKey } from "../sources/host-key";
 import { generateEd25519 } from "./ssh-keys";
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
@@ -49,13 +49,13 @@ export class DemoSftpServer {
   readonly faults: SftpServerFaults = { cutMidDownload: 0, hostileNames: [] };
   private readonly server: Server;
   private readonly clients = new Set<Connection>();
-  private readonly authorized: ReturnType<typeof parseOne>;
+  private readonly authorized: ReturnType<typeof parseOneKey>;
   private port = 0;
 
   constructor(private readonly options: SftpServerOptions) {
     this.hostKey = options.hostKey ?? generateEd25519().private;
-    this.hostKeySha256 = sha256Fingerprint(parseOne(this.hostKey).getPublicSSH());
-    this.authorized = parseOne(options.authorizedKey);
+    this.hostKeySha256 = fingerprintOfKey(this.hostKey);
+    this.authorized = parseOneKey(options.authorizedKey);
     this.server = new Server({ hostKeys: [this.hostKey] }, (client) => this.onClient(client));
   }
 
@@ -235,12 +235,6 @@ export class DemoSftpServer {
 function cut(client: Connection): void {
   // ssh2 keeps the socket private; `end()` would close the session politely instead.
   (client as unknown as { _sock: Socket })._sock.destroy();
-}
-
-function parseOne(key: string): Exclude<ReturnType<typeof utils.parseKey>, Error> {
-  const parsed = utils.parseKey(key);
-  if (parsed instanceof Error) throw parsed;
-  return Array.isArray(parsed) ? parsed[0] : parsed;
 }
 
 function statusOf(error: unknown): number {

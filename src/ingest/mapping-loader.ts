@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { findAdapter } from "../adapter-registry";
 import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../config/payee-policy";
 import { ConfigError, describeZodError } from "../config/zod-errors";
 import { MAPPINGS_DIR } from "../paths";
 import type { RemittanceAdapter } from "./adapter";
 import { BaseMapping } from "./mapping";
+import { readYamlFile } from "../config/yaml-file";
 
 /** A mapping file, checked against its adapter's schema, with the payee policy it implies. */
 export interface LoadedMapping {
@@ -18,13 +18,7 @@ export interface LoadedMapping {
 }
 
 export function loadMappingFile(file: string, aggregator?: string, basePolicy: PayeePolicy = DEFAULT_PAYEE_POLICY): LoadedMapping {
-  if (!existsSync(file)) throw new ConfigError(`mapping file ${file} does not exist`);
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`);
-  }
+  const doc = readYamlFile(file, "mapping file");
   const base = BaseMapping.safeParse(doc);
   if (!base.success) throw describeZodError(file, base.error);
   let adapter: RemittanceAdapter;

@@ -25,6 +25,8 @@ export interface IngestRequest {
   name?: string;
   mapping?: LoadedMapping;
   source?: SourceInfo;
+  /** The content hash and size when the caller computed them while staging: the file is not read twice. */
+  hashed?: { sha256: string; sizeBytes: number };
 }
 
 export interface IngestResult {
@@ -76,7 +78,7 @@ async function postFile(db: DataSource, req: IngestRequest, options: IngestOptio
   const loaded = req.mapping ?? loadAggregatorMapping(req.aggregator);
   const name = req.name ?? path.basename(req.path);
   const source = req.source ?? { kind: "cli", location: path.resolve(req.path) };
-  const { sha256, sizeBytes } = await hashFile(req.path);
+  const { sha256, sizeBytes } = req.hashed ?? (await hashFile(req.path));
   const claimRow: ClaimRow = { id: randomUUID(), aggregator: req.aggregator, adapter: loaded.adapter.id, name, sha256, sizeBytes, source };
   const base = { aggregator: req.aggregator, name, sha256 };
   // The runner is released before any other query: the embedded database has one connection.

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { DataSource } from "typeorm";
 import type { BillpayConfig } from "../config/config-file";
 import { log } from "../log";
+import { withTimeout } from "../sources/retry";
 import type { ServiceMetrics } from "./metrics";
 import { readPollStatus, type PollStatus } from "./poll-status";
 import { CONTENT_TYPE } from "./prometheus";
@@ -66,7 +67,7 @@ export async function readiness(state: ServiceState): Promise<Readiness> {
   const database = { ok: true, error: null as string | null };
   let polls = new Map<string, PollStatus>();
   try {
-    await withTimeout(state.db.query("SELECT 1"), 3000);
+    await withTimeout("the database check", 3000, state.db.query("SELECT 1"));
     polls = await readPollStatus(state.db);
   } catch (error) {
     database.ok = false;
@@ -85,15 +86,6 @@ export async function readiness(state: ServiceState): Promise<Readiness> {
   });
   const stopping = state.stopping();
   return { ready: database.ok && !stopping && sources.every((s) => s.state !== "failing"), stopping, database, sources };
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -7,12 +7,16 @@ export function sha256Fingerprint(keyBlob: Buffer): string {
   return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
 }
 
-/** The fingerprint of an OpenSSH public key line ("ssh-ed25519 AAAA… comment") or a private key. */
-export function fingerprintOfKey(key: string | Buffer): string {
+/** The (first) key of an OpenSSH public key line ("ssh-ed25519 AAAA… comment") or a private key. */
+export function parseOneKey(key: string | Buffer): Exclude<ReturnType<typeof utils.parseKey>, Error> {
   const parsed = utils.parseKey(key);
   if (parsed instanceof Error) throw parsed;
-  const one = Array.isArray(parsed) ? parsed[0] : parsed;
-  return sha256Fingerprint(one.getPublicSSH());
+  return Array.isArray(parsed) ? parsed[0] : parsed;
+}
+
+/** The fingerprint of an OpenSSH public key line or a private key. */
+export function fingerprintOfKey(key: string | Buffer): string {
+  return sha256Fingerprint(parseOneKey(key).getPublicSSH());
 }
 
 export class HostKeyMismatchError extends PermanentError {

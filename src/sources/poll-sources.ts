@@ -3,9 +3,9 @@ import type { AggregatorConfig, BillpayConfig } from "../config/config-file";
 import { log } from "../log";
 import type { SourceFolder } from "./folder";
 import { LocalFolder } from "./local-folder";
-import { pollFolder, type PollOptions, type PollReport } from "./poll";
+import { pollFolder, sourceDir, type PollOptions, type PollReport } from "./poll";
 import { DEFAULT_RETRY } from "./retry";
-import { SftpFolder } from "./sftp-folder";
+import { SftpFolder, sftpLocation } from "./sftp-folder";
 import { sweepStaleStaging } from "./staging";
 
 /** Opens the folder an aggregator's source names (connecting, for SFTP, with the pinned key). */
@@ -27,7 +27,7 @@ export async function pollSource(db: DataSource, agg: AggregatorConfig, options:
   } catch (error) {
     const message = (error as Error).message;
     log.error("source failed", { aggregator: agg.id, error: message });
-    const location = agg.source.type === "sftp" ? `sftp://${agg.source.username}@${agg.source.host}:${agg.source.port}${agg.source.remoteDir}` : `file://${agg.source.dir}`;
+    const location = (agg.source.type === "sftp" ? sftpLocation(agg.source) : "file://") + sourceDir(agg);
     return { aggregator: agg.id, location, ok: false, error: message, files: [], skipped: [], deferred: 0, known: 0, durationMs: Date.now() - started };
   } finally {
     await folder?.close();

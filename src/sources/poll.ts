@@ -88,7 +88,7 @@ export interface ReadyListing {
 }
 
 /** List twice a moment apart, apply the stable-file rules, and check each survivor in the ledger. */
-export async function listReady(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, now: Date): Promise<ReadyListing> {
+export async function listReady(db: DataSource, agg: AggregatorConfig, folder: Pick<SourceFolder, "list">, now: Date): Promise<ReadyListing> {
   const dir = sourceDir(agg);
   const first = await folder.list(dir);
   if (agg.source.settleMs) await sleep(agg.source.settleMs);
@@ -114,10 +114,8 @@ export function sourceDir(agg: AggregatorConfig): string {
 
 export async function pollFolder(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, options: PollOptions = {}): Promise<PollReport> {
   const started = Date.now();
-  const source = agg.source;
-  const dir = sourceDir(agg);
-  const report: PollReport = { aggregator: agg.id, location: folder.location + dir, ok: true, error: null, files: [], skipped: [], deferred: 0, known: 0, durationMs: 0 };
-  const readyDirs = new Set<string>();
+  const report: PollReport = { aggregator: agg.id, location: folder.location + sourceDir(agg), ok: true, error: null, files: [], skipped: [], deferred: 0, known: 0, durationMs: 0 };
+  const steps = fileSteps(db, agg, folder, options);
   const done = (file: PolledFile): void => {
     report.files.push(file);
     options.onFile?.(file, agg.id);
@@ -126,9 +124,9 @@ export async function pollFolder(db: DataSource, agg: AggregatorConfig, folder: 
   const listing = await listReady(db, agg, folder, options.now?.() ?? new Date());
   report.skipped = listing.skipped;
   report.known = listing.known;
-  for (const { file, row } of listing.unfinished) done(await finishMove(row, file));
+  for (const { file, row } of listing.unfinished) done(await steps.finishMove(row, file));
   const fresh = listing.fresh;
-  const batch = fresh.slice(0, source.maxFilesPerPoll);
+  const batch = fresh.slice(0, agg.source.maxFilesPerPoll);
   report.deferred = fresh.length - batch.length;
   for (const file of fresh.slice(batch.length)) report.skipped.push({ name: file.name, reason: "deferred" });
   await options.hooks?.afterSelect?.(batch);
@@ -136,7 +134,7 @@ export async function pollFolder(db: DataSource, agg: AggregatorConfig, folder: 
   let stopped: string | null = null;
   for (const file of batch) {
     try {
-      done(await takeFile(file));
+      done(await steps.take(file));
     } catch (error) {
       // Retries are spent (the server went away): the remaining files wait for the next poll.
       stopped = `${file.name}: ${(error as Error).message}`;
@@ -152,6 +150,21 @@ export async function pollFolder(db: DataSource, agg: AggregatorConfig, folder: 
   }
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/** The per-file half of a poll, for `pollFolder` and for the service's one-file jobs. */
+export interface FileSteps {
+  /** Download, ingest (one transaction), record in the source-object ledger, then move. */
+  take(file: EligibleFile): Promise<PolledFile>;
+  /** Only the move, for a file whose outcome an earlier poll committed (a crash or a failed move). */
+  finishMove(row: SourceObjectEntity, file: ListedFile): Promise<PolledFile>;
+}
+
+export function fileSteps(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, options: PollOptions = {}): FileSteps {
+  const source = agg.source;
+  const dir = sourceDir(agg);
+  const readyDirs = new Set<string>();
+  return { take: takeFile, finishMove };
 
   async function takeFile(file: EligibleFile): Promise<PolledFile> {
     const remotePath = joinRemote(dir, file.name);
@@ -180,7 +193,7 @@ export async function pollFolder(db: DataSource, agg: AggregatorConfig, folder: 
       }
       let result: IngestResult;
       try {
-        result = await ingestFile(db, { aggregator: agg.id, path: staged.path, name: file.name, mapping: agg.mapping, source: sourceInfo }, {
+        result = await ingestFile(db, { aggregator: agg.id, path: staged.path, name: file.name, mapping: agg.mapping, source: sourceInfo, hashed: staged }, {
           onProgress: ({ bytes }) => options.onProgress?.({ aggregator: agg.id, name: file.name, phase: "ingest", bytes, totalBytes: file.size }),
         });
       } catch (error) {

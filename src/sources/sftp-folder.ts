@@ -49,6 +49,11 @@ export function readCredentials(config: SftpSourceConfig, keyPath: string): { pr
   return { privateKey, passphrase };
 }
 
+/** The server without a path, as the poll reports it: sftp://user@host:port. */
+export function sftpLocation(config: Pick<SftpSourceConfig, "username" | "host" | "port">): string {
+  return `sftp://${config.username}@${config.host}:${config.port}`;
+}
+
 /**
  * One SFTP server folder. Every operation reconnects when the connection has died and retries
  * with backoff; the host key is checked against the pin on every connect.
@@ -64,7 +69,7 @@ export class SftpFolder implements SourceFolder {
     private readonly keyPath: string,
     private readonly retry: RetryOptions,
   ) {
-    this.location = `sftp://${config.username}@${config.host}:${config.port}`;
+    this.location = sftpLocation(config);
   }
 
   /** Connects now (with retries), so a dead or impostor server is reported before anything else. */

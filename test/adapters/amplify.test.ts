@@ -4,30 +4,21 @@ import path from "node:path";
 import { amplify as amplify053 } from "../../adapters/camt053/conformance";
 import { amplify as amplify054 } from "../../adapters/camt054/conformance";
 import { amplify as amplifyNacha } from "../../adapters/nacha/conformance";
-import { asFormatErrors, type FormatError } from "../../src/formats/format-error";
+import type { FormatError } from "../../src/formats/format-error";
 import type { ParsedItem } from "../../src/ingest/adapter";
 import { loadAggregatorMapping, type LoadedMapping } from "../../src/ingest/mapping-loader";
 import { SAMPLES_DIR } from "../../src/paths";
 import { chunks } from "../conformance/parse-in-memory";
 import { fileLines, joinLines } from "../formats/nacha/helpers";
+import { drain } from "../formats/x12/helpers";
 
 const FACTOR = 100;
 
 type Amplify = (sample: Buffer, factor: number) => Buffer | null;
 
 /** Every item of a parse, or the FormatErrors that ended it (anything else thrown fails the test). */
-async function parsed(loaded: LoadedMapping, bytes: Buffer): Promise<{ items: ParsedItem[]; errors: FormatError[] }> {
-  const items: ParsedItem[] = [];
-  try {
-    for await (const item of loaded.adapter.parse(chunks(bytes, 16 * 1024), loaded.mapping, { name: "amplified", aggregator: loaded.aggregator })) {
-      items.push(item);
-    }
-    return { items, errors: [] };
-  } catch (error) {
-    const errors = asFormatErrors(error);
-    if (!errors) throw error;
-    return { items, errors };
-  }
+function parsed(loaded: LoadedMapping, bytes: Buffer): Promise<{ items: ParsedItem[]; errors: FormatError[] }> {
+  return drain(loaded.adapter.parse(chunks(bytes, 16 * 1024), loaded.mapping, { name: "amplified", aggregator: loaded.aggregator }));
 }
 
 const count = (items: ParsedItem[], kind: ParsedItem["kind"]) => items.filter((i) => i.kind === kind).length;

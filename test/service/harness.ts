@@ -63,12 +63,10 @@ export interface ConfigOptions {
 
 /** A config file with one aggregator `rpps` reading the world's inbound folder. */
 export function writeServeConfig(dir: string, world: SftpWorld, options: ConfigOptions = {}): string {
-  const source = (overrides: Record<string, unknown> = {}) =>
+  const source = (overrides: Record<string, unknown>) =>
     worldSource(world, { settleMs: options.settleMs ?? 100, attempts: 2, timeoutSeconds: 5, maxFilesPerPoll: 1000, ...overrides });
-  const aggregators: Record<string, unknown> = {
-    rpps: { mapping: path.join(MAPPINGS_DIR, "rpps.yaml"), schedule: options.schedule ?? "*/2 * * * * *", source: source() },
-  };
-  for (const [id, overrides] of Object.entries(options.extra ?? {})) {
+  const aggregators: Record<string, unknown> = {};
+  for (const [id, overrides] of Object.entries({ rpps: {}, ...options.extra })) {
     aggregators[id] = { mapping: path.join(MAPPINGS_DIR, "rpps.yaml"), schedule: options.schedule ?? "*/2 * * * * *", source: source(overrides) };
   }
   mkdirSync(dir, { recursive: true });

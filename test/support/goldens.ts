@@ -1,8 +1,8 @@
-import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { dryRun } from "../../src/ingest/dry-run";
 import { loadAggregatorMapping } from "../../src/ingest/mapping-loader";
-import { MAPPINGS_DIR, SAMPLES_DIR } from "../../src/paths";
+import { demoAggregators } from "../../src/demo/run-demo";
+import { SAMPLES_DIR } from "../../src/paths";
 
 export const GOLDEN_SUFFIX = ".expected.json";
 
@@ -12,21 +12,16 @@ export interface SampleFile {
   golden: string;
 }
 
-/** Every sample file of every aggregator that has both a mapping and a sample folder. */
+/** Every sample file of every aggregator that has both a mapping and a sample folder (as the demo serves them). */
 export function sampleFiles(only?: string): SampleFile[] {
-  if (!existsSync(SAMPLES_DIR)) return [];
-  const out: SampleFile[] = [];
-  for (const aggregator of readdirSync(SAMPLES_DIR).sort()) {
-    if (only && aggregator !== only) continue;
-    const dir = path.join(SAMPLES_DIR, aggregator);
-    if (!existsSync(path.join(MAPPINGS_DIR, `${aggregator}.yaml`))) continue;
-    for (const name of readdirSync(dir).sort()) {
-      if (name.endsWith(GOLDEN_SUFFIX) || name.startsWith(".") || /\.(md|txt\.md)$/i.test(name) || name === "README") continue;
-      const file = path.join(dir, name);
-      out.push({ aggregator, file, golden: `${file}${GOLDEN_SUFFIX}` });
-    }
-  }
-  return out;
+  return demoAggregators()
+    .filter((a) => !only || a.id === only)
+    .flatMap((a) =>
+      a.files.map((name) => {
+        const file = path.join(SAMPLES_DIR, a.id, name);
+        return { aggregator: a.id, file, golden: `${file}${GOLDEN_SUFFIX}` };
+      }),
+    );
 }
 
 /** The golden form of a sample: what `dryRun` makes of it, as plain JSON. */

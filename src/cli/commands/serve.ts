@@ -3,6 +3,7 @@ import { loadConfig } from "../../config/config-file";
 import { ConfigError } from "../../config/zod-errors";
 import { log } from "../../log";
 import { DEFAULT_BOSS_SETTINGS } from "../../service/boss-scheduler";
+import { waitAtMost } from "../../service/embedded-scheduler";
 import { checkBind, HttpConfigError, TOKEN_ENV } from "../../service/http-server";
 import { startService } from "../../service/service";
 import { closeDatabase, openDatabase } from "../../store/data-source";
@@ -76,7 +77,7 @@ export function register(program: Command): void {
       const clean = await service.stop(graceMs);
       // Abandoned work must not get to commit after all: exit now, and closing the connection rolls
       // its transaction back. Finished work lets the pools close first.
-      const closed = clean ? await Promise.race([closeDatabase(db).then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())]) : false;
+      const closed = clean ? await waitAtMost(closeDatabase(db), 3000) : false;
       log.info("stopped", { instance: service.instance, clean, abandoned: !clean, databaseClosed: closed });
       process.exit(0);
     });

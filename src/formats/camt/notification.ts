@@ -22,18 +22,13 @@ export async function* parseNotification(input: AsyncIterable<Buffer | string>, 
   );
   const seen = new Set<string>();
   const ustrdPattern = mapping.account.ustrdPattern === null ? null : new RegExp(mapping.account.ustrdPattern);
-  for await (const item of readCamt(input, { message: "camt.054", versions: mapping.versions, limits: mapping.limits })) {
+  const { versions, limits, statuses } = mapping;
+  for await (const item of readCamt(input, { message: "camt.054", versions, limits, statuses })) {
     if (item.kind !== "entry") {
       yield item;
       continue;
     }
     const { entry, version } = item;
-    const status = entry.status ?? "BOOK";
-    if (!(mapping.statuses as string[]).includes(status)) {
-      const message = `entry status ${status} is not counted as money by this mapping`;
-      yield { kind: "warning", code: "entry_not_counted", message, line: entry.line, field: "Ntry/Sts" };
-      continue;
-    }
     const transactions: (CamtTransaction | null)[] = entry.transactions.length ? entry.transactions : [null];
     for (const tx of transactions) {
       const kind = kindOf(entry, tx);

@@ -18,6 +18,8 @@ export interface CamtReadOptions {
   /** Accepted versions, e.g. "001.02"; the document's namespace names its version. */
   versions: readonly string[];
   limits: XmlLimits;
+  /** Entry statuses (`Sts`) the mapping counts as money; any other entry is a warning, not an entry item. */
+  statuses: readonly string[];
   /** Statements: opening balance + booked entries = closing balance. */
   checkBalances?: boolean;
 }
@@ -100,7 +102,12 @@ async function* readDocument(input: AsyncIterable<Buffer | string>, options: Cam
           for (const control of checkBatches(entry, report)) yield { kind: "control", ...control };
           const warning = entryAmountWarning(entry);
           if (warning) yield warning;
-          yield { kind: "entry", entry, container: current.info, version };
+          const status = entry.status ?? "BOOK";
+          if (options.statuses.includes(status)) yield { kind: "entry", entry, container: current.info, version };
+          else {
+            const message = `entry status ${status} is not counted as money by this mapping`;
+            yield { kind: "warning", code: "entry_not_counted", message, line: entry.line, field: "Ntry/Sts" };
+          }
         } else if (name === "TxsSummry") {
           current.summary = parseFragment(event.text, event.line, name);
         } else if (name === "Bal") {

@@ -11,19 +11,13 @@ import { readCamt, type CamtContainer } from "./reader";
  * count (PDNG, INFO) are warnings.
  */
 export async function* parseStatement(input: AsyncIterable<Buffer | string>, mapping: Camt053Mapping): AsyncGenerator<ParsedItem> {
-  const options = { message: "camt.053", versions: mapping.versions, limits: mapping.limits, checkBalances: mapping.checkBalances } as const;
-  for await (const item of readCamt(input, options)) {
+  const { versions, limits, statuses, checkBalances } = mapping;
+  for await (const item of readCamt(input, { message: "camt.053", versions, limits, statuses, checkBalances })) {
     if (item.kind !== "entry") {
       yield item;
       continue;
     }
     const { entry, container, version } = item;
-    const status = entry.status ?? "BOOK";
-    if (!(mapping.statuses as string[]).includes(status)) {
-      const message = `entry status ${status} is not counted by this mapping`;
-      yield { kind: "warning", code: "entry_not_counted", message, line: entry.line, field: "Ntry/Sts" };
-      continue;
-    }
     yield { kind: "bank_entry", entry: bankEntryOf(entry, container, version), line: entry.line };
   }
 }

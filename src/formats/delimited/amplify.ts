@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { amplifyFlat } from "../flat/amplify";
 import type { CsvMapping } from "./mapping";
-import { csvAccess, csvColumnIndex } from "./parse";
+import { csvAccess, csvColumnIndex, nameColumns } from "./parse";
 
 /** A CSV file with every detail record repeated `factor` times and its trailer scaled to match. */
 export function amplifyCsv(sample: Buffer, factor: number, mapping: CsvMapping): Buffer | null {
@@ -17,9 +17,7 @@ export function amplifyCsv(sample: Buffer, factor: number, mapping: CsvMapping):
   const columns = new Map<string, number>();
   if (headerRow) {
     const namesLine = sample.toString(mapping.encoding === "utf-8" ? "utf8" : "latin1").split(/\r?\n/)[skipLines];
-    (split(namesLine ?? "") ?? []).forEach((name, i) => {
-      if (!columns.has(name.trim())) columns.set(name.trim(), i);
-    });
+    nameColumns(columns, split(namesLine ?? "") ?? []);
   }
   const quoteCell = (cell: string): string =>
     cell.includes(delimiter) || cell.includes(quote) || /[\r\n]/.test(cell) ? quote + cell.split(quote).join(quote + quote) + quote : cell;

@@ -17,9 +17,7 @@ export function parseCsv(input: AsyncIterable<Buffer | string>, mapping: CsvMapp
         continue;
       }
       named = true;
-      record.cells.forEach((name, i) => {
-        if (!columns.has(name.trim())) columns.set(name.trim(), i);
-      });
+      nameColumns(columns, record.cells);
       const missing = namedColumns(mapping).filter((name) => !columns.has(name));
       if (missing.length) {
         throw new FormatErrors(
@@ -29,6 +27,13 @@ export function parseCsv(input: AsyncIterable<Buffer | string>, mapping: CsvMapp
     }
   }
   return parseFlatRecords(records(), mapping, access);
+}
+
+/** Column positions by the header row's names; a repeated name is its first column. */
+export function nameColumns(columns: Map<string, number>, names: string[]): void {
+  names.forEach((name, i) => {
+    if (!columns.has(name.trim())) columns.set(name.trim(), i);
+  });
 }
 
 /** Fields by column number, or by name through the header row's `columns`. */

@@ -11,8 +11,8 @@ import { TEXT_ENCODINGS } from "../text-decoding";
 
 const Codes = z.array(z.string()).min(1);
 
-export const AMOUNT_STYLES = ["cents", "decimal"] as const;
-export const AMOUNT_SIGNS = ["none", "leading", "trailing"] as const;
+const AMOUNT_STYLES = ["cents", "decimal"] as const;
+const AMOUNT_SIGNS = ["none", "leading", "trailing"] as const;
 
 /** Builds the zod schemas of a flat layout around a family's way of locating a field. */
 export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<Shape>) {
@@ -140,5 +140,5 @@ export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<
       .describe("Payee name the header must carry; a different one is a warning on the file, never a rejection."),
   };
 
-  return { TextField, DateField, AmountField, CountField, KindField, PlanField, DetailFields, HeaderFields, TrailerFields, RecordTypes, Layout };
+  return { Layout };
 }

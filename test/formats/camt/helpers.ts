@@ -7,6 +7,7 @@ import { asFormatErrors, type FormatError } from "../../../src/formats/format-er
 import { Camt053Mapping, Camt054Mapping } from "../../../src/formats/camt/mapping";
 import type { ParsedItem } from "../../../src/ingest/adapter";
 import { SAMPLES_DIR } from "../../../src/paths";
+import { chunks } from "../../conformance/parse-in-memory";
 
 export const GENKGO = "/work/shared/external-samples/genkgo-camt";
 
@@ -37,11 +38,7 @@ type Input = { file: string } | { text: string | Buffer; chunk?: number };
 
 function stream(input: Input): Readable {
   if ("file" in input) return createReadStream(input.file);
-  const data = typeof input.text === "string" ? Buffer.from(input.text) : input.text;
-  const size = input.chunk ?? 64 * 1024;
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < data.length; i += size) chunks.push(data.subarray(i, i + size));
-  return Readable.from(chunks);
+  return chunks(typeof input.text === "string" ? Buffer.from(input.text) : input.text, input.chunk ?? 64 * 1024);
 }
 
 export function read054(input: Input, mapping: Record<string, unknown> = {}): Promise<Outcome> {

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
-import { asFormatErrors, type FormatError } from "../../../src/formats/format-error";
+import type { FormatError } from "../../../src/formats/format-error";
 import type { ParsedItem } from "../../../src/ingest/adapter";
+import { drain } from "../x12/helpers";
 
 export interface Parsed {
   items: ParsedItem[];
@@ -8,16 +9,8 @@ export interface Parsed {
 }
 
 /** Runs a parser over text or bytes and gathers what it yielded and the FormatErrors it threw. */
-export async function collect(parse: (input: Readable) => AsyncIterable<ParsedItem>, input: string | Buffer): Promise<Parsed> {
-  const items: ParsedItem[] = [];
-  try {
-    for await (const item of parse(Readable.from([typeof input === "string" ? Buffer.from(input) : input]))) items.push(item);
-    return { items, errors: [] };
-  } catch (error) {
-    const errors = asFormatErrors(error);
-    if (!errors) throw error;
-    return { items, errors };
-  }
+export function collect(parse: (input: Readable) => AsyncIterable<ParsedItem>, input: string | Buffer): Promise<Parsed> {
+  return drain(parse(Readable.from([typeof input === "string" ? Buffer.from(input) : input])));
 }
 
 export function payments(p: Parsed) {
