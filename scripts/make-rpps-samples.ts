@@ -5,7 +5,7 @@
 // range (987-65-432x) and the textbook 123-45-6789.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { cut, zeroPad, type FieldSpec } from "../src/formats/nacha/fields";
+import { cut, replaceField, zeroPad, type FieldSpec } from "../src/formats/nacha/fields";
 import { nachaFileLines, RPPS_FILE_HEADER, type BatchSpec, type FileSpec } from "../src/formats/nacha/generate";
 import { BATCH_CONTROL } from "../src/formats/nacha/records/batch-control";
 import { SAMPLES_DIR } from "../src/paths";
@@ -134,12 +134,6 @@ const NORMAL_DAY: BatchSpec[] = [
   },
 ];
 
-/** Replaces one field of a record; the value must already have the field's width. */
-function setField(line: string, spec: FieldSpec, value: string): string {
-  if (value.length !== spec.end - spec.start + 1) throw new Error(`${spec.name}: ${value} has the wrong width`);
-  return line.slice(0, spec.start - 1) + value + line.slice(spec.end);
-}
-
 /** Index of the n-th (0-based) line that starts with `type`. */
 function nth(lines: string[], type: string, n: number): number {
   const at = lines.map((l, i) => (l.startsWith(type) ? i : -1)).filter((i) => i >= 0)[n];
@@ -149,7 +143,7 @@ function nth(lines: string[], type: string, n: number): number {
 
 function bump(line: string, spec: FieldSpec, delta: number): string {
   const width = spec.end - spec.start + 1;
-  return setField(line, spec, zeroPad(Number(cut(line, spec)) + delta, width));
+  return replaceField(line, spec, zeroPad(Number(cut(line, spec)) + delta, width));
 }
 
 const normal = [...nachaFileLines(file(NORMAL_DAY))];

@@ -1,5 +1,5 @@
 import { blockCount } from "../../src/formats/nacha/controls";
-import { cut, field, isBlank, isDigits, zeroPad, RECORD_LENGTH, type FieldSpec } from "../../src/formats/nacha/fields";
+import { cut, field, isBlank, isDigits, replaceField, zeroPad, RECORD_LENGTH, type FieldSpec } from "../../src/formats/nacha/fields";
 import { BATCH_CONTROL } from "../../src/formats/nacha/records/batch-control";
 import { FILE_CONTROL, PADDING_LINE } from "../../src/formats/nacha/records/file-control";
 
@@ -66,7 +66,7 @@ function traceStride(records: string[]): number {
 function renumbered(line: string, offset: number): string {
   const sequence = cut(line, TRACE_SEQUENCE);
   if (offset === 0 || !isDigits(sequence) || sequence.length !== 7) return line;
-  return patch(line, TRACE_SEQUENCE, zeroPad(Number(sequence) + offset, 7));
+  return replaceField(line, TRACE_SEQUENCE, zeroPad(Number(sequence) + offset, 7));
 }
 
 function scaledBatchControl(line: string, factor: number): string {
@@ -78,7 +78,7 @@ function scaledBatchControl(line: string, factor: number): string {
 function scaledFileControl(line: string, factor: number, records: number): string {
   const f = FILE_CONTROL;
   const text = scaled(line, factor, [f.entryAddendaCount, f.totalDebits, f.totalCredits], f.entryHash);
-  return isBlank(cut(text, f.blockCount)) ? text : patch(text, f.blockCount, zeroPad(blockCount(records), 6));
+  return isBlank(cut(text, f.blockCount)) ? text : replaceField(text, f.blockCount, zeroPad(blockCount(records), 6));
 }
 
 /** Sums multiplied by `factor`; the hash too, kept to its rightmost 10 digits; blank fields stay blank (a short line comes back full length). */
@@ -86,13 +86,9 @@ function scaled(line: string, factor: number, sums: FieldSpec[], hash: FieldSpec
   let text = line.padEnd(RECORD_LENGTH, " ");
   for (const spec of sums) {
     const value = cut(text, spec);
-    if (isDigits(value)) text = patch(text, spec, zeroPad(Number(value) * factor, value.length));
+    if (isDigits(value)) text = replaceField(text, spec, zeroPad(Number(value) * factor, value.length));
   }
   const declared = cut(text, hash);
-  if (isDigits(declared)) text = patch(text, hash, zeroPad((Number(declared) * factor) % 10 ** declared.length, declared.length));
+  if (isDigits(declared)) text = replaceField(text, hash, zeroPad((Number(declared) * factor) % 10 ** declared.length, declared.length));
   return text;
-}
-
-function patch(line: string, spec: FieldSpec, value: string): string {
-  return line.slice(0, spec.start - 1) + value + line.slice(spec.end);
 }

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { FormatError } from "../../src/formats/format-error";
-import { readLines } from "../../src/formats/line-reader";
+import { Readable } from "node:stream";
+import { readLineChunks, readLines } from "../../src/formats/line-reader";
 
 async function lines(chunks: (string | Buffer)[], options = {}): Promise<string[]> {
   const out: string[] = [];
@@ -47,5 +48,21 @@ describe("line reader", () => {
       expect(error).to.be.instanceOf(FormatError);
       expect((error as FormatError).code).to.equal("line_too_long");
     }
+  });
+});
+
+describe("line reader in chunks", () => {
+  it("numbers the lines of each chunk from 1 across chunks, CR stripped before LF", async () => {
+    const chunks = ["ab\r", "\ncd\n", "e", "f\r\ng"];
+    const got: [number, string][] = [];
+    for await (const c of readLineChunks(Readable.from(chunks.map((s) => Buffer.from(s))))) {
+      c.lines.forEach((l, i) => got.push([c.firstLineNo + i, l]));
+    }
+    expect(got).to.deep.equal([
+      [1, "ab"],
+      [2, "cd"],
+      [3, "ef"],
+      [4, "g"],
+    ]);
   });
 });

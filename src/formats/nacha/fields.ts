@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { PAYEE_ZONE } from "../../model/dates";
+import { digitsToCents } from "../../model/money";
 
 /** Every NACHA record is this long. */
 export const RECORD_LENGTH = 94;
@@ -17,6 +18,12 @@ export function field(name: string, start: number, end: number): FieldSpec {
 
 export function cut(line: string, spec: FieldSpec): string {
   return line.slice(spec.start - 1, spec.end);
+}
+
+/** The record with one field replaced; the value must already have the field's width. */
+export function replaceField(line: string, spec: FieldSpec, value: string): string {
+  if (value.length !== spec.end - spec.start + 1) throw new RangeError(`${spec.name}: ${value} does not have the field's width`);
+  return line.slice(0, spec.start - 1) + value + line.slice(spec.end);
 }
 
 export function positions(spec: FieldSpec): string {
@@ -42,6 +49,11 @@ export function isBlank(text: string): boolean {
 /** A numeric field's value, or null when it is not all digits (blank included). */
 export function numeric(text: string): number | null {
   return isDigits(text) ? Number(text) : null;
+}
+
+/** An amount field in cents, or null when it is not all digits (blank included). */
+export function cents(text: string): number | null {
+  return isDigits(text) ? digitsToCents(text) : null;
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { Readable } from "node:stream";
 import { ErrorCollector, FormatError } from "../format-error";
+import { readLineChunks } from "../line-reader";
 import { compareBatchControl, compareFileControl, RunningTotals } from "./controls";
 import { entryKind, ZERO_AMOUNT_KINDS, type EntryKind } from "./entry-kind";
 import { nachaError } from "./errors";
 import { RECORD_LENGTH } from "./fields";
 import type { NachaProfile } from "./profile";
-import { readLineChunks } from "./reader";
 import { isPaymentAddenda, parseAddenda, validateAddenda, type Addenda } from "./records/addenda";
 import { parseBatchControl, validateBatchControl, type BatchControl } from "./records/batch-control";
 import { BATCH_HEADER, entryLayoutOf, parseBatchHeader, validateBatchHeader, type BatchHeader } from "./records/batch-header";
@@ -319,7 +319,10 @@ export async function* parseNacha(input: Readable, profile: NachaProfile): Async
 /** Drives a parser over a stream, yielding the events of each chunk of lines; throws FormatErrors at the end. */
 export async function* nachaEventChunks(input: Readable, parser: NachaParser): AsyncGenerator<NachaEvent[]> {
   try {
-    for await (const chunk of readLineChunks(input)) {
+    // Latin-1 so that one byte is one position, whatever the bytes. A line longer than 4096 is not
+    // a NACHA file (or has no line breaks): stop rather than buffer it; a merely long record is
+    // reported by the parser with its number.
+    for await (const chunk of readLineChunks(input, { encoding: "latin1", maxLineLength: 4096 })) {
       const out: NachaEvent[] = [];
       for (let i = 0; i < chunk.lines.length; i++) {
         parser.line(chunk.lines[i], chunk.firstLineNo + i, out);
@@ -329,9 +332,10 @@ export async function* nachaEventChunks(input: Readable, parser: NachaParser): A
       if (parser.saturated) break;
     }
   } catch (error) {
-    // The reader gives up on an unbounded line; report it with whatever was already found.
+    // The reader gives up on an unbounded line; report it, under NACHA's own code, with whatever
+    // was already found.
     if (!(error instanceof FormatError)) throw error;
-    parser.errors.add(error);
+    parser.errors.add(error.code === "line_too_long" ? new FormatError("long_line", error.line, null, error.message) : error);
     parser.errors.throwIfAny();
   }
   if (parser.saturated) parser.errors.throwIfAny();

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { blockCount, RunningTotals } from "../../../src/formats/nacha/controls";
-import { cut, zeroPad, type FieldSpec } from "../../../src/formats/nacha/fields";
+import { cut, replaceField, zeroPad, type FieldSpec } from "../../../src/formats/nacha/fields";
 import { PROFILES } from "../../../src/formats/nacha/profile";
 import { BATCH_CONTROL } from "../../../src/formats/nacha/records/batch-control";
 import { FILE_CONTROL } from "../../../src/formats/nacha/records/file-control";
@@ -9,7 +9,7 @@ import { fileLines, joinLines, parseText } from "./helpers";
 function bumped(lines: string[], index: number, spec: FieldSpec, delta: number): string[] {
   const width = spec.end - spec.start + 1;
   return lines.map((l, i) =>
-    i === index ? l.slice(0, spec.start - 1) + zeroPad(Number(cut(l, spec)) + delta, width) + l.slice(spec.end) : l,
+    i === index ? replaceField(l, spec, zeroPad(Number(cut(l, spec)) + delta, width)) : l,
   );
 }
 

@@ -1,12 +1,10 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { Readable } from "node:stream";
 import { FormatErrors } from "../../../src/formats/format-error";
 import { NACHA_ERROR_CODES } from "../../../src/formats/nacha/errors";
 import { PADDING_LINE } from "../../../src/formats/nacha/records/file-control";
 import { NachaParser } from "../../../src/formats/nacha/parser";
 import { PROFILES, resolveProfile } from "../../../src/formats/nacha/profile";
-import { readLineChunks } from "../../../src/formats/nacha/reader";
 import { batch, entriesOf, fileLines, joinLines, parseText } from "./helpers";
 
 const where = (errors: { code: string; line: number; field: string | null }[]) => errors.map((e) => [e.code, e.line, e.field]);
@@ -226,21 +224,5 @@ describe("NACHA parser: hostile input", () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe("NACHA line reader", () => {
-  it("numbers lines from 1 across chunks and strips CR only before LF", async () => {
-    const chunks = ["ab\r", "\ncd\n", "e", "f\r\ng"];
-    const got: [number, string][] = [];
-    for await (const c of readLineChunks(Readable.from(chunks.map((s) => Buffer.from(s))))) {
-      c.lines.forEach((l, i) => got.push([c.firstLineNo + i, l]));
-    }
-    expect(got).to.deep.equal([
-      [1, "ab"],
-      [2, "cd"],
-      [3, "ef"],
-      [4, "g"],
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { FormatError } from "../../format-error";
 import { requireNumber } from "../errors";
-import { cut, field, isBlank, numeric, zeroPad, padText } from "../fields";
+import { cents, cut, field, isBlank, numeric, zeroPad, padText } from "../fields";
 import type { NachaProfile } from "../profile";
 
 /** Batch control, record type 8. */
@@ -38,8 +38,8 @@ export function parseBatchControl(line: string, _lineNo: number): BatchControl {
     entryAddendaCount: numeric(cut(line, f.entryAddendaCount)),
     entryHash: numeric(hash),
     entryHashBlank: isBlank(hash),
-    totalDebitCents: numeric(cut(line, f.totalDebits)),
-    totalCreditCents: numeric(cut(line, f.totalCredits)),
+    totalDebitCents: cents(cut(line, f.totalDebits)),
+    totalCreditCents: cents(cut(line, f.totalCredits)),
     companyIdentification: cut(line, f.companyIdentification).trim(),
     originatingDfi: cut(line, f.originatingDfi),
     batchNumber: cut(line, f.batchNumber),

@@ -1,9 +1,8 @@
 import type { FormatError } from "../../format-error";
 import { invalidField, nachaError } from "../errors";
-import { cut, field, isBlank, isDigits, zeroPad, padText, routingCheckDigit, text } from "../fields";
+import { cents, cut, field, isBlank, isDigits, zeroPad, padText, routingCheckDigit, text } from "../fields";
 import type { NachaProfile } from "../profile";
 import { transactionCode, type TransactionCode } from "../transaction-codes";
-import { digitsToCents } from "../../../model/money";
 
 /** Entry detail, record type 6. Positions 40-76 depend on the layout (CIE swaps name and id). */
 export const ENTRY_DETAIL = {
@@ -54,7 +53,7 @@ export function parseEntryDetail(line: string, _lineNo: number, layout: EntryLay
     receivingDfi: cut(line, f.receivingDfi),
     checkDigit: cut(line, f.checkDigit),
     dfiAccountNumber: cut(line, f.dfiAccountNumber).trim(),
-    amountCents: isDigits(amount) ? digitsToCents(amount) : null,
+    amountCents: cents(amount),
     individualName: text(cut(line, l.individualName)),
     identification: text(cut(line, l.identification)),
     discretionaryData: cut(line, f.discretionaryData),

@@ -1,6 +1,6 @@
 import type { FormatError } from "../../format-error";
 import { requireNumber } from "../errors";
-import { cut, field, isBlank, numeric, zeroPad, padText } from "../fields";
+import { cents, cut, field, isBlank, numeric, zeroPad, padText } from "../fields";
 import type { NachaProfile } from "../profile";
 
 /** File control, record type 9 (a line of 94 nines is padding, not a file control). */
@@ -38,8 +38,8 @@ export function parseFileControl(line: string, _lineNo: number): FileControl {
     entryAddendaCount: numeric(cut(line, f.entryAddendaCount)),
     entryHash: numeric(hash),
     entryHashBlank: isBlank(hash),
-    totalDebitCents: numeric(cut(line, f.totalDebits)),
-    totalCreditCents: numeric(cut(line, f.totalCredits)),
+    totalDebitCents: cents(cut(line, f.totalDebits)),
+    totalCreditCents: cents(cut(line, f.totalCredits)),
     raw: line,
   };
 }
