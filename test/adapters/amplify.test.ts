@@ -10,7 +10,7 @@ import { loadAggregatorMapping, type LoadedMapping } from "../../src/ingest/mapp
 import { SAMPLES_DIR } from "../../src/paths";
 import { chunks } from "../conformance/parse-in-memory";
 import { fileLines, joinLines } from "../formats/nacha/helpers";
-import { drain } from "../formats/x12/helpers";
+import { drain } from "../support/drain";
 
 const FACTOR = 100;
 

@@ -8,7 +8,7 @@ import type { ParsedItem } from "../../src/ingest/adapter";
 import { loadAggregatorMapping } from "../../src/ingest/mapping-loader";
 import type { BankEntryDraft, PaymentDraft } from "../../src/model";
 import { PROJECT_ROOT, SAMPLES_DIR } from "../../src/paths";
-import { drain } from "../formats/x12/helpers";
+import { drain } from "../support/drain";
 
 const DIR = path.join(SAMPLES_DIR, "bai2");
 const MOOV = path.resolve(PROJECT_ROOT, "..", "shared", "external-samples", "moov-io-bai2");

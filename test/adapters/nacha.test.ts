@@ -5,28 +5,20 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { adapter } from "../../adapters/nacha";
 import type { NachaMapping } from "../../adapters/nacha/mapping";
-import { asFormatErrors } from "../../src/formats/format-error";
 import { writeRppsFile } from "../../src/formats/nacha/generate";
 import type { ParsedItem } from "../../src/ingest/adapter";
 import { loadAggregatorMapping, loadMappingFile } from "../../src/ingest/mapping-loader";
 import type { PaymentDraft } from "../../src/model";
 import { PROJECT_ROOT, SAMPLES_DIR } from "../../src/paths";
 import { batch, fileLines, joinLines } from "../formats/nacha/helpers";
+import { drain } from "../support/drain";
 
 const EXTERNAL = path.resolve(PROJECT_ROOT, "..", "shared", "external-samples", "moov-io-ach");
 const RPPS: NachaMapping = { version: 1, adapter: "nacha", profile: "rpps" };
 const STRICT: NachaMapping = { version: 1, adapter: "nacha", profile: "strict" };
 
-async function run(input: Readable, mapping: NachaMapping) {
-  const items: ParsedItem[] = [];
-  try {
-    for await (const item of adapter.parse(input, mapping, { name: "test.ach", aggregator: "test" })) items.push(item);
-    return { items, errors: [] as { code: string; line: number; field: string | null }[] };
-  } catch (error) {
-    const errors = asFormatErrors(error);
-    if (!errors) throw error;
-    return { items, errors };
-  }
+function run(input: Readable, mapping: NachaMapping) {
+  return drain(adapter.parse(input, mapping, { name: "test.ach", aggregator: "test" }));
 }
 const runFile = (file: string, mapping: NachaMapping) => run(createReadStream(file), mapping);
 const drafts = (items: ParsedItem[]): (PaymentDraft & { line: number })[] =>

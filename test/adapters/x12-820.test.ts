@@ -8,7 +8,7 @@ import type { ParsedItem } from "../../src/ingest/adapter";
 import { loadAggregatorMapping } from "../../src/ingest/mapping-loader";
 import type { PaymentDraft } from "../../src/model";
 import { SAMPLES_DIR } from "../../src/paths";
-import { drain } from "../formats/x12/helpers";
+import { drain } from "../support/drain";
 
 const DIR = path.join(SAMPLES_DIR, "x12-820");
 const mapping = loadAggregatorMapping("x12-820").mapping as X12Mapping;

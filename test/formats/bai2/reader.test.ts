@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import { readBai2, type Bai2Event } from "../../../src/formats/bai2/reader";
 import { PROJECT_ROOT } from "../../../src/paths";
-import { drain } from "../x12/helpers";
+import { drain } from "../../support/drain";
 
 const MOOV = path.resolve(PROJECT_ROOT, "..", "shared", "external-samples", "moov-io-bai2");
 const where = (errors: { code: string; line: number; field: string | null }[]) => errors.map((e) => [e.code, e.line, e.field]);

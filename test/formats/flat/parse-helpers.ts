@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { FormatError } from "../../../src/formats/format-error";
 import type { ParsedItem } from "../../../src/ingest/adapter";
-import { drain } from "../x12/helpers";
+import { drain } from "../../support/drain";
 
 export interface Parsed {
   items: ParsedItem[];

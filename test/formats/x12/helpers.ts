@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { asFormatErrors, type FormatError } from "../../../src/formats/format-error";
 
 export interface Delims {
   element: string;
@@ -59,19 +58,6 @@ export function interchange(d: Delims, body: string[][], o: EnvelopeOptions = {}
     ["IEA", o.iea01 ?? "1", o.iea02 ?? "000000001"],
   ];
   return `${isa(d)}${d.after ?? ""}${segments(d, all)}`;
-}
-
-/** Drains an async iterable; FormatErrors are returned, anything else is rethrown. */
-export async function drain<T>(it: AsyncIterable<T>): Promise<{ items: T[]; errors: FormatError[] }> {
-  const items: T[] = [];
-  try {
-    for await (const item of it) items.push(item);
-    return { items, errors: [] };
-  } catch (error) {
-    const errors = asFormatErrors(error);
-    if (!errors) throw error;
-    return { items, errors };
-  }
 }
 
 /** A text as an async byte stream cut into pieces of `size` characters. */

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { read820, type Read820Options, type X12Event } from "../../../src/formats/x12/reader-820";
-import { body820, chunked, drain, interchange, isa, segments, STAR, type Delims } from "./helpers";
+import { body820, chunked, interchange, isa, segments, STAR, type Delims } from "./helpers";
+import { drain } from "../../support/drain";
 
 const OPTIONS: Read820Options = { versions: ["005010X218", "004010X061A1"], adjustmentBalance: "unattached" };
 

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { readDelimiters } from "../../../src/formats/x12/delimiters";
 import { element, readSegments } from "../../../src/formats/x12/segment-reader";
-import { body820, chunked, drain, interchange, isa, STAR, type Delims } from "./helpers";
+import { body820, chunked, interchange, isa, STAR, type Delims } from "./helpers";
+import { drain } from "../../support/drain";
 
 describe("x12 delimiters", () => {
   it("reads the element, repetition, component and segment separators from ISA positions 3, 82, 104 and 105", () => {

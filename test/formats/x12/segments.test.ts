@@ -3,7 +3,8 @@ import { readSegments, type X12Segment } from "../../../src/formats/x12/segment-
 import { parseGs, parseIsa, parseSt, parseTrailer } from "../../../src/formats/x12/segments/envelope";
 import { displayName, parseAdx, parseBpr, parseDtm, parseEnt, parseN1, parseNm1, parseRef, parseRmr, parseTrn } from "../../../src/formats/x12/segments/remittance";
 import { x12Cents } from "../../../src/formats/x12/values";
-import { chunked, drain, expectFormatError, isa, STAR } from "./helpers";
+import { chunked, expectFormatError, isa, STAR } from "./helpers";
+import { drain } from "../../support/drain";
 
 /** Reads `ISA` + the given segment text and returns the segment after the ISA. */
 async function seg(text: string): Promise<X12Segment> {
