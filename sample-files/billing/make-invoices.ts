@@ -9,6 +9,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { INVOICE_COLUMNS } from "../../src/match/invoice-import";
 import { centsToDecimal } from "../../src/model/money";
 
 interface GoldenPayment {
@@ -166,7 +167,7 @@ function main(): void {
   const names = new Map<string, string>();
   for (const i of list) i.name = names.get(i.account) ?? (names.set(i.account, i.name), i.name);
   list.sort((a, b) => a.month.localeCompare(b.month) || a.account.localeCompare(b.account) || a.plan.localeCompare(b.plan));
-  const lines = ["invoice,account_number,member_name,plan,coverage_month,amount_due,first_payment"];
+  const lines = [INVOICE_COLUMNS.join(",")];
   list.forEach((i, n) => {
     const number = `INV-${i.month.replace("-", "")}-${String(n + 1).padStart(4, "0")}`;
     const name = /[",]/.test(i.name) ? `"${i.name}"` : i.name;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { MatchStatus } from "../model";
 import type { Sql } from "./audit-log";
+import { centsFromDb } from "../store/columns";
 
 export interface DecisionRecord {
   paymentId: string;
@@ -29,7 +30,7 @@ export async function appliedByInvoice(sql: Sql, paymentId: string): Promise<{ i
       WHERE payment_id = $1 AND invoice_id IS NOT NULL GROUP BY invoice_id HAVING sum(applied_cents) <> 0 ORDER BY invoice_id`,
     [paymentId],
   )) as { invoice_id: string; cents: string }[];
-  return rows.map((r) => ({ invoiceId: r.invoice_id, cents: Number(r.cents) }));
+  return rows.map((r) => ({ invoiceId: r.invoice_id, cents: centsFromDb(r.cents) }));
 }
 
 export interface DecisionView {
@@ -53,7 +54,7 @@ export async function decisionsFor(sql: Sql, paymentId: string): Promise<Decisio
     rule: r.rule,
     outcome: r.outcome,
     invoiceNumber: r.invoice_number,
-    appliedCents: Number(r.applied),
+    appliedCents: centsFromDb(r.applied),
     reason: r.reason,
     decidedBy: r.decided_by,
     decidedAt: new Date(r.decided_at).toISOString(),

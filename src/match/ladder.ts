@@ -1,5 +1,6 @@
 import { formatUsd, type AccountStatus, type MatchStatus, type PaymentRecordStatus, type PlanType } from "../model";
 import { addMonths } from "../rules/local-date";
+import type { ExceptionReason } from "./exceptions";
 import { balanceCents, type Invoice } from "./invoices";
 
 /**
@@ -45,7 +46,7 @@ export interface Application {
 }
 
 export interface ExceptionDraft {
-  reason: string;
+  reason: ExceptionReason;
   message: string;
   amountCents: number;
   invoiceId: string | null;
@@ -62,8 +63,6 @@ export interface LadderDecision {
   exception: ExceptionDraft | null;
 }
 
-export const INVALID_ACCOUNT_STATUSES: ReadonlySet<AccountStatus> = new Set(["invalid_format", "check_digit_failed", "ssn_suspected"]);
-
 const INVALID_REASONS: Partial<Record<AccountStatus, string>> = {
   invalid_format: "the account number does not have the payee's form (9 digits beginning with 7)",
   check_digit_failed: "the account number fails the payee's check digit",
@@ -74,7 +73,7 @@ function describe(i: Invoice): string {
   return `${i.invoiceNumber} (${i.plan} ${i.coverageMonth}, ${formatUsd(balanceCents(i))} owed)`;
 }
 
-function exception(reason: string, message: string, amountCents: number, invoices: Invoice[], details: Record<string, unknown> = {}): ExceptionDraft {
+function exception(reason: ExceptionReason, message: string, amountCents: number, invoices: Invoice[], details: Record<string, unknown> = {}): ExceptionDraft {
   return {
     reason,
     message,

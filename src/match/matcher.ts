@@ -13,10 +13,10 @@ import { matchReversal } from "./reversals";
 export interface MatchOptions {
   /** Only this file's payments (after it posted); all unmatched payments otherwise. */
   fileId?: string;
-  actor?: string;
-  /** Payments per transaction. */
-  batchSize?: number;
 }
+
+/** Payments per transaction. */
+const BATCH_SIZE = 200;
 
 export interface MatchSummary {
   considered: number;
@@ -59,7 +59,7 @@ type Outcome = { outcome: MatchStatus | null; exceptions: number };
  * is taken back to unmatched, with its exception closed, and decided again as if new.
  */
 export async function matchPayments(db: DataSource, options: MatchOptions = {}): Promise<MatchSummary> {
-  const actor = options.actor ?? SYSTEM_ACTOR;
+  const actor = SYSTEM_ACTOR;
   const scope = options.fileId ? `AND (p.file_id = $1 OR p.kind IN ('reversal','return'))` : "";
   const billing = ((await db.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0].present;
   // Without billing data a good payment can only be decided as a duplicate; skip the rest in SQL
@@ -72,9 +72,8 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
     options.fileId ? [options.fileId] : [],
   )) as { id: string }[];
   const summary: MatchSummary = { considered: ids.length, reconsidered: 0, decided: 0, waiting: 0, exceptionsOpened: 0, byOutcome: {} };
-  const size = options.batchSize ?? 200;
-  for (let start = 0; start < ids.length; start += size) {
-    const chunk = ids.slice(start, start + size).map((r) => r.id);
+  for (let start = 0; start < ids.length; start += BATCH_SIZE) {
+    const chunk = ids.slice(start, start + BATCH_SIZE).map((r) => r.id);
     await db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MATCH_LOCK]);
       const billing = ((await tx.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0].present;
@@ -82,13 +81,14 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
       const payments = await selectPayments(tx, `p.id = ANY($1::uuid[]) AND (p.match_status = 'unmatched' OR (${RECONSIDERABLE}))`, [chunk]);
       const order = new Map(chunk.map((id, i) => [id, i]));
       payments.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-      for (const stored of payments) {
-        let p = stored;
-        if (p.matchStatus === "unknown_account") {
-          p = await reconsider(tx, p, actor);
-          summary.reconsidered += 1;
-        }
-        const result = await matchOne(tx, p, billing, actor);
+      for (const [i, p] of payments.entries()) {
+        if (p.matchStatus !== "unknown_account") continue;
+        payments[i] = await reconsider(tx, p, actor);
+        summary.reconsidered += 1;
+      }
+      const hints = await duplicateHints(tx, payments);
+      for (const p of payments) {
+        const result = await matchOne(tx, p, billing, hints.get(p.id) ?? null, actor);
         summary.exceptionsOpened += result.exceptions;
         if (result.outcome) {
           summary.decided += 1;
@@ -99,11 +99,6 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
   }
   if (summary.decided || summary.exceptionsOpened) log.info("matching done", { fileId: options.fileId, ...summary });
   return summary;
-}
-
-/** After a file is posted: match its payments, and retry reversals still looking for their original. */
-export async function matchFile(db: DataSource, fileId: string, options: Omit<MatchOptions, "fileId"> = {}): Promise<MatchSummary> {
-  return matchPayments(db, { ...options, fileId });
 }
 
 /**
@@ -119,7 +114,7 @@ async function reconsider(tx: EntityManager, p: StoredPayment, actor: string): P
   return updatePayment(tx, p, { ...reassess(p, { knownAccount: true }), matchStatus: "unmatched" }, { actor, action: "reconsidered", note: why });
 }
 
-async function matchOne(tx: EntityManager, p: StoredPayment, billing: boolean, actor: string): Promise<Outcome> {
+async function matchOne(tx: EntityManager, p: StoredPayment, billing: boolean, duplicate: DuplicateHint | null, actor: string): Promise<Outcome> {
   switch (p.kind) {
     case "prenote":
     case "noc":
@@ -128,7 +123,7 @@ async function matchOne(tx: EntityManager, p: StoredPayment, billing: boolean, a
     case "return":
       return matchReversal(tx, p, actor);
     case "payment":
-      return matchMoney(tx, p, billing, actor);
+      return matchMoney(tx, p, billing, duplicate, actor);
   }
 }
 
@@ -146,31 +141,47 @@ async function notApplicable(tx: Sql, p: StoredPayment, actor: string): Promise<
   return { outcome: "not_applicable", exceptions };
 }
 
-async function duplicateHint(tx: Sql, p: StoredPayment): Promise<DuplicateHint | null> {
-  if (p.status === "duplicate") {
-    const first = (await tx.query(
-      `SELECT f.name FROM payments o JOIN remittance_files f ON f.id = o.file_id WHERE o.id = $1`,
-      [p.duplicateOf],
-    )) as { name: string }[];
-    return { rule: "resent_payment", paymentId: p.duplicateOf, fileName: first[0]?.name ?? null };
+/**
+ * The duplicate hint of each `payment` in a batch, in two queries rather than one per payment
+ * (matching's hot path). A hint looks only at other files' payments and at whether they were
+ * reversed, which no decision in the batch changes before its payments are matched (reversals
+ * and returns come last), so reading them all up front gives what one by one would.
+ */
+async function duplicateHints(tx: Sql, batch: StoredPayment[]): Promise<Map<string, DuplicateHint>> {
+  const hints = new Map<string, DuplicateHint>();
+  const money = batch.filter((p) => p.kind === "payment");
+  const resent = money.filter((p) => p.status === "duplicate");
+  if (resent.length) {
+    const firsts = (await tx.query(
+      `SELECT o.id, f.name FROM payments o JOIN remittance_files f ON f.id = o.file_id WHERE o.id = ANY($1::uuid[])`,
+      [resent.map((p) => p.duplicateOf)],
+    )) as { id: string; name: string }[];
+    const names = new Map(firsts.map((r) => [r.id, r.name]));
+    for (const p of resent) hints.set(p.id, { rule: "resent_payment", paymentId: p.duplicateOf, fileName: (p.duplicateOf && names.get(p.duplicateOf)) ?? null });
   }
+  const active = money.filter((p) => p.status !== "duplicate");
+  if (!active.length) return hints;
+  const column = <K extends keyof StoredPayment>(k: K) => active.map((p) => p[k]);
   const rows = (await tx.query(
-    `SELECT o.id, f.name, (o.aggregator = $2 AND o.source_ref = $3) AS by_trace
-       FROM payments o JOIN remittance_files f ON f.id = o.file_id
-      WHERE o.kind = 'payment' AND o.status = 'active' AND o.match_status <> 'reversed' AND o.file_id <> $1
-        AND (f.posted_at < $7::timestamptz OR (f.posted_at = $7::timestamptz AND f.id::text < $1::text))
-        AND ((o.aggregator = $2 AND o.source_ref = $3)
-          OR (o.account_number = $4 AND o.amount_cents = $5 AND o.settled_on = $6::date))
-      ORDER BY by_trace DESC, f.posted_at, o.line LIMIT 1`,
-    [p.fileId, p.aggregator, p.sourceRef, p.accountNumber, p.amountCents, p.settledOn, p.postedAt],
-  )) as { id: string; name: string; by_trace: boolean }[];
-  if (!rows.length) return null;
-  return { rule: rows[0].by_trace ? "same_trace" : "same_account_amount_day", paymentId: rows[0].id, fileName: rows[0].name };
+    `SELECT x.id AS for_id, h.id, h.name, h.by_trace
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::date[], $8::timestamptz[])
+            AS x(id, file_id, aggregator, source_ref, account_number, amount_cents, settled_on, posted_at)
+      CROSS JOIN LATERAL (
+        SELECT o.id, f.name, (o.aggregator = x.aggregator AND o.source_ref = x.source_ref) AS by_trace
+          FROM payments o JOIN remittance_files f ON f.id = o.file_id
+         WHERE o.kind = 'payment' AND o.status = 'active' AND o.match_status <> 'reversed' AND o.file_id <> x.file_id
+           AND (f.posted_at < x.posted_at OR (f.posted_at = x.posted_at AND f.id::text < x.file_id::text))
+           AND ((o.aggregator = x.aggregator AND o.source_ref = x.source_ref)
+             OR (o.account_number = x.account_number AND o.amount_cents = x.amount_cents AND o.settled_on = x.settled_on))
+         ORDER BY by_trace DESC, f.posted_at, o.line LIMIT 1) h`,
+    [column("id"), column("fileId"), column("aggregator"), column("sourceRef"), column("accountNumber"), column("amountCents"), column("settledOn"), column("postedAt")],
+  )) as { for_id: string; id: string; name: string; by_trace: boolean | null }[];
+  for (const r of rows) hints.set(r.for_id, { rule: r.by_trace ? "same_trace" : "same_account_amount_day", paymentId: r.id, fileName: r.name });
+  return hints;
 }
 
-async function matchMoney(tx: EntityManager, p: StoredPayment, billing: boolean, actor: string): Promise<Outcome> {
+async function matchMoney(tx: EntityManager, p: StoredPayment, billing: boolean, duplicate: DuplicateHint | null, actor: string): Promise<Outcome> {
   const invoices = p.accountNumber && billing ? await invoicesForAccount(tx, p.accountNumber) : [];
-  const duplicate = await duplicateHint(tx, p);
   const decision = decide(p, { billingDataExists: billing, duplicate, invoices });
   if (!decision) return { outcome: null, exceptions: 0 };
   let change: PaymentChange = { matchStatus: decision.outcome };
@@ -212,7 +223,7 @@ async function applyDecision(tx: Sql, p: StoredPayment, d: LadderDecision, reaso
  */
 export async function matchPostedFile(db: DataSource, fileId: string): Promise<MatchSummary | null> {
   try {
-    return await matchFile(db, fileId);
+    return await matchPayments(db, { fileId });
   } catch (error) {
     log.error("matching after posting failed; run `billpay match`", { fileId, error });
     return null;

@@ -1,6 +1,5 @@
-import type { ControlRecord } from "../model";
 import { formatUsd } from "../model";
-import type { CountCents, FileLine } from "./reconciliation";
+import { agrees, type CountCents, type FileLine } from "./reconciliation";
 
 /** How a count-and-amount cell reads in every renderer: "3 · $1,250.10", or "–" when empty. */
 export function countCents(v: CountCents | undefined): string {
@@ -19,7 +18,7 @@ export function optionalCount(n: number | null): string {
 export function controlsText(f: Pick<FileLine, "controls" | "controlsAgree">): string {
   if (!f.controls.length) return "none declared";
   if (f.controlsAgree) return `${f.controls.length} agree`;
-  const bad = f.controls.filter((c: ControlRecord) => c.declaredCount !== c.parsedCount || c.declaredTotalCents !== c.parsedTotalCents);
+  const bad = f.controls.filter((c) => !agrees(c));
   return `MISMATCH ${bad.map((c) => c.scope).join(", ")}`;
 }
 

@@ -1,5 +1,6 @@
 import type { ControlRecord, FileStatus, MatchStatus, PaymentKind, TimingStatus } from "../model";
 import type { Sql } from "../match/audit-log";
+import { centsFromDb } from "../store/columns";
 import { pairBankCredits, type BankLine, type RemittanceGroup } from "./bank-pairing";
 
 /**
@@ -87,7 +88,8 @@ export interface ReconciliationReport {
   bankPairingRule: string;
 }
 
-const n = (v: string | number | null | undefined): number => (v === null || v === undefined ? 0 : Number(v));
+/** A summed or stored bigint cents value; an empty sum (null) is 0. */
+const n = (v: string | number | null | undefined): number => (v === null || v === undefined ? 0 : centsFromDb(v));
 
 /** Ratio as a percent with one decimal, in integer arithmetic. */
 export function percent(part: number, whole: number): string {
@@ -119,7 +121,8 @@ export function headline(controls: ControlRecord[]): ControlRecord | null {
   return controls[controls.length - 1] ?? null;
 }
 
-function agrees(c: ControlRecord): boolean {
+/** A declared figure the format does not carry (null) is not a disagreement. */
+export function agrees(c: ControlRecord): boolean {
   const count = c.declaredCount === null || c.parsedCount === null || c.declaredCount === c.parsedCount;
   const total = c.declaredTotalCents === null || c.parsedTotalCents === null || c.declaredTotalCents === c.parsedTotalCents;
   return count && total;

@@ -137,7 +137,7 @@ export function renderReportHtml(r: ReconciliationReport): string {
     ? exceptionChart +
       table(
         [{ label: "Reason" }, { label: "Open", num: true }, { label: "Open amount", num: true }, { label: "Oldest", num: true }, { label: "Mean age", num: true }, { label: "Resolved", num: true }],
-        r.exceptions.map((e) => [e.reason.replace(/_/g, " "), String(e.open), formatUsd(e.openCents), ageText(e.oldestOpenDays), e.meanOpenDays === null ? "–" : `${e.meanOpenDays}d`, String(e.resolved)]),
+        r.exceptions.map((e) => [e.reason.replace(/_/g, " "), String(e.open), formatUsd(e.openCents), ageText(e.oldestOpenDays), ageText(e.meanOpenDays), String(e.resolved)]),
         ["Total", String(openExceptions), formatUsd(r.exceptions.reduce((s, e) => s + e.openCents, 0)), "", "", String(r.exceptions.reduce((s, e) => s + e.resolved, 0))],
       )
     : `<p class="empty">No exceptions for payments in the period.</p>`;

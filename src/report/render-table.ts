@@ -41,7 +41,7 @@ export function renderReportTable(r: ReconciliationReport): string {
     { header: "OPEN", value: (e) => String(e.open), align: "right" },
     { header: "OPEN AMOUNT", value: (e) => formatUsd(e.openCents), align: "right" },
     { header: "OLDEST", value: (e) => ageText(e.oldestOpenDays), align: "right" },
-    { header: "MEAN AGE", value: (e) => (e.meanOpenDays === null ? "–" : `${e.meanOpenDays}d`), align: "right" },
+    { header: "MEAN AGE", value: (e) => ageText(e.meanOpenDays), align: "right" },
     { header: "RESOLVED", value: (e) => String(e.resolved), align: "right" },
   ]) : "(none)", "");
   out.push("BANK CREDITS against remittance files", r.bank.length ? renderTable(r.bank, [

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { Command, CommanderError } from "commander";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,17 +9,11 @@ import { register as registerTiming } from "../../src/cli/commands/timing";
 import { CliExit } from "../../src/cli/exit";
 import { CONFIG_ENV } from "../../src/config/config-file";
 import { log, logToFile } from "../../src/log";
-import { PROJECT_ROOT } from "../../src/paths";
 import { pageTable2017 } from "../rules/fixtures/page-table";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runBillpay, type CliRun } from "./run-billpay";
 
 /** Runs the rules commands in-process, as cli.ts would, capturing what they write and their exit code. */
-async function billpay(...args: string[]): Promise<Run> {
+async function billpay(...args: string[]): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const program = new Command("billpay")
@@ -216,12 +209,8 @@ describe("cli: check-account, calendar, timing", () => {
   });
 
   it("log scan: the real CLI with debug logging never prints the digits of an SSN-like value", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src", "cli.ts"), "check-account", "123-45-6789"], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, LOG_LEVEL: "debug" },
-      encoding: "utf8",
-    });
-    expect(r.status, r.stderr).to.equal(1);
+    const r = runBillpay(["check-account", "123-45-6789"], { ...process.env, LOG_LEVEL: "debug" });
+    expect(r.code, r.stderr).to.equal(1);
     expect(r.stdout).to.include("ssn_suspected");
     expect(r.stderr).to.include('"level":"debug"');
     for (const out of [r.stdout, r.stderr]) {

@@ -1,16 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PROJECT_ROOT, SAMPLES_DIR } from "../../src/paths";
+import { SAMPLES_DIR } from "../../src/paths";
+import { runBillpay, type CliRun } from "../cli/run-billpay";
 import { childEnv, freshDatabase } from "../support/database";
 import { BILLING_SAMPLE } from "./remittance-files";
-
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * A database for `billpay` child processes. The embedded database is one process's at a time,
@@ -28,8 +22,7 @@ export async function cliDatabase(): Promise<{ env: NodeJS.ProcessEnv; close(): 
 }
 
 export function billpay(env: NodeJS.ProcessEnv, ...args: string[]): CliRun {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src", "cli.ts"), ...args], { cwd: PROJECT_ROOT, env, encoding: "utf8", timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return runBillpay(args, env);
 }
 
 /** A CLI database holding the sample billing data and these sample remittance files (sample-files/<aggregator>/<file>). */

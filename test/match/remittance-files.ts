@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DataSource } from "typeorm";
 import { ingestFile, type IngestResult } from "../../src/ingest/pipeline";
+import { INVOICE_COLUMNS } from "../../src/match/invoice-import";
 import { centsToDecimal, decimalToCents } from "../../src/model";
 import { SAMPLES_DIR } from "../../src/paths";
 
@@ -60,7 +61,7 @@ export class RemittanceFolder {
   }
 }
 
-export const INVOICE_HEADER = "invoice,account_number,member_name,plan,coverage_month,amount_due,first_payment";
+export const INVOICE_HEADER = INVOICE_COLUMNS.join(",");
 
 /** Every sample remittance file that is meant to post (not `broken-*`), aggregator by aggregator. */
 export function sampleRemittances(): { aggregator: string; path: string }[] {

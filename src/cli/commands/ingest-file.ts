@@ -4,6 +4,7 @@ import { ingestFile, type IngestResult } from "../../ingest/pipeline";
 import { loadAggregatorMapping, loadMappingFile } from "../../ingest/mapping-loader";
 import { centsToDecimal, formatUsd } from "../../model";
 import { withDatabase } from "../database";
+import { errorLine } from "../error-line";
 import { CliExit, printJson } from "../exit";
 
 /** Exit codes: 0 posted or duplicate, 2 quarantined, 1 unexpected failure. */
@@ -18,7 +19,7 @@ export function describeResult(r: IngestResult): string {
   const head = `${r.status.toUpperCase()} ${r.name} (${r.aggregator})`;
   if (r.status === "posted") return `${head}: ${r.payments} records [${kinds}], net ${formatUsd(r.totalCents)}${r.duplicatePayments ? `, ${r.duplicatePayments} duplicate payments` : ""}`;
   if (r.status === "duplicate") return `${head}: already received as file ${r.fileId}; nothing written`;
-  const errors = r.errors.map((e) => `  line ${e.line ?? "-"}${e.field ? ` ${e.field}` : ""}: ${e.message} [${e.code}]`);
+  const errors = r.errors.map(errorLine);
   return [`${head}: ${r.errors.length} error(s); no payments written`, ...errors].join("\n");
 }
 

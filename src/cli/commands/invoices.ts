@@ -1,16 +1,17 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { importInvoices } from "../../match/invoice-import";
+import { importInvoices, INVOICE_COLUMNS } from "../../match/invoice-import";
 import { matchPayments } from "../../match/matcher";
 import { withDatabase } from "../database";
 import { CliExit, printJson } from "../exit";
 import { matchSummaryLine } from "./match";
+import { errorLine } from "../error-line";
 
 export function register(program: Command): void {
   const invoices = program.command("invoices").description("Billing data: import the invoices payments are matched to");
   invoices
     .command("import")
-    .description("Upsert invoices from a CSV (invoice,account_number,member_name,plan,coverage_month,amount_due,first_payment), then match")
+    .description(`Upsert invoices from a CSV (${INVOICE_COLUMNS.join(",")}), then match`)
     .argument("<file>", "the billing CSV")
     .option("--by <name>", "who imports (for the audit log)", "billpay")
     .option("--no-match", "import only; leave waiting payments for `billpay match`")
@@ -26,7 +27,7 @@ export function register(program: Command): void {
       if (opts.json) printJson({ ...result, match });
       else {
         const lines = [`${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.errors.length} refused`];
-        for (const e of result.errors) lines.push(`  line ${e.line ?? "-"}${e.field ? ` ${e.field}` : ""}: ${e.message} [${e.code}]`);
+        lines.push(...result.errors.map(errorLine));
         if (match) lines.push(`matching: ${matchSummaryLine(match)}`);
         else if (result.created + result.updated) lines.push("run `billpay match` to match waiting payments against them");
         process.stdout.write(`${lines.join("\n")}\n`);
