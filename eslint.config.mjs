@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS tool configs (dependency-cruiser reads .cjs).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
+  {
     // chai's property assertions (`expect(x).to.be.true`) read as expressions.
     files: ["test/**/*.ts"],
     rules: { "@typescript-eslint/no-unused-expressions": "off" },

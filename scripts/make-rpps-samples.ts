@@ -5,9 +5,9 @@
 // range (987-65-432x) and the textbook 123-45-6789.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { cut, replaceField, zeroPad, type FieldSpec } from "../src/formats/nacha/fields";
-import { nachaFileLines, RPPS_FILE_HEADER, type BatchSpec, type FileSpec } from "../src/formats/nacha/generate";
-import { BATCH_CONTROL } from "../src/formats/nacha/records/batch-control";
+import { cut, replaceField, zeroPad, type FieldSpec } from "../adapters/nacha/fields";
+import { nachaFileLines, RPPS_FILE_HEADER, type BatchSpec, type FileSpec } from "../adapters/nacha/generate";
+import { BATCH_CONTROL } from "../adapters/nacha/records/batch-control";
 import { SAMPLES_DIR } from "../src/paths";
 
 const OUT = path.join(SAMPLES_DIR, "rpps");

@@ -1,4 +1,5 @@
 import winston from "winston";
+import { maskDigits } from "./rules/account/mask-digits";
 
 /**
  * JSON-line logging with a redaction layer. Members type their SSN into the account-number field
@@ -20,11 +21,6 @@ export function redactText(text: string): string {
     .replace(LONG_DIGITS, (m) => (ISO_DATE.test(m) ? m : maskDigits(m)));
 }
 
-/** "123-45-6789" → "*****6789": keep the last 4 digits, hide how many there were. */
-export function maskDigits(value: string): string {
-  const digits = value.replace(/\D/g, "");
-  return `*****${digits.slice(-4)}`;
-}
 
 // Fields that hold amounts, counts and measures: numbers there are never personal data.
 const MEASURE_KEY = /cents|count|bytes|size|ms$|seconds|line|payments|entries|total|attempts/i;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { maskDigits, redact, redactText } from "../src/log";
+import { redact, redactText } from "../src/log";
+import { maskDigits } from "../src/rules/account/mask-digits";
 
 describe("log redaction", () => {
   it("masks an SSN typed with dashes to its last 4 digits", () => {

@@ -1,3 +1,4 @@
+import type { FamilyConformanceHooks } from "../../src/adapter-kit/conformance-hooks";
 /**
  * For the conformance suite's memory test: each group (02 through 98) repeated `factor` times and
  * the 99 trailer scaled to match. Assumes one record per line, as in the project's samples.
@@ -20,3 +21,5 @@ export function amplify(sample: Buffer, factor: number): Buffer | null {
 
 export const noReversals =
   "a returned lockbox check arrives as a 555 debit, which this adapter keeps as a bank entry (reconciled against the payments it undoes), not as a member payment of kind return";
+
+export const conformanceHooks: FamilyConformanceHooks = { "bai2": { amplify, noReversals } };

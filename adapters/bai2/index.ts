@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
-import type { ParsedItem, RemittanceAdapter } from "../../src/ingest/adapter";
-import { readBai2 } from "../../src/formats/bai2/reader";
-import { fileIdentity } from "../../src/formats/bai2/records/file-header";
+import type { ParsedItem, RemittanceAdapter } from "../../src/adapter-kit/adapter";
+import { readBai2 } from "./reader";
+import { fileIdentity } from "./records/file-header";
 import { Bai2Mapping } from "./mapping";
 import { detailItem } from "./to-items";
 
@@ -82,3 +82,6 @@ export const adapter: RemittanceAdapter<Bai2Mapping> = {
   sniff: (head) => /^\uFEFF?\s*01,[^,]*,[^,]*,\d{6},/.test(head.toString("latin1", 0, Math.min(head.length, 200))),
   parse: (input, mapping) => parse(input, mapping),
 };
+
+/** The bai2 family has one adapter. */
+export const adapters: readonly RemittanceAdapter[] = [adapter as RemittanceAdapter];

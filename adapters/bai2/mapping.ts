@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { mappingBase, RegexSource } from "../../src/ingest/mapping";
+import { mappingBase, RegexSource } from "../../src/adapter-kit/mapping";
 
 const TypeCode = z.string().regex(/^\d{3}$/, "expected a three-digit BAI2 type code");
 

@@ -1,7 +1,7 @@
-import type { ParsedItem } from "../../src/ingest/adapter";
+import type { ParsedItem } from "../../src/adapter-kit/adapter";
 import type { BankEntryDraft, PaymentDraft } from "../../src/model";
-import type { Bai2Event } from "../../src/formats/bai2/reader";
-import type { TransactionDetail } from "../../src/formats/bai2/records/transaction-detail";
+import type { Bai2Event } from "./reader";
+import type { TransactionDetail } from "./records/transaction-detail";
 import type { AccountSource, Bai2Mapping } from "./mapping";
 
 type DetailEvent = Extract<Bai2Event, { type: "detail" }>;

@@ -1,7 +1,8 @@
-import { blockCount } from "../../src/formats/nacha/controls";
-import { cut, field, isBlank, isDigits, replaceField, zeroPad, RECORD_LENGTH, type FieldSpec } from "../../src/formats/nacha/fields";
-import { BATCH_CONTROL } from "../../src/formats/nacha/records/batch-control";
-import { FILE_CONTROL, PADDING_LINE } from "../../src/formats/nacha/records/file-control";
+import type { FamilyConformanceHooks } from "../../src/adapter-kit/conformance-hooks";
+import { blockCount } from "./controls";
+import { cut, field, isBlank, isDigits, replaceField, zeroPad, RECORD_LENGTH, type FieldSpec } from "./fields";
+import { BATCH_CONTROL } from "./records/batch-control";
+import { FILE_CONTROL, PADDING_LINE } from "./records/file-control";
 
 /**
  * The last 7 digits of the trace number: the sequence of an entry and of its addenda 98/99, and
@@ -92,3 +93,5 @@ function scaled(line: string, factor: number, sums: FieldSpec[], hash: FieldSpec
   if (isDigits(declared)) text = replaceField(text, hash, zeroPad((Number(declared) * factor) % 10 ** declared.length, declared.length));
   return text;
 }
+
+export const conformanceHooks: FamilyConformanceHooks = { "nacha": { amplify } };

@@ -1,9 +1,9 @@
-import type { DeclaredControl, ParsedItem, RemittanceAdapter } from "../../src/ingest/adapter";
+import type { DeclaredControl, ParsedItem, RemittanceAdapter } from "../../src/adapter-kit/adapter";
 import type { Readable } from "node:stream";
-import { declaredOf, parsedOf } from "../../src/formats/nacha/controls";
-import { fileIdentity } from "../../src/formats/nacha/records/file-header";
-import { nachaEventChunks, NachaParser, type NachaEvent } from "../../src/formats/nacha/parser";
-import { resolveProfile } from "../../src/formats/nacha/profile";
+import { declaredOf, parsedOf } from "./controls";
+import { fileIdentity } from "./records/file-header";
+import { nachaEventChunks, NachaParser, type NachaEvent } from "./parser";
+import { resolveProfile } from "./profile";
 import { NachaMapping } from "./mapping";
 import { toPaymentDraft } from "./to-payment";
 
@@ -62,7 +62,7 @@ async function* parse(input: Readable, mapping: NachaMapping): AsyncGenerator<Pa
 
 /**
  * NACHA (ACH) files: Mastercard RPPS's CIE files and any PPD/CCD/WEB/TEL/COR file. Which deviations
- * are accepted is the mapping's profile (src/formats/nacha/profile.ts); controls are checked always.
+ * are accepted is the mapping's profile (adapters/nacha/profile.ts); controls are checked always.
  * Control items report net money (credits less debits) declared beside parsed.
  */
 export const adapter: RemittanceAdapter<NachaMapping> = {
@@ -72,3 +72,6 @@ export const adapter: RemittanceAdapter<NachaMapping> = {
   sniff: (head) => head.length >= 40 && head.toString("latin1", 0, 3) === "101" && head.toString("latin1", 34, 39) === "09410",
   parse: (input, mapping) => parse(input, mapping),
 };
+
+/** The nacha family has one adapter. */
+export const adapters: readonly RemittanceAdapter[] = [adapter as RemittanceAdapter];

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { mappingBase } from "../../src/ingest/mapping";
-import { LENIENCY_REASONS, PROFILE_NAMES, type NachaLeniencies } from "../../src/formats/nacha/profile";
+import { mappingBase } from "../../src/adapter-kit/mapping";
+import { LENIENCY_REASONS, PROFILE_NAMES, type NachaLeniencies } from "./profile";
 
 const leniencyKeys = Object.keys(LENIENCY_REASONS) as (keyof NachaLeniencies)[];
 

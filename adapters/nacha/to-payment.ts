@@ -1,6 +1,6 @@
 import type { PaymentDraft } from "../../src/model";
-import { isChangeAddenda, isPaymentAddenda, isReturnAddenda, type Addenda } from "../../src/formats/nacha/records/addenda";
-import type { NachaEntry } from "../../src/formats/nacha/parser";
+import { isChangeAddenda, isPaymentAddenda, isReturnAddenda, type Addenda } from "./records/addenda";
+import type { NachaEntry } from "./parser";
 import type { PaymentKind } from "../../src/model/enums";
 
 /** Addenda as they go into details: plain data, no raw text (that is in `raw`). */

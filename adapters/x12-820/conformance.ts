@@ -1,4 +1,5 @@
-import { readDelimiters } from "../../src/formats/x12/delimiters";
+import type { FamilyConformanceHooks } from "../../src/adapter-kit/conformance-hooks";
+import { readDelimiters } from "./delimiters";
 import { centsToDecimal, decimalToCents } from "../../src/model/money";
 
 /**
@@ -40,3 +41,5 @@ export function amplify(sample: Buffer, factor: number): Buffer | null {
   }
   return Buffer.from(text.slice(0, start + 106) + out.join(d.segment), "latin1");
 }
+
+export const conformanceHooks: FamilyConformanceHooks = { "x12-820": { amplify } };

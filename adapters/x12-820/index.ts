@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
-import type { ParsedItem, RemittanceAdapter } from "../../src/ingest/adapter";
-import { readDelimiters } from "../../src/formats/x12/delimiters";
-import { read820, type TransactionContext, type X12Event } from "../../src/formats/x12/reader-820";
+import type { ParsedItem, RemittanceAdapter } from "../../src/adapter-kit/adapter";
+import { readDelimiters } from "./delimiters";
+import { read820, type TransactionContext, type X12Event } from "./reader-820";
 import { centsToDecimal } from "../../src/model/money";
 import { X12Mapping } from "./mapping";
 import { describeAdjustment, toPaymentDraft } from "./to-payment";
@@ -112,3 +112,6 @@ export const adapter: RemittanceAdapter<X12Mapping> = {
   sniff,
   parse: (input, mapping) => parse(input, mapping),
 };
+
+/** The x12-820 family has one adapter. */
+export const adapters: readonly RemittanceAdapter[] = [adapter as RemittanceAdapter];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { mappingBase, RegexSource } from "../../src/ingest/mapping";
+import { mappingBase, RegexSource } from "../../src/adapter-kit/mapping";
 
 /**
  * An X12 820 mapping says which versions a sender may use, which RMR01 qualifiers carry the

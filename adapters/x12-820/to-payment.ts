@@ -1,7 +1,7 @@
 import type { PaymentDraft } from "../../src/model";
 import type { PaymentKind, PlanType } from "../../src/model/enums";
-import type { Adjustment, RemittanceLine, TransactionContext } from "../../src/formats/x12/reader-820";
-import { ADJUSTMENT_REASONS, displayName } from "../../src/formats/x12/segments/remittance";
+import type { Adjustment, RemittanceLine, TransactionContext } from "./reader-820";
+import { ADJUSTMENT_REASONS, displayName } from "./segments/remittance";
 import { centsToDecimal } from "../../src/model/money";
 import type { X12Mapping } from "./mapping";
 

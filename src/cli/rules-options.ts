@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CONFIG_ENV, loadConfig } from "../config/config-file";
-import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "../config/payee-policy";
+import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "../rules/payee-policy";
 import { ConfigError } from "../config/zod-errors";
 import type { IsoDate, YearMonth } from "../model/dates";
 import { isIsoDate, isYearMonth } from "../rules/local-date";

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { Cron } from "croner";
 import { z } from "zod";
-import { loadAggregatorMapping, loadMappingFile, type LoadedMapping } from "../ingest/mapping-loader";
+import { loadAggregatorMapping, loadMappingFile, type LoadedMapping } from "./mapping-loader";
 import { MAPPINGS_DIR, PROJECT_ROOT } from "../paths";
-import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "./payee-policy";
+import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "../rules/payee-policy";
 import { ConfigError, describeZodError } from "./zod-errors";
 import { readYamlFile } from "./yaml-file";
 

@@ -1,7 +1,7 @@
 import path from "node:path";
-import { asFormatErrors } from "../formats/format-error";
+import { asFormatErrors } from "../adapter-kit/format-error";
 import type { ErrorRecord } from "../model";
-import type { LoadedMapping } from "./mapping-loader";
+import type { LoadedMapping } from "../config/mapping-loader";
 import { emptySummary, readRemittance, type AssessedPayment, type ParsedBankEntry, type ReadSummary } from "./read-remittance";
 
 export interface DryRunResult {

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import type { DataSource, QueryRunner } from "typeorm";
-import { asFormatErrors } from "../formats/format-error";
+import { asFormatErrors } from "../adapter-kit/format-error";
 import { log } from "../log";
 import type { ControlRecord, ErrorRecord, FileStatus, PaymentKind } from "../model";
 import { hashFile } from "./file-hash";
-import { loadAggregatorMapping, type LoadedMapping } from "./mapping-loader";
+import { loadAggregatorMapping, type LoadedMapping } from "../config/mapping-loader";
 import { emptySummary, netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions } from "./read-remittance";
 import { insertBankEntries, insertPayments } from "./payment-writer";
 import { matchPostedFile } from "../match/matcher";

@@ -9,10 +9,10 @@ import {
   type PaymentAssessment,
   type PaymentKind,
 } from "../model";
-import { FormatError } from "../formats/format-error";
+import { FormatError } from "../adapter-kit/format-error";
 import { assessPayment } from "../rules/assess";
-import type { LoadedMapping } from "./mapping-loader";
-import type { FileMeta } from "./adapter";
+import type { LoadedMapping } from "../config/mapping-loader";
+import type { FileMeta } from "../adapter-kit/adapter";
 import type { z } from "zod";
 
 export type AssessedPayment = ParsedPaymentDraft & PaymentAssessment & { line: number };

@@ -1,8 +1,8 @@
 import { writeFileSync, mkdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { allAdapters } from "../adapter-registry";
-import type { RemittanceAdapter } from "../ingest/adapter";
+import { allAdapters } from "../config/adapter-registry";
+import type { RemittanceAdapter } from "../adapter-kit/adapter";
 import { MAPPINGS_DIR } from "../paths";
 
 /**

@@ -1,19 +1,7 @@
 import { appendAudit, type Sql } from "./audit-log";
 import type { ExceptionDraft } from "./ladder";
+import type { ExceptionReason } from "../model";
 import { centsFromDb } from "../store/columns";
-
-/** Why a payment is in the queue; the same word in the database, JSON and the report. */
-export const EXCEPTION_REASONS = [
-  "combined_plans",
-  "partial",
-  "overpaid",
-  "unknown_account",
-  "invalid_account",
-  "duplicate_suspect",
-  "original_not_found",
-  "account_correction",
-] as const;
-export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 
 export interface QueuedException {
   id: number;

@@ -2,7 +2,7 @@ import { parse } from "csv-parse";
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { DataSource } from "typeorm";
-import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../config/payee-policy";
+import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../rules/payee-policy";
 import { decimalToCents, MoneyFormatError, PLAN_TYPES, type ErrorRecord, type PlanType } from "../model";
 import { checkAccount } from "../rules/account";
 import { isYearMonth } from "../rules/local-date";

@@ -1,6 +1,5 @@
-import { formatUsd, type AccountStatus, type MatchStatus, type PaymentRecordStatus, type PlanType } from "../model";
+import { formatUsd, type AccountStatus, type ExceptionReason, type MatchStatus, type PaymentRecordStatus, type PlanType } from "../model";
 import { addMonths } from "../rules/local-date";
-import type { ExceptionReason } from "./exceptions";
 import { balanceCents, type Invoice } from "./invoices";
 
 /**

@@ -1,5 +1,5 @@
-import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../config/payee-policy";
-import { loadAggregatorMapping } from "../ingest/mapping-loader";
+import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../rules/payee-policy";
+import { loadAggregatorMapping } from "../config/mapping-loader";
 import { PaymentDraft, type AccountStatus, type Finding, type MatchStatus, type PaymentKind, type PaymentRecordStatus, type PlanType, type TimingStatus } from "../model";
 import { assessPayment, type AssessContext } from "../rules/assess";
 import { RULE_FINDINGS } from "../rules/findings";

@@ -44,3 +44,16 @@ export type FileStatus = (typeof FILE_STATUSES)[number];
 /** `duplicate`: the same payment already arrived in another file; stored, linked, never counted. */
 export const PAYMENT_RECORD_STATUSES = ["active", "duplicate"] as const;
 export type PaymentRecordStatus = (typeof PAYMENT_RECORD_STATUSES)[number];
+
+/** Why a payment is in the queue; the same word in the database, JSON and the report. */
+export const EXCEPTION_REASONS = [
+  "combined_plans",
+  "partial",
+  "overpaid",
+  "unknown_account",
+  "invalid_account",
+  "duplicate_suspect",
+  "original_not_found",
+  "account_correction",
+] as const;
+export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];

@@ -1,4 +1,4 @@
-import { renderTable } from "../cli/table";
+import { renderTable } from "./text-table";
 import { formatUsd, MATCH_STATUSES, PAYMENT_KINDS, TIMING_STATUSES } from "../model";
 import { ageText, controlsText, countCents, optionalCount, optionalUsd, presentKeys } from "./labels";
 import type { DayLine, ReconciliationReport } from "./reconciliation";

@@ -1,4 +1,4 @@
-import type { PayeePolicy } from "../config/payee-policy";
+import type { PayeePolicy } from "./payee-policy";
 import type { ParsedPaymentDraft, PaymentAssessment } from "../model";
 import { checkAccount } from "./account";
 import { assessTiming, type TimingAssessment } from "./timing";

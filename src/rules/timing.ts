@@ -1,4 +1,4 @@
-import type { PayeePolicy } from "../config/payee-policy";
+import type { PayeePolicy } from "./payee-policy";
 import type { IsoDate, YearMonth } from "../model/dates";
 import type { TimingStatus } from "../model/enums";
 import type { Finding } from "../model/finding";

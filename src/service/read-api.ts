@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
-import { maskDigits, redact, redactText } from "../log";
+import { redact, redactText } from "../log";
+import { maskDigits } from "../rules/account/mask-digits";
 import { toException } from "../match/exceptions";
 import { centsToDecimal } from "../model";
 import { centsFromDb } from "../store/columns";

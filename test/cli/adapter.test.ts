@@ -10,7 +10,7 @@ const SCAFFOLD = [
   "adapters/acme-flat/index.ts",
   "mappings/acme-flat.yaml",
   "sample-files/acme-flat/sample.txt",
-  "test/adapters/acme-flat.conformance.test.ts",
+  "adapters/acme-flat/test/acme-flat.conformance.test.ts",
 ];
 
 /**
@@ -80,7 +80,7 @@ describe("billpay adapter", () => {
   it("the scaffolded conformance test fails until the golden is written, then passes", function () {
     this.timeout(180_000);
     expect(runBillpay(["adapter", "new", "acme-flat", "--root", root]).code).to.equal(0);
-    const mocha = ["node_modules/mocha/bin/mocha.js", ["test/adapters/acme-flat.conformance.test.ts"]] as const;
+    const mocha = ["node_modules/mocha/bin/mocha.js", ["adapters/acme-flat/test/acme-flat.conformance.test.ts"]] as const;
     const before = runIn(root, mocha[0], [...mocha[1]]);
     expect(before.code, before.out).to.not.equal(0);
     expect(before.out).to.include("no golden yet; review, then run: npx tsx scripts/update-goldens.ts acme-flat");

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { DEFAULT_PAYEE_POLICY, parsePayeePolicy } from "../../src/config/payee-policy";
+import { parsePayeePolicy } from "../../src/config/payee-policy";
+import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy";
 import { ConfigError } from "../../src/config/zod-errors";
 
 function errorFor(input: unknown): string {

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
-import { asFormatErrors } from "../../src/formats/format-error";
-import type { ParsedItem } from "../../src/ingest/adapter";
-import type { LoadedMapping } from "../../src/ingest/mapping-loader";
+import { asFormatErrors } from "../../src/adapter-kit/format-error";
+import type { ParsedItem } from "../../src/adapter-kit/adapter";
+import type { LoadedMapping } from "../../src/config/mapping-loader";
 import { BankEntryDraft, PaymentDraft } from "../../src/model";
 
 export type Outcome =

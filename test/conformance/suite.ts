@@ -4,9 +4,11 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { dryRun, type DryRunResult } from "../../src/ingest/dry-run";
-import { loadAggregatorMapping, type LoadedMapping } from "../../src/ingest/mapping-loader";
+import { loadAggregatorMapping, type LoadedMapping } from "../../src/config/mapping-loader";
 import { ingestFile } from "../../src/ingest/pipeline";
-import { ADAPTERS_DIR, MAPPINGS_DIR, PROJECT_ROOT, SAMPLES_DIR } from "../../src/paths";
+import type { ConformanceHooks } from "../../src/adapter-kit/conformance-hooks";
+import { allFamilies, conformanceHooksFor } from "../../src/config/adapter-registry";
+import { MAPPINGS_DIR, SAMPLES_DIR } from "../../src/paths";
 import { freshDatabase, type TestDatabase } from "../support/database";
 import { goldenOf, sampleFiles, type SampleFile } from "../support/goldens";
 import { retainedHeap } from "./heap";
@@ -18,14 +20,8 @@ import { chunks, parseBytes, type Outcome } from "./parse-in-memory";
  * runs it for one aggregator (mappings/<id>.yaml + sample-files/<id>/); all.test.ts runs it for
  * every aggregator found, and `billpay adapter new` scaffolds a test that calls it.
  *
- * An adapter may help through adapters/<adapter>/conformance.ts (see ConformanceHooks).
+ * A family may help through adapters/<family>/conformance.ts (see ConformanceHooks).
  */
-export interface ConformanceHooks {
-  /** The sample with its detail records repeated `factor` times (controls still right), or null. */
-  amplify?(sample: Buffer, factor: number, mapping: unknown): Buffer | null;
-  /** Why this format has no reversals or returns (then the sample set need not show one). */
-  noReversals?: string;
-}
 
 /** Generated cases per property; together at least 1,000 per aggregator. */
 export const RUNS = { truncated: 300, flipped: 400, random: 300 } as const;
@@ -42,9 +38,9 @@ export function conformingAggregators(): string[] {
     .sort();
 }
 
-/** An aggregator whose engineer runs the suite from test/adapters/<id>.conformance.test.ts. */
+/** An aggregator whose engineer runs the suite from adapters/<family>/test/<id>.conformance.test.ts. */
 export function hasOwnConformanceTest(aggregator: string): boolean {
-  return existsSync(path.join(PROJECT_ROOT, "test", "adapters", `${aggregator}.conformance.test.ts`));
+  return allFamilies().some((family) => existsSync(path.join(family.dir, "test", `${aggregator}.conformance.test.ts`)));
 }
 
 /** The adapter id a mapping names, read without validating the mapping (that is a test of its own). */
@@ -58,10 +54,11 @@ function adapterOf(aggregator: string): string {
 }
 
 export function hooksFor(adapterId: string): ConformanceHooks {
-  const file = ["conformance.ts", "conformance.js"].map((f) => path.join(ADAPTERS_DIR, adapterId, f)).find((f) => existsSync(f));
-  // Loaded synchronously while mocha collects tests, like the adapter registry loads adapters.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return file ? (require(file) as ConformanceHooks) : {};
+  try {
+    return conformanceHooksFor(adapterId);
+  } catch {
+    return {}; // an unknown adapter id fails the suite's mapping test, with its own message
+  }
 }
 
 export function describeConformance(aggregator: string): void {

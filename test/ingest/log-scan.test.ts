@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createReadStream, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadAggregatorMapping } from "../../src/ingest/mapping-loader";
+import { loadAggregatorMapping } from "../../src/config/mapping-loader";
 import { ingestFile } from "../../src/ingest/pipeline";
 import { log, logToFile } from "../../src/log";
 import { freshDatabase, type TestDatabase } from "../support/database";

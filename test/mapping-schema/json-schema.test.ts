@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { findAdapter } from "../../src/adapter-registry";
+import { findAdapter } from "../../src/config/adapter-registry";
 import { renderMappingSchema, schemaFile, syncMappingSchemas } from "../../src/mapping-schema/json-schema";
 
 /** Paths of object properties that carry no description (editors would show no hint). */

@@ -1,4 +1,4 @@
-import { asFormatErrors, type FormatError } from "../../src/formats/format-error";
+import { asFormatErrors, type FormatError } from "../../src/adapter-kit/format-error";
 
 /** Drains an async iterable; FormatErrors are returned, anything else is rethrown. */
 export async function drain<T>(it: AsyncIterable<T>): Promise<{ items: T[]; errors: FormatError[] }> {

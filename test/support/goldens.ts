@@ -1,6 +1,6 @@
 import path from "node:path";
 import { dryRun } from "../../src/ingest/dry-run";
-import { loadAggregatorMapping } from "../../src/ingest/mapping-loader";
+import { loadAggregatorMapping } from "../../src/config/mapping-loader";
 import { demoAggregators } from "../../src/demo/run-demo";
 import { SAMPLES_DIR } from "../../src/paths";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseConfig, type AggregatorConfig } from "../../src/config/config-file";
 import { DemoSftpServer } from "../../src/demo/sftp-server";
-import { MAPPINGS_DIR, SAMPLES_DIR } from "../../src/paths";
+import { MAPPINGS_DIR, PROJECT_ROOT, SAMPLES_DIR } from "../../src/paths";
 import { startOpenSsh } from "./openssh";
 import { generateEd25519 } from "../../src/demo/ssh-keys";
 
@@ -99,7 +99,7 @@ export function nachaSamples(): string[] {
   const own = path.join(SAMPLES_DIR, "rpps");
   const mine = existsSync(own) ? readdirSync(own).filter((f) => f.endsWith(".ach") && !f.startsWith("broken-")).map((f) => path.join(own, f)) : [];
   if (mine.length >= 2) return mine.sort();
-  const moov = "/work/shared/external-samples/moov-io-ach";
+  const moov = path.join(PROJECT_ROOT, "adapters", "nacha", "test", "fixtures", "public");
   return ["cie-credit.ach", "return-WEB.ach", "NACHA_SAMPLE_TEL_REVERSAL.ach"].map((f) => path.join(moov, f));
 }
 

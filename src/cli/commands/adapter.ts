@@ -1,11 +1,11 @@
 import type { Command } from "commander";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { allAdapters } from "../../adapter-registry";
+import { allAdapters } from "../../config/adapter-registry";
 import { PROJECT_ROOT } from "../../paths";
 import { CliExit, printJson } from "../exit";
 import { adapterScaffold } from "../scaffold/adapter-templates";
-import { renderTable } from "../table";
+import { renderTable } from "../../report/text-table";
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -13,7 +13,7 @@ export function register(program: Command): void {
   const adapter = program.command("adapter").description("Adapters (format families under adapters/): list, scaffold a new one");
   adapter
     .command("new")
-    .description("Scaffold adapters/NAME with a mapping, a sample file and a failing conformance test")
+    .description("Scaffold a format family in adapters/NAME with a mapping, a sample file and a failing conformance test")
     .argument("<name>", "the adapter id: lower-case letters, digits and dashes (e.g. acme-flat)")
     .option("--root <dir>", "project root to write into", PROJECT_ROOT)
     .option("--json", "print the files written as JSON")
@@ -26,7 +26,7 @@ export function register(program: Command): void {
           [
             `  npx tsx src/cli.ts mapping check mappings/${name}.yaml sample-files/${name}/sample.txt`,
             `  npx tsx scripts/gen-mapping-schemas.ts`,
-            `  npx mocha test/adapters/${name}.conformance.test.ts     # fails: no golden yet`,
+            `  npx mocha adapters/${name}/test/${name}.conformance.test.ts   # fails: no golden yet`,
             `  npx tsx scripts/update-goldens.ts ${name}                # then read the golden it wrote`,
             "",
           ].join("\n"),

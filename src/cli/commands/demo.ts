@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { runDemo, type DemoResult } from "../../demo/run-demo";
-import { renderTable } from "../table";
+import { renderTable } from "../../report/text-table";
 import { log } from "../../log";
 import { formatUsd } from "../../model";
 import type { PollReport } from "../../sources/poll";

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { EXCEPTION_REASONS, listExceptions, type ExceptionView } from "../../match/exceptions";
+import { listExceptions, type ExceptionView } from "../../match/exceptions";
+import { EXCEPTION_REASONS } from "../../model";
 import { RESOLVE_ACTIONS, ResolveError, resolveException, type ResolveAction } from "../../match/resolve";
 import { centsToDecimal, formatUsd } from "../../model";
 import { withDatabase } from "../database";
 import { CliExit, printJson } from "../exit";
-import { renderTable } from "../table";
+import { renderTable } from "../../report/text-table";
 
 function exceptionJson(e: ExceptionView): Record<string, unknown> {
   return { ...e, amount: centsToDecimal(e.amountCents) };

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { ingestFile, type IngestResult } from "../../ingest/pipeline";
-import { loadAggregatorMapping, loadMappingFile } from "../../ingest/mapping-loader";
+import { loadAggregatorMapping, loadMappingFile } from "../../config/mapping-loader";
 import { centsToDecimal, formatUsd } from "../../model";
 import { withDatabase } from "../database";
 import { errorLine } from "../error-line";

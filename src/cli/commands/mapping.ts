@@ -3,10 +3,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../../config/zod-errors";
 import { dryRun, type DryRunResult } from "../../ingest/dry-run";
-import { loadMappingFile, type LoadedMapping } from "../../ingest/mapping-loader";
+import { loadMappingFile, type LoadedMapping } from "../../config/mapping-loader";
 import { formatUsd, type ErrorRecord } from "../../model";
 import { CliExit, printJson } from "../exit";
-import { renderTable } from "../table";
+import { renderTable } from "../../report/text-table";
 
 interface CheckOptions {
   json?: boolean;

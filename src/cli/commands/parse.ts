@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { dryRun } from "../../ingest/dry-run";
-import { loadAggregatorMapping, loadMappingFile } from "../../ingest/mapping-loader";
+import { loadAggregatorMapping, loadMappingFile } from "../../config/mapping-loader";
 import { CliExit } from "../exit";
 
 export function register(program: Command): void {

@@ -15,7 +15,7 @@ export function adapterScaffold(name: string): ScaffoldFile[] {
     { path: `adapters/${name}/index.ts`, text: adapterIndex(name) },
     { path: `mappings/${name}.yaml`, text: mappingYaml(name) },
     { path: `sample-files/${name}/sample.txt`, text: sampleText() },
-    { path: `test/adapters/${name}.conformance.test.ts`, text: conformanceTest(name) },
+    { path: `adapters/${name}/test/${name}.conformance.test.ts`, text: conformanceTest(name) },
   ];
 }
 
@@ -26,10 +26,10 @@ function constName(name: string): string {
 function adapterIndex(name: string): string {
   const M = constName(name);
   return `import { z } from "zod";
-import { ErrorCollector, FormatError } from "../../src/formats/format-error";
-import { readLines } from "../../src/formats/line-reader";
-import type { ParsedItem, RemittanceAdapter } from "../../src/ingest/adapter";
-import { mappingBase } from "../../src/ingest/mapping";
+import type { ParsedItem, RemittanceAdapter } from "../../src/adapter-kit/adapter";
+import { ErrorCollector, FormatError } from "../../src/adapter-kit/format-error";
+import { readLines } from "../../src/adapter-kit/line-reader";
+import { mappingBase } from "../../src/adapter-kit/mapping";
 import { decimalToCents, type PaymentKind } from "../../src/model";
 
 /**
@@ -98,6 +98,9 @@ export const adapter: RemittanceAdapter<${M}> = {
   },
 };
 
+/** What the registry reads: this family's adapters (a family may export several). */
+export const adapters: readonly RemittanceAdapter[] = [adapter as RemittanceAdapter];
+
 function cents(value: string | undefined, line: number, field: string, errors: ErrorCollector): number | null {
   try {
     return decimalToCents(value ?? "");
@@ -132,7 +135,7 @@ function sampleText(): string {
 }
 
 function conformanceTest(name: string): string {
-  return `import { describeConformance } from "../conformance/suite";
+  return `import { describeConformance } from "../../../test/conformance/suite";
 
 // The shared adapter conformance suite for ${name}. It fails until sample-files/${name}/ has a
 // golden beside each sample: read the dry run, then write it with

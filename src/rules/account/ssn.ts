@@ -1,4 +1,4 @@
-import { maskDigits } from "../../log";
+import { maskDigits } from "./mask-digits";
 import { normalizeAccount } from "./normalize";
 
 /**

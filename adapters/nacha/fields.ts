@@ -1,0 +1,111 @@
+import { DateTime } from "luxon";
+import { PAYEE_ZONE } from "../../src/model/dates";
+import { digitsToCents } from "../../src/model/money";
+
+/** Every NACHA record is this long. */
+export const RECORD_LENGTH = 94;
+
+/** A field's place in a record: 1-based, inclusive, as the NACHA rules and FORMATS.md print it. */
+export interface FieldSpec {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export function field(name: string, start: number, end: number): FieldSpec {
+  return { name, start, end };
+}
+
+export function cut(line: string, spec: FieldSpec): string {
+  return line.slice(spec.start - 1, spec.end);
+}
+
+/** The record with one field replaced; the value must already have the field's width. */
+export function replaceField(line: string, spec: FieldSpec, value: string): string {
+  if (value.length !== spec.end - spec.start + 1) throw new RangeError(`${spec.name}: ${value} does not have the field's width`);
+  return line.slice(0, spec.start - 1) + value + line.slice(spec.end);
+}
+
+export function positions(spec: FieldSpec): string {
+  return spec.start === spec.end ? `position ${spec.start}` : `positions ${spec.start}-${spec.end}`;
+}
+
+// Char-code loops rather than regular expressions: these run several times per entry and the
+// parser must keep up with a million-entry file.
+export function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+export function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== 32) return false;
+  return true;
+}
+
+/** A numeric field's value, or null when it is not all digits (blank included). */
+export function numeric(text: string): number | null {
+  return isDigits(text) ? Number(text) : null;
+}
+
+/** An amount field in cents, or null when it is not all digits (blank included). */
+export function cents(text: string): number | null {
+  return isDigits(text) ? digitsToCents(text) : null;
+}
+
+/**
+ * NACHA dates are YYMMDD with no century; every file this service reads is from this century,
+ * so YY is 20YY. Returns null for anything that is not a real calendar day ("000000", blanks,
+ * "240230").
+ */
+export function yymmddToIso(text: string): string | null {
+  if (text.length !== 6 || !isDigits(text)) return null;
+  const year = 2000 + Number(text.slice(0, 2));
+  const month = Number(text.slice(2, 4));
+  const day = Number(text.slice(4, 6));
+  const dt = DateTime.fromObject({ year, month, day }, { zone: PAYEE_ZONE });
+  return dt.isValid ? (dt.toISODate() as string) : null;
+}
+
+/** HHMM → "HH:MM", or null. */
+export function hhmmToTime(text: string): string | null {
+  if (text.length !== 4 || !isDigits(text)) return null;
+  const h = Number(text.slice(0, 2));
+  const m = Number(text.slice(2, 4));
+  return h < 24 && m < 60 ? `${text.slice(0, 2)}:${text.slice(2, 4)}` : null;
+}
+
+const ROUTING_WEIGHTS = [3, 7, 1, 3, 7, 1, 3, 7];
+
+/** The ABA routing check digit of an 8-digit DFI identification (weights 3, 7, 1). */
+export function routingCheckDigit(dfi: string): number {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += (dfi.charCodeAt(i) - 48) * ROUTING_WEIGHTS[i];
+  return (10 - (sum % 10)) % 10;
+}
+
+/**
+ * Text fields are read as latin1 so that one byte is one position; a name typed with UTF-8
+ * accents is turned back into what the bank meant when its bytes decode cleanly.
+ */
+export function text(raw: string): string {
+  const trimmed = raw.trim();
+  if (!/[\x80-\xff]/.test(trimmed)) return trimmed;
+  const decoded = Buffer.from(trimmed, "latin1").toString("utf8");
+  return decoded.includes("\ufffd") ? trimmed : decoded;
+}
+
+/** Right-justified, zero-filled numeric field. */
+export function zeroPad(value: number | string, width: number): string {
+  const s = String(value);
+  if (s.length > width) throw new RangeError(`${s} does not fit in ${width} digits`);
+  return s.padStart(width, "0");
+}
+
+/** Left-justified, blank-filled alphanumeric field (cut to fit). */
+export function padText(value: string, width: number): string {
+  return value.length >= width ? value.slice(0, width) : value.padEnd(width, " ");
+}

@@ -1,0 +1,345 @@
+import type { Readable } from "node:stream";
+import { ErrorCollector, FormatError } from "../../src/adapter-kit/format-error";
+import { readLineChunks } from "../../src/adapter-kit/line-reader";
+import { compareBatchControl, compareFileControl, RunningTotals } from "./controls";
+import { entryKind, ZERO_AMOUNT_KINDS, type EntryKind } from "./entry-kind";
+import { nachaError } from "./errors";
+import { RECORD_LENGTH } from "./fields";
+import type { NachaProfile } from "./profile";
+import { isPaymentAddenda, parseAddenda, validateAddenda, type Addenda } from "./records/addenda";
+import { parseBatchControl, validateBatchControl, type BatchControl } from "./records/batch-control";
+import { BATCH_HEADER, entryLayoutOf, parseBatchHeader, validateBatchHeader, type BatchHeader } from "./records/batch-header";
+import { ENTRY_DETAIL, hashContribution, parseEntryDetail, validateEntryDetail, type EntryDetail } from "./records/entry-detail";
+import { parseFileControl, PADDING_LINE, validateFileControl, type FileControl } from "./records/file-control";
+import { parseFileHeader, validateFileHeader, type FileHeader } from "./records/file-header";
+import type { Direction } from "./transaction-codes";
+
+/** One entry with its addenda, classified, in the context of its batch. */
+export interface NachaEntry {
+  line: number;
+  detail: EntryDetail;
+  addenda: Addenda[];
+  batch: BatchHeader;
+  batchLine: number;
+  kind: EntryKind;
+  direction: Direction;
+  /** The batch's effective entry date, or (leniency) the file creation date for a return/NOC. */
+  settledOn: string | null;
+  effectiveDateMissing: boolean;
+  /** The entry and its addenda as received, one per line. */
+  raw: string;
+}
+
+export type NachaEvent =
+  | { type: "file-header"; line: number; header: FileHeader }
+  | { type: "entry"; line: number; entry: NachaEntry }
+  | { type: "batch-control"; line: number; batch: BatchHeader; control: BatchControl; totals: RunningTotals }
+  | { type: "file-control"; line: number; control: FileControl; totals: RunningTotals; batches: number };
+
+interface OpenBatch {
+  header: BatchHeader;
+  line: number;
+  totals: RunningTotals;
+  entries: number;
+  effectiveDateReported: boolean;
+}
+
+interface PendingEntry {
+  detail: EntryDetail;
+  line: number;
+  addenda: Addenda[];
+  rawLines: string[];
+  bad: boolean;
+}
+
+/**
+ * The NACHA state machine, fed one line at a time and synchronous, so that a caller can run a
+ * whole chunk of lines between two awaits. It collects every structural error (up to the
+ * collector's cap) and emits an `entry` only for entries without errors of their own: once any
+ * error exists the file is rejected anyway, so nothing downstream may rely on a partial result.
+ */
+export class NachaParser {
+  readonly errors: ErrorCollector;
+  private header: FileHeader | null = null;
+  private batch: OpenBatch | null = null;
+  private pending: PendingEntry | null = null;
+  private readonly fileTotals = new RunningTotals();
+  private batches = 0;
+  /** Records up to the file control, padding excluded: what the block count counts. */
+  private records = 0;
+  private lastLine = 0;
+  private fileControlSeen = false;
+  private headerMissingReported = false;
+
+  constructor(
+    readonly profile: NachaProfile,
+    errorCap = 100,
+  ) {
+    this.errors = new ErrorCollector(errorCap);
+  }
+
+  /** True once the error cap is reached: reading further cannot change the verdict. */
+  get saturated(): boolean {
+    return this.errors.truncated;
+  }
+
+  line(input: string, lineNo: number, out: NachaEvent[]): void {
+    this.lastLine = lineNo;
+    if (this.fileControlSeen) {
+      if (input !== PADDING_LINE && input !== "") this.error(nachaError("data_after_file_control", lineNo, null));
+      return;
+    }
+    if (input === PADDING_LINE) return;
+    let text = input;
+    if (text.length < RECORD_LENGTH) {
+      // Even when it is an error, go on with the padded line so the rest of the file is checked.
+      if (!this.profile.padShortLines) this.error(nachaError("short_line", lineNo, null, { length: text.length }));
+      text = text.padEnd(RECORD_LENGTH, " ");
+    } else if (text.length > RECORD_LENGTH) {
+      this.error(nachaError("long_line", lineNo, null, { length: text.length }));
+      text = text.slice(0, RECORD_LENGTH);
+    }
+    this.records += 1;
+    const type = text[0];
+    if (this.records === 1 && type !== "1") {
+      this.headerMissingReported = true;
+      this.error(nachaError("missing_file_header", lineNo, null));
+    }
+    switch (type) {
+      case "1":
+        return this.fileHeader(text, lineNo, out);
+      case "5":
+        return this.batchHeader(text, lineNo, out);
+      case "6":
+        return this.entryDetail(text, input, lineNo, out);
+      case "7":
+        return this.addenda(text, input, lineNo);
+      case "8":
+        return this.batchControl(text, lineNo, out);
+      case "9":
+        return this.fileControl(text, lineNo, out);
+      default:
+        this.error(nachaError("unknown_record_type", lineNo, "recordTypeCode", { type }));
+    }
+  }
+
+  /** Call after the last line: final structural checks, then throws FormatErrors if anything was wrong. */
+  end(out: NachaEvent[]): void {
+    this.finishEntry(out);
+    if (this.lastLine === 0) this.error(nachaError("empty_file", 0, null));
+    else {
+      this.closeBatchWithoutControl(this.lastLine, out);
+      if (!this.fileControlSeen) this.error(nachaError("missing_file_control", this.lastLine, null));
+    }
+    this.errors.throwIfAny();
+  }
+
+  private error(error: FormatError): void {
+    this.errors.add(error);
+    if (this.pending) this.pending.bad = true;
+  }
+
+  private errorsOf(list: readonly FormatError[]): void {
+    for (const e of list) this.error(e);
+  }
+
+  private fileHeader(text: string, lineNo: number, out: NachaEvent[]): void {
+    if (this.header || this.records > 1) {
+      if (!this.headerMissingReported) this.error(nachaError("duplicate_file_header", lineNo, null));
+      return;
+    }
+    const header = parseFileHeader(text, lineNo);
+    this.errorsOf(validateFileHeader(header, this.profile, lineNo));
+    this.header = header;
+    out.push({ type: "file-header", line: lineNo, header });
+  }
+
+  private batchHeader(text: string, lineNo: number, out: NachaEvent[]): void {
+    this.finishEntry(out);
+    this.closeBatchWithoutControl(lineNo - 1, out);
+    const header = parseBatchHeader(text, lineNo);
+    this.errorsOf(validateBatchHeader(header, this.profile, lineNo));
+    this.batch = { header, line: lineNo, totals: new RunningTotals(), entries: 0, effectiveDateReported: false };
+  }
+
+  private entryDetail(text: string, raw: string, lineNo: number, out: NachaEvent[]): void {
+    this.finishEntry(out);
+    const batch = this.batch;
+    if (!batch) {
+      this.error(nachaError("record_outside_batch", lineNo, null, { record: "entry detail record" }));
+      return;
+    }
+    const detail = parseEntryDetail(text, lineNo, entryLayoutOf(batch.header));
+    this.pending = { detail, line: lineNo, addenda: [], rawLines: [raw], bad: false };
+    this.errorsOf(validateEntryDetail(detail, this.profile, lineNo));
+    batch.entries += 1;
+    batch.totals.addEntry(hashContribution(detail), detail.code?.direction ?? "credit", detail.amountCents ?? 0);
+  }
+
+  private addenda(text: string, raw: string, lineNo: number): void {
+    this.batch?.totals.addAddenda();
+    const pending = this.pending;
+    if (!pending || pending.detail.addendaRecordIndicator !== "1") {
+      this.error(nachaError("unexpected_addenda", lineNo, null));
+      return;
+    }
+    const addenda = parseAddenda(text, lineNo);
+    this.errorsOf(validateAddenda(addenda, this.profile, lineNo));
+    pending.addenda.push(addenda);
+    pending.rawLines.push(raw);
+  }
+
+  private batchControl(text: string, lineNo: number, out: NachaEvent[]): void {
+    this.finishEntry(out);
+    const batch = this.batch;
+    if (!batch) {
+      this.error(nachaError("record_outside_batch", lineNo, null, { record: "batch control record" }));
+      return;
+    }
+    const control = parseBatchControl(text, lineNo);
+    this.errorsOf(validateBatchControl(control, this.profile, lineNo));
+    this.errorsOf(compareBatchControl(batch.totals, control, this.profile, lineNo));
+    const h = batch.header;
+    const pairs: [string, string, string][] = [
+      ["serviceClassCode", h.serviceClassCode, control.serviceClassCode],
+      ["companyIdentification", h.companyIdentification, control.companyIdentification],
+      ["originatingDfi", h.originatingDfi, control.originatingDfi],
+      ["batchNumber", h.batchNumber, control.batchNumber],
+    ];
+    for (const [name, header, declared] of pairs) {
+      if (header !== declared) {
+        this.error(nachaError("batch_header_control_mismatch", lineNo, name, { header, control: declared }));
+      }
+    }
+    if (batch.entries === 0) this.error(nachaError("empty_batch", batch.line, null));
+    out.push({ type: "batch-control", line: lineNo, batch: h, control, totals: batch.totals });
+    this.closeBatch();
+  }
+
+  private fileControl(text: string, lineNo: number, out: NachaEvent[]): void {
+    this.finishEntry(out);
+    this.closeBatchWithoutControl(lineNo - 1, out);
+    const control = parseFileControl(text, lineNo);
+    this.errorsOf(validateFileControl(control, this.profile, lineNo));
+    this.errorsOf(compareFileControl(this.fileTotals, this.batches, this.records, control, this.profile, lineNo));
+    this.fileControlSeen = true;
+    out.push({ type: "file-control", line: lineNo, control, totals: this.fileTotals, batches: this.batches });
+  }
+
+  private closeBatch(): void {
+    if (!this.batch) return;
+    this.fileTotals.absorb(this.batch.totals);
+    this.batches += 1;
+    this.batch = null;
+  }
+
+  private closeBatchWithoutControl(endLine: number, out: NachaEvent[]): void {
+    if (!this.batch) return;
+    this.finishEntry(out);
+    this.error(nachaError("missing_batch_control", this.batch.line, null, { endLine }));
+    this.closeBatch();
+  }
+
+  /** The entry is complete (the next record is not its addenda): check it as a whole and emit it. */
+  private finishEntry(out: NachaEvent[]): void {
+    const p = this.pending;
+    const batch = this.batch;
+    if (!p || !batch) return;
+    const d = p.detail;
+    const line = p.line;
+    if (d.addendaRecordIndicator === "1" && p.addenda.length === 0) this.error(nachaError("missing_addenda", line, null));
+    const sec = batch.header.standardEntryClassCode;
+    if (sec === "CIE" && p.addenda.filter(isPaymentAddenda).length > 1) {
+      this.error(nachaError("too_many_addenda", line, null, { sec, max: 1 }));
+    }
+    if (!d.code || d.amountCents === null) {
+      this.pending = null;
+      return;
+    }
+    const kind = entryKind(d.code, p.addenda, batch.header);
+    if (kind === null) {
+      this.error(nachaError("return_without_addenda", line, ENTRY_DETAIL.transactionCode.name, { code: d.transactionCode }));
+    } else if (ZERO_AMOUNT_KINDS.has(kind) && d.amountCents !== 0) {
+      this.error(nachaError("nonzero_amount", line, ENTRY_DETAIL.amount.name, { what: `a ${kind} entry`, cents: d.amountCents }));
+    }
+    const serviceClass = batch.header.serviceClassCode;
+    const direction = d.code.direction;
+    if ((serviceClass === "220" && direction === "debit") || (serviceClass === "225" && direction === "credit")) {
+      this.error(nachaError("service_class_mismatch", line, ENTRY_DETAIL.transactionCode.name, { serviceClass, direction }));
+    }
+    let settledOn = batch.header.effectiveDay;
+    let effectiveDateMissing = false;
+    if (settledOn === null) {
+      const lenient = this.profile.allowMissingEffectiveDateOnReturns && (kind === "return" || kind === "noc");
+      if (lenient) {
+        settledOn = this.header?.creationDay ?? null;
+        effectiveDateMissing = true;
+      } else if (this.profile.allowMissingEffectiveDateOnReturns && !batch.effectiveDateReported) {
+        // Under strict the batch header already reported it; here the first entry that needs it does.
+        batch.effectiveDateReported = true;
+        this.error(
+          nachaError("invalid_effective_date", batch.line, BATCH_HEADER.effectiveEntryDate.name, {
+            value: batch.header.effectiveEntryDate,
+          }),
+        );
+      } else {
+        p.bad = true;
+      }
+    }
+    this.pending = null;
+    if (p.bad || kind === null) return;
+    out.push({
+      type: "entry",
+      line,
+      entry: {
+        line,
+        detail: d,
+        addenda: p.addenda,
+        batch: batch.header,
+        batchLine: batch.line,
+        kind,
+        direction,
+        settledOn,
+        effectiveDateMissing,
+        raw: p.rawLines.join("\n"),
+      },
+    });
+  }
+}
+
+/**
+ * Parses a whole NACHA stream into events, one at a time. Convenient for tests and tools; the
+ * adapter drives NachaParser over line chunks itself to avoid one await per event.
+ */
+export async function* parseNacha(input: Readable, profile: NachaProfile): AsyncGenerator<NachaEvent> {
+  const parser = new NachaParser(profile);
+  for await (const events of nachaEventChunks(input, parser)) yield* events;
+}
+
+/** Drives a parser over a stream, yielding the events of each chunk of lines; throws FormatErrors at the end. */
+export async function* nachaEventChunks(input: Readable, parser: NachaParser): AsyncGenerator<NachaEvent[]> {
+  try {
+    // Latin-1 so that one byte is one position, whatever the bytes. A line longer than 4096 is not
+    // a NACHA file (or has no line breaks): stop rather than buffer it; a merely long record is
+    // reported by the parser with its number.
+    for await (const chunk of readLineChunks(input, { encoding: "latin1", maxLineLength: 4096 })) {
+      const out: NachaEvent[] = [];
+      for (let i = 0; i < chunk.lines.length; i++) {
+        parser.line(chunk.lines[i], chunk.firstLineNo + i, out);
+        if (parser.saturated) break;
+      }
+      if (out.length) yield out;
+      if (parser.saturated) break;
+    }
+  } catch (error) {
+    // The reader gives up on an unbounded line; report it, under NACHA's own code, with whatever
+    // was already found.
+    if (!(error instanceof FormatError)) throw error;
+    parser.errors.add(error.code === "line_too_long" ? new FormatError("long_line", error.line, null, error.message) : error);
+    parser.errors.throwIfAny();
+  }
+  if (parser.saturated) parser.errors.throwIfAny();
+  const out: NachaEvent[] = [];
+  parser.end(out);
+  if (out.length) yield out;
+}
