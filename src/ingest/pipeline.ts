@@ -9,6 +9,8 @@ import { loadAggregatorMapping, type LoadedMapping } from "../config/mapping-loa
 import { emptySummary, netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions } from "./read-remittance";
 import { insertBankEntries, insertPayments } from "./payment-writer";
 import { matchPostedFile } from "../match/matcher";
+import type { PayeePolicy } from "../rules/payee-policy";
+import { savePolicy } from "../store/payee-policies";
 
 export interface SourceInfo {
   kind: "sftp" | "local" | "cli";
@@ -79,7 +81,7 @@ async function postFile(db: DataSource, req: IngestRequest, options: IngestOptio
   const name = req.name ?? path.basename(req.path);
   const source = req.source ?? { kind: "cli", location: path.resolve(req.path) };
   const { sha256, sizeBytes } = req.hashed ?? (await hashFile(req.path));
-  const claimRow: ClaimRow = { id: randomUUID(), aggregator: req.aggregator, adapter: loaded.adapter.id, name, sha256, sizeBytes, source };
+  const claimRow: ClaimRow = { id: randomUUID(), aggregator: req.aggregator, adapter: loaded.adapter.id, name, sha256, sizeBytes, source, policy: loaded.policy };
   const base = { aggregator: req.aggregator, name, sha256 };
   // The runner is released before any other query: the embedded database has one connection.
   const runner = db.createQueryRunner();
@@ -220,6 +222,8 @@ interface ClaimRow {
   sha256: string;
   sizeBytes: number;
   source: SourceInfo;
+  /** The payee policy the payments are assessed under; kept with the file for matching to use. Unread files have none. */
+  policy?: PayeePolicy;
 }
 
 /**
@@ -228,15 +232,17 @@ interface ClaimRow {
  * `failed` by an earlier attempt is taken over. Returns the row's id, or null for a duplicate.
  */
 async function claim(runner: QueryRunner, row: ClaimRow): Promise<string | null> {
+  const policyHash = row.policy ? await savePolicy(runner, row.policy) : null;
   const rows = (await runner.query(
-    `INSERT INTO remittance_files (id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location)
-     VALUES ($1, $2, $3, $4, $5, $6, 'failed', $7, $8)
+    `INSERT INTO remittance_files (id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location, policy_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, 'failed', $7, $8, $9)
      ON CONFLICT (aggregator, sha256) DO UPDATE
        SET attempts = remittance_files.attempts + 1, name = EXCLUDED.name, adapter = EXCLUDED.adapter,
-           source_kind = EXCLUDED.source_kind, source_location = EXCLUDED.source_location, errors = '[]'
+           source_kind = EXCLUDED.source_kind, source_location = EXCLUDED.source_location, errors = '[]',
+           policy_hash = EXCLUDED.policy_hash
        WHERE remittance_files.status = 'failed'
      RETURNING id`,
-    [row.id, row.aggregator, row.adapter, row.name, row.sha256, row.sizeBytes, row.source.kind, row.source.location],
+    [row.id, row.aggregator, row.adapter, row.name, row.sha256, row.sizeBytes, row.source.kind, row.source.location, policyHash],
   )) as { id: string }[];
   return rows[0]?.id ?? null;
 }

@@ -1,9 +1,7 @@
 import type { AuditEntity } from "../store/entities/audit-entry.entity";
+import type { Sql } from "../store/sql";
 
-/** Anything that runs SQL: a DataSource, an EntityManager or a QueryRunner inside a transaction. */
-export interface Sql {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
+export type { Sql };
 
 /** Who made a change when no person did: the matching ladder, the import, the pipeline. */
 export const SYSTEM_ACTOR = "billpay";

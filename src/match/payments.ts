@@ -1,11 +1,11 @@
-import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../rules/payee-policy";
-import { loadAggregatorMapping } from "../config/mapping-loader";
+import type { PayeePolicy } from "../rules/payee-policy";
 import { PaymentDraft, type AccountStatus, type Finding, type MatchStatus, type PaymentKind, type PaymentRecordStatus, type PlanType, type TimingStatus } from "../model";
 import { assessPayment, type AssessContext } from "../rules/assess";
 import { RULE_FINDINGS } from "../rules/findings";
 import { appendAudit, changedFields, type Sql } from "./audit-log";
 import type { Invoice } from "./invoices";
 import { centsFromDb } from "../store/columns";
+import { policiesByHash } from "../store/payee-policies";
 
 /** A stored payment as matching reads it; days are "YYYY-MM-DD" strings (cast in SQL, never a JS Date). */
 export interface StoredPayment {
@@ -36,6 +36,8 @@ export interface StoredPayment {
   matchStatus: MatchStatus;
   findings: Finding[];
   details: Record<string, unknown>;
+  /** The payee policy its file was posted under: matching re-times and re-checks with this one. */
+  policy: PayeePolicy;
 }
 
 /** SELECT list for StoredPayment over `payments p JOIN remittance_files f`. */
@@ -46,14 +48,15 @@ export const PAYMENT_SELECT = `
   p.account_status AS "accountStatus", p.initiated_on::text AS "initiatedOn", p.settled_on::text AS "settledOn",
   p.coverage_month AS "coverageMonth", p.due_on::text AS "dueOn", p.lead_days AS "leadDays", p.timing_status AS "timingStatus",
   p.earliest_coverage_start::text AS "earliestCoverageStart", p.plan_type AS "planType", p.reason_code AS "reasonCode",
-  p.match_status AS "matchStatus", p.findings, p.details`;
+  p.match_status AS "matchStatus", p.findings, p.details, f.policy_hash AS "policyHash"`;
 
 export async function selectPayments(sql: Sql, where: string, params: unknown[], tail = ""): Promise<StoredPayment[]> {
   const rows = (await sql.query(
     `SELECT ${PAYMENT_SELECT} FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where} ${tail}`,
     params,
-  )) as (Omit<StoredPayment, "amountCents"> & { amountCents: string })[];
-  return rows.map((r) => ({ ...r, amountCents: centsFromDb(r.amountCents) }));
+  )) as (Omit<StoredPayment, "amountCents" | "policy"> & { amountCents: string; policyHash: string | null })[];
+  const policyOf = await policiesByHash(sql, rows.map((r) => r.policyHash));
+  return rows.map(({ policyHash, ...r }) => ({ ...r, amountCents: centsFromDb(r.amountCents), policy: policyOf(policyHash) }));
 }
 
 /** A payment by id, or by a unique prefix of its id (people copy the first 8 characters). */
@@ -111,23 +114,6 @@ export async function updatePayment(
   return { ...p, ...change };
 }
 
-const policies = new Map<string, PayeePolicy>();
-
-/** The payee policy the payment was assessed under: its aggregator's mapping, else the default. */
-function policyFor(aggregator: string): PayeePolicy {
-  let policy = policies.get(aggregator);
-  if (!policy) {
-    try {
-      policy = loadAggregatorMapping(aggregator).policy;
-    } catch {
-      // A file ingested with an ad-hoc mapping (`--mapping`) has no shipped mapping to reload.
-      policy = DEFAULT_PAYEE_POLICY;
-    }
-    policies.set(aggregator, policy);
-  }
-  return policy;
-}
-
 /**
  * Runs the payment rules again with what billing data now says (the invoice's month, a first
  * payment, the amount due, whether the account is known) and returns the fields to store. The
@@ -146,7 +132,7 @@ export function reassess(p: StoredPayment, context: AssessContext): PaymentChang
     planType: p.planType,
     raw: "",
   });
-  const a = assessPayment(draft, policyFor(p.aggregator), context);
+  const a = assessPayment(draft, p.policy, context);
   const kept = p.findings.filter((f) => !(f.code in RULE_FINDINGS));
   return {
     accountStatus: a.accountStatus,

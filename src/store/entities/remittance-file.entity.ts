@@ -61,6 +61,10 @@ export class RemittanceFileEntity {
   @Column({ type: "jsonb" })
   header!: Record<string, unknown>;
 
+  /** The payee policy the file was posted under (payee_policies.hash); null for files posted before it was kept. */
+  @Column({ name: "policy_hash", type: "text", nullable: true })
+  policyHash!: string | null;
+
   @Column({ type: "integer" })
   attempts!: number;
 
