@@ -248,7 +248,14 @@ class Bai2Reader {
   }
 }
 
-function control(scope: "account" | "group" | "file", label: string, line: number, declaredTotal: number, declaredCount: number, parsed: Level): Bai2Event {
+function control(
+  scope: "account" | "group" | "file",
+  label: string,
+  line: number,
+  declaredTotal: number,
+  declaredCount: number,
+  parsed: Level,
+): Bai2Event {
   return {
     type: "control",
     scope,
