@@ -41,6 +41,25 @@ const EXPECTED: Record<State, string> = {
   end: "the file trailer (99)",
 };
 
+/** Which state each record may appear in: anywhere else it is out of place. */
+const PLACE: Record<LogicalRecord["code"], State> = {
+  "01": "start",
+  "02": "file",
+  "03": "group",
+  "16": "account",
+  "49": "account",
+  "98": "group",
+  "99": "file",
+};
+
+/** What a file that ends in each state lacks, and the field its truncation error names. */
+const MISSING: Record<Exclude<State, "end">, { missing: string; field: string }> = {
+  start: { missing: "an 01 file header", field: "99" },
+  file: { missing: "its 99 file trailer", field: "99" },
+  group: { missing: "the 98 group trailer of its last group", field: "98" },
+  account: { missing: "the 49 account trailer of its last account", field: "49" },
+};
+
 /**
  * Reads a BAI2 file as a stream of events and enforces its controls (FORMATS.md §3): each 49 total
  * is the algebraic sum of the account's 03 amounts and 16 amounts and its record count includes
@@ -50,171 +69,183 @@ const EXPECTED: Record<State, string> = {
  * an 01 record fails at once.
  */
 export async function* readBai2(input: AsyncIterable<Buffer | string>): AsyncGenerator<Bai2Event> {
-  const errors = new ErrorCollector();
-  let state: State = "start";
-  let file: FileHeader | null = null;
-  let group: GroupHeader | null = null;
-  let account: AccountIdentifier | null = null;
-  const fileLevel = level(0);
-  let groupLevel = level(0);
-  let accountLevel = level(0);
-  let groups = 0;
-  let accounts = 0;
-  let declared49 = 0n;
-  let declared98 = 0n;
-  let last: LogicalRecord | null = null;
-  let accountLine = 0;
-
-  const outOfPlace = (r: LogicalRecord): void => {
-    errors.add(bai2Error("out_of_place", r.line, "recordCode", { record: r.code, after: EXPECTED[state] }));
-  };
-  const attempt = <T>(fn: () => T, ...levels: Level[]): T | null => {
-    try {
-      return fn();
-    } catch (error) {
-      if (!(error instanceof FormatError)) throw error;
-      errors.add(error);
-      for (const l of levels) l.tainted = true;
-      return null;
-    }
-  };
-
-  const checkTotal = (r: LogicalRecord, field: FieldName, record: string, declared: number, parsed: Level, what: string): void => {
-    if (parsed.tainted || BigInt(declared) === parsed.totalCents) return;
-    errors.add(bai2Error("control_total_mismatch", r.line, field, { record, declared, parsed: Number(parsed.totalCents), what }));
-  };
-  const checkCount = (r: LogicalRecord, field: FieldName, record: string, declared: number, parsed: number, what: string): void => {
-    if (declared !== parsed) errors.add(bai2Error("count_mismatch", r.line, field, { record, declared, parsed, what }));
-  };
-
+  const reader = new Bai2Reader();
   try {
-    for await (const r of readLogicalRecords(input, errors)) {
-      last = r;
-      if (state === "start" && r.code !== "01") {
-        // Not a BAI2 file (or not from its start): one error is enough.
-        outOfPlace(r);
-        errors.throwIfAny();
-      }
-      fileLevel.records += r.records;
-      groupLevel.records += r.records;
-      accountLevel.records += r.records;
-      switch (r.code) {
-        case "01": {
-          if (state !== "start") {
-            outOfPlace(r);
-            break;
-          }
-          file = parseFileHeader(r);
-          state = "file";
-          yield { type: "file", header: file, line: r.line };
-          break;
-        }
-        case "02": {
-          if (state !== "file") {
-            outOfPlace(r);
-            break;
-          }
-          groupLevel = level(r.records);
-          accounts = 0;
-          declared49 = 0n;
-          groups += 1;
-          group = attempt(() => parseGroupHeader(r), fileLevel, groupLevel);
-          state = "group";
-          if (group) yield { type: "group", header: group, line: r.line };
-          break;
-        }
-        case "03": {
-          if (state !== "group") {
-            outOfPlace(r);
-            break;
-          }
-          accountLevel = level(r.records);
-          accountLine = r.line;
-          accounts += 1;
-          state = "account";
-          account = attempt(() => parseAccountIdentifier(r), fileLevel, groupLevel, accountLevel);
-          if (account) {
-            for (const s of account.summaries) accountLevel.totalCents += BigInt(s.amountCents ?? 0);
-            if (group) yield { type: "account", account, group, line: r.line };
-          }
-          break;
-        }
-        case "16": {
-          if (state !== "account") {
-            outOfPlace(r);
-            break;
-          }
-          const detail = attempt(() => parseTransactionDetail(r), fileLevel, groupLevel, accountLevel);
-          if (!detail) break;
-          accountLevel.totalCents += BigInt(detail.amountCents);
-          if (account && group && file) yield { type: "detail", detail, account, group, file, line: r.line, raw: r.raw };
-          break;
-        }
-        case "49": {
-          if (state !== "account") {
-            outOfPlace(r);
-            break;
-          }
-          state = "group";
-          const trailer = attempt(() => parseAccountTrailer(r), fileLevel, groupLevel);
-          groupLevel.totalCents += accountLevel.totalCents;
-          if (accountLevel.tainted) groupLevel.tainted = true;
-          if (!trailer) break;
-          declared49 += BigInt(trailer.accountControlTotal);
-          const parsedTotal = Number(accountLevel.totalCents);
-          const from = `account from line ${accountLine}`;
-          checkTotal(r, "49.accountControlTotal", "49 account control total", trailer.accountControlTotal, accountLevel, `the 03 and 16 amounts of the ${from}`);
-          checkCount(r, "49.numberOfRecords", "49 number of records", trailer.numberOfRecords, accountLevel.records, "the account has, from its 03 through this 49 (88s included),");
-          yield control("account", from, r.line, trailer.accountControlTotal, trailer.numberOfRecords, parsedTotal, accountLevel);
-          account = null;
-          break;
-        }
-        case "98": {
-          if (state !== "group") {
-            outOfPlace(r);
-            break;
-          }
-          state = "file";
-          const trailer = attempt(() => parseGroupTrailer(r), fileLevel);
-          fileLevel.totalCents += groupLevel.totalCents;
-          if (groupLevel.tainted) fileLevel.tainted = true;
-          if (!trailer) break;
-          declared98 += BigInt(trailer.groupControlTotal);
-          const parsedTotal = Number(groupLevel.totalCents);
-          checkTotal(r, "98.groupControlTotal", "98 group control total", trailer.groupControlTotal, groupLevel, `the group's 03 and 16 amounts (its 49 records declare ${declared49})`);
-          checkCount(r, "98.numberOfAccounts", "98 number of accounts", trailer.numberOfAccounts, accounts, "the group has (03 records)");
-          checkCount(r, "98.numberOfRecords", "98 number of records", trailer.numberOfRecords, groupLevel.records, "the group has, from its 02 through this 98 (88s included),");
-          yield control("group", `group ${groups}`, r.line, trailer.groupControlTotal, trailer.numberOfRecords, parsedTotal, groupLevel);
-          group = null;
-          break;
-        }
-        case "99": {
-          if (state !== "file") {
-            outOfPlace(r);
-            break;
-          }
-          state = "end";
-          const trailer = attempt(() => parseFileTrailer(r));
-          if (!trailer) break;
-          const parsedTotal = Number(fileLevel.totalCents);
-          checkTotal(r, "99.fileControlTotal", "99 file control total", trailer.fileControlTotal, fileLevel, `the file's 03 and 16 amounts (its 98 records declare ${declared98})`);
-          checkCount(r, "99.numberOfGroups", "99 number of groups", trailer.numberOfGroups, groups, "the file has (02 records)");
-          checkCount(r, "99.numberOfRecords", "99 number of records", trailer.numberOfRecords, fileLevel.records, "the file has, from its 01 through this 99 (88s included),");
-          yield control("file", "file", r.line, trailer.fileControlTotal, trailer.numberOfRecords, parsedTotal, fileLevel);
-          break;
-        }
-      }
+    for await (const r of readLogicalRecords(input, reader.errors)) {
+      const out: Bai2Event[] = [];
+      reader.record(r, out);
+      yield* out;
     }
   } catch (error) {
     if (!(error instanceof FormatError)) throw error;
-    errors.add(error);
-    errors.throwIfAny();
+    reader.errors.add(error);
+    reader.errors.throwIfAny();
   }
-  if (state !== "end" && last) {
-    const missing = { file: "its 99 file trailer", group: "the 98 group trailer of its last group", account: "the 49 account trailer of its last account", start: "an 01 file header", end: "" }[state];
-    errors.add(bai2Error("truncated", last.line, state === "account" ? "49" : state === "group" ? "98" : "99", { missing }));
+  reader.end();
+}
+
+/**
+ * The BAI2 state machine, fed one logical record at a time: the open file, group and account, and
+ * the running figures of each level that its trailer is compared with. Synchronous, like
+ * NachaParser: readBai2 yields one record's events before it reads the next, so the file streams.
+ */
+class Bai2Reader {
+  readonly errors = new ErrorCollector();
+  private state: State = "start";
+  private file: FileHeader | null = null;
+  private group: GroupHeader | null = null;
+  private account: AccountIdentifier | null = null;
+  private readonly fileLevel = level(0);
+  private groupLevel = level(0);
+  private accountLevel = level(0);
+  private groups = 0;
+  /** Accounts of the open group: what its 98 counts. */
+  private accounts = 0;
+  /** The 49 totals of the open group, and the 98 totals of the file: quoted when a sum differs. */
+  private declared49 = 0n;
+  private declared98 = 0n;
+  private accountLine = 0;
+  private last: LogicalRecord | null = null;
+
+  record(r: LogicalRecord, out: Bai2Event[]): void {
+    this.last = r;
+    if (this.state === "start" && r.code !== "01") {
+      // Not a BAI2 file (or not from its start): one error is enough.
+      this.outOfPlace(r);
+      this.errors.throwIfAny();
+    }
+    this.fileLevel.records += r.records;
+    this.groupLevel.records += r.records;
+    this.accountLevel.records += r.records;
+    if (this.state !== PLACE[r.code]) return this.outOfPlace(r);
+    switch (r.code) {
+      case "01":
+        return this.fileHeader(r, out);
+      case "02":
+        return this.groupHeader(r, out);
+      case "03":
+        return this.accountIdentifier(r, out);
+      case "16":
+        return this.transactionDetail(r, out);
+      case "49":
+        return this.accountTrailer(r, out);
+      case "98":
+        return this.groupTrailer(r, out);
+      case "99":
+        return this.fileTrailer(r, out);
+    }
   }
-  errors.throwIfAny();
+
+  /** Call after the last record: reports a file cut before its trailers, then throws FormatErrors if anything was wrong. */
+  end(): void {
+    if (this.state !== "end" && this.last) {
+      const { missing, field } = MISSING[this.state];
+      this.errors.add(bai2Error("truncated", this.last.line, field, { missing }));
+    }
+    this.errors.throwIfAny();
+  }
+
+  private fileHeader(r: LogicalRecord, out: Bai2Event[]): void {
+    this.file = parseFileHeader(r);
+    this.state = "file";
+    out.push({ type: "file", header: this.file, line: r.line });
+  }
+
+  private groupHeader(r: LogicalRecord, out: Bai2Event[]): void {
+    this.groupLevel = level(r.records);
+    this.accounts = 0;
+    this.declared49 = 0n;
+    this.groups += 1;
+    this.group = this.attempt(() => parseGroupHeader(r), this.fileLevel, this.groupLevel);
+    this.state = "group";
+    if (this.group) out.push({ type: "group", header: this.group, line: r.line });
+  }
+
+  private accountIdentifier(r: LogicalRecord, out: Bai2Event[]): void {
+    this.accountLevel = level(r.records);
+    this.accountLine = r.line;
+    this.accounts += 1;
+    this.state = "account";
+    const account = this.attempt(() => parseAccountIdentifier(r), this.fileLevel, this.groupLevel, this.accountLevel);
+    this.account = account;
+    if (!account) return;
+    for (const s of account.summaries) this.accountLevel.totalCents += BigInt(s.amountCents ?? 0);
+    if (this.group) out.push({ type: "account", account, group: this.group, line: r.line });
+  }
+
+  private transactionDetail(r: LogicalRecord, out: Bai2Event[]): void {
+    const detail = this.attempt(() => parseTransactionDetail(r), this.fileLevel, this.groupLevel, this.accountLevel);
+    if (!detail) return;
+    this.accountLevel.totalCents += BigInt(detail.amountCents);
+    const { account, group, file } = this;
+    if (account && group && file) out.push({ type: "detail", detail, account, group, file, line: r.line, raw: r.raw });
+  }
+
+  private accountTrailer(r: LogicalRecord, out: Bai2Event[]): void {
+    this.state = "group";
+    const trailer = this.attempt(() => parseAccountTrailer(r), this.fileLevel, this.groupLevel);
+    const account = this.accountLevel;
+    this.groupLevel.totalCents += account.totalCents;
+    if (account.tainted) this.groupLevel.tainted = true;
+    if (!trailer) return;
+    this.declared49 += BigInt(trailer.accountControlTotal);
+    const from = `account from line ${this.accountLine}`;
+    this.checkTotal(r, "49.accountControlTotal", "49 account control total", trailer.accountControlTotal, account, `the 03 and 16 amounts of the ${from}`);
+    this.checkCount(r, "49.numberOfRecords", "49 number of records", trailer.numberOfRecords, account.records, "the account has, from its 03 through this 49 (88s included),");
+    out.push(control("account", from, r.line, trailer.accountControlTotal, trailer.numberOfRecords, account));
+    this.account = null;
+  }
+
+  private groupTrailer(r: LogicalRecord, out: Bai2Event[]): void {
+    this.state = "file";
+    const trailer = this.attempt(() => parseGroupTrailer(r), this.fileLevel);
+    const group = this.groupLevel;
+    this.fileLevel.totalCents += group.totalCents;
+    if (group.tainted) this.fileLevel.tainted = true;
+    if (!trailer) return;
+    this.declared98 += BigInt(trailer.groupControlTotal);
+    this.checkTotal(r, "98.groupControlTotal", "98 group control total", trailer.groupControlTotal, group, `the group's 03 and 16 amounts (its 49 records declare ${this.declared49})`);
+    this.checkCount(r, "98.numberOfAccounts", "98 number of accounts", trailer.numberOfAccounts, this.accounts, "the group has (03 records)");
+    this.checkCount(r, "98.numberOfRecords", "98 number of records", trailer.numberOfRecords, group.records, "the group has, from its 02 through this 98 (88s included),");
+    out.push(control("group", `group ${this.groups}`, r.line, trailer.groupControlTotal, trailer.numberOfRecords, group));
+    this.group = null;
+  }
+
+  private fileTrailer(r: LogicalRecord, out: Bai2Event[]): void {
+    this.state = "end";
+    const trailer = this.attempt(() => parseFileTrailer(r));
+    if (!trailer) return;
+    const file = this.fileLevel;
+    this.checkTotal(r, "99.fileControlTotal", "99 file control total", trailer.fileControlTotal, file, `the file's 03 and 16 amounts (its 98 records declare ${this.declared98})`);
+    this.checkCount(r, "99.numberOfGroups", "99 number of groups", trailer.numberOfGroups, this.groups, "the file has (02 records)");
+    this.checkCount(r, "99.numberOfRecords", "99 number of records", trailer.numberOfRecords, file.records, "the file has, from its 01 through this 99 (88s included),");
+    out.push(control("file", "file", r.line, trailer.fileControlTotal, trailer.numberOfRecords, file));
+  }
+
+  private outOfPlace(r: LogicalRecord): void {
+    this.errors.add(bai2Error("out_of_place", r.line, "recordCode", { record: r.code, after: EXPECTED[this.state] }));
+  }
+
+  /** Parses a record; on a FormatError, collects it and taints the levels whose totals it would have fed. */
+  private attempt<T>(parse: () => T, ...levels: Level[]): T | null {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      this.errors.add(error);
+      for (const l of levels) l.tainted = true;
+      return null;
+    }
+  }
+
+  private checkTotal(r: LogicalRecord, field: FieldName, record: string, declared: number, parsed: Level, what: string): void {
+    if (parsed.tainted || BigInt(declared) === parsed.totalCents) return;
+    this.errors.add(bai2Error("control_total_mismatch", r.line, field, { record, declared, parsed: Number(parsed.totalCents), what }));
+  }
+
+  private checkCount(r: LogicalRecord, field: FieldName, record: string, declared: number, parsed: number, what: string): void {
+    if (declared !== parsed) this.errors.add(bai2Error("count_mismatch", r.line, field, { record, declared, parsed, what }));
+  }
 }
 
 function control(
@@ -223,7 +254,6 @@ function control(
   line: number,
   declaredTotal: number,
   declaredCount: number,
-  parsedTotal: number,
   parsed: Level,
 ): Bai2Event {
   return {
@@ -232,6 +262,6 @@ function control(
     label,
     line,
     declared: { count: declaredCount, totalCents: declaredTotal },
-    parsed: { count: parsed.records, totalCents: parsed.tainted ? null : parsedTotal },
+    parsed: { count: parsed.records, totalCents: parsed.tainted ? null : Number(parsed.totalCents) },
   };
 }

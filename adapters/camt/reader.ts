@@ -1,4 +1,4 @@
-import { asFormatErrors, ErrorCollector } from "../../src/adapter-kit/format-error";
+import { asFormatErrors, ErrorCollector, type FormatError } from "../../src/adapter-kit/format-error";
 import { checkBalances, checkBatches, checkSummary, EntryTotals, readBalance, type ControlResult } from "./controls";
 import { readEntry, transactionCents, type CamtEntry } from "./entry";
 import { camtError } from "./errors";
@@ -63,83 +63,143 @@ export async function* readCamt(input: AsyncIterable<Buffer | string>, options: 
 }
 
 async function* readDocument(input: AsyncIterable<Buffer | string>, options: CamtReadOptions, collector: ErrorCollector): AsyncGenerator<CamtItem> {
-  const spec = CAMT_MESSAGES[options.message];
-  const report = (e: Parameters<ErrorCollector["add"]>[0]): void => collector.add(e);
-  let version = "";
-  let containers = 0;
-  let current: { info: CamtContainer; totals: EntryTotals; summary: Fragment | null; balances: ReturnType<typeof readBalance>[] } | null =
-    null;
+  const reader = new DocumentReader(options, collector);
+  for await (const event of splitXml(input, { limits: options.limits, capture: (path) => reader.captures(path) })) {
+    yield* reader.event(event);
+  }
+  reader.end();
+}
 
-  const events = splitXml(input, {
-    limits: options.limits,
-    capture: (path) => (path.length === 3 && path[2] !== spec.container) || (path.length === 4 && path[2] === spec.container),
-  });
-  for await (const event of events) {
+type OpenEvent = Extract<XmlEvent, { type: "open" }>;
+type ElementEvent = Extract<XmlEvent, { type: "element" }>;
+type CloseEvent = Extract<XmlEvent, { type: "close" }>;
+
+/** A notification or statement being read, with what its summary and balances are checked against. */
+interface OpenContainer {
+  info: CamtContainer;
+  totals: EntryTotals;
+  summary: Fragment | null;
+  balances: ReturnType<typeof readBalance>[];
+}
+
+/**
+ * The document state machine, fed one splitter event at a time: the message version, and the
+ * container (Ntfctn or Stmt) open with the running totals of its entries. The methods that emit
+ * are generators: an item is yielded the moment it exists, so a check that fails after it cannot
+ * hold back an item the caller would have had.
+ */
+class DocumentReader {
+  private readonly spec: (typeof CAMT_MESSAGES)[CamtMessage];
+  private version = "";
+  private containers = 0;
+  private current: OpenContainer | null = null;
+  /** Where the control checks put what they find: the file is rejected at the end, not at the first. */
+  private readonly report = (e: FormatError): void => this.collector.add(e);
+
+  constructor(
+    private readonly options: CamtReadOptions,
+    private readonly collector: ErrorCollector,
+  ) {
+    this.spec = CAMT_MESSAGES[options.message];
+  }
+
+  /** The elements read whole: the container's children, and the blocks beside the containers (GrpHdr). */
+  captures(path: readonly string[]): boolean {
+    const container = this.spec.container;
+    return (path.length === 3 && path[2] !== container) || (path.length === 4 && path[2] === container);
+  }
+
+  *event(event: XmlEvent): Generator<CamtItem> {
     switch (event.type) {
       case "open":
-        if (event.path.length === 1) version = checkRoot(event, options);
-        else if (event.path.length === 2) checkMessage(event, options.message);
-        else if (event.path.length === 3) {
-          containers += 1;
-          current = {
-            info: { index: containers, line: event.line, id: null, account: null },
-            totals: new EntryTotals(),
-            summary: null,
-            balances: [],
-          };
-        }
-        break;
-      case "element": {
-        const name = event.path.at(-1)!;
-        if (event.path.length === 3) {
-          if (name === "GrpHdr") yield header(event, options.message, version);
-          break;
-        }
-        if (!current) break;
-        if (name === "Ntry") {
-          const entry = readEntry(event.text, event.line, report);
-          current.totals.add(entry);
-          for (const control of checkBatches(entry, report)) yield { kind: "control", ...control };
-          const warning = entryAmountWarning(entry);
-          if (warning) yield warning;
-          const status = entry.status ?? "BOOK";
-          if (options.statuses.includes(status)) yield { kind: "entry", entry, container: current.info, version };
-          else {
-            const message = `entry status ${status} is not counted as money by this mapping`;
-            yield { kind: "warning", code: "entry_not_counted", message, line: entry.line, field: "Ntry/Sts" };
-          }
-        } else if (name === "TxsSummry") {
-          current.summary = parseFragment(event.text, event.line, name);
-        } else if (name === "Bal") {
-          current.balances.push(readBalance(parseFragment(event.text, event.line, name), report));
-        } else if (name === "Acct") {
-          const acct = parseFragment(event.text, event.line, name).root;
-          current.info.account = text(acct, "Id", "IBAN") ?? text(acct, "Id", "Othr", "Id");
-        } else if (name === "Id") {
-          current.info.id = event.text.replace(/<[^>]*>/g, "").trim() || null;
-        }
-        break;
-      }
+        return this.open(event);
+      case "element":
+        return yield* this.element(event);
       case "close":
-        if (event.path.length === 3 && current) {
-          const scope = `${spec.container}[${current.info.index}]`;
-          if (current.summary) {
-            for (const control of checkSummary(current.summary, current.totals, scope, report)) yield { kind: "control", ...control };
-          }
-          if (options.checkBalances) {
-            const warnings: CamtItem[] = [];
-            const balances = current.balances.filter((b) => b !== null);
-            checkBalances(balances, current.totals, report, (code, message, line) =>
-              warnings.push({ kind: "warning", code, message, line, field: "Bal" }),
-            );
-            yield* warnings;
-          }
-          current = null;
-        }
-        break;
+        return yield* this.close(event);
     }
   }
-  if (containers === 0) throw camtError("missing_field", 0, spec.container, `the document holds no ${spec.container}`);
+
+  /** Call after the last event: a document without a single container has nothing to read. */
+  end(): void {
+    const container = this.spec.container;
+    if (this.containers === 0) throw camtError("missing_field", 0, container, `the document holds no ${container}`);
+  }
+
+  private open(event: OpenEvent): void {
+    if (event.path.length === 1) this.version = checkRoot(event, this.options);
+    else if (event.path.length === 2) checkMessage(event, this.options.message);
+    else if (event.path.length === 3) {
+      this.containers += 1;
+      this.current = {
+        info: { index: this.containers, line: event.line, id: null, account: null },
+        totals: new EntryTotals(),
+        summary: null,
+        balances: [],
+      };
+    }
+  }
+
+  private *element(event: ElementEvent): Generator<CamtItem> {
+    const name = event.path.at(-1)!;
+    if (event.path.length === 3) {
+      if (name === "GrpHdr") yield header(event, this.options.message, this.version);
+      return;
+    }
+    const current = this.current;
+    if (!current) return;
+    switch (name) {
+      case "Ntry":
+        return yield* this.entry(event, current);
+      case "TxsSummry":
+        current.summary = parseFragment(event.text, event.line, name);
+        return;
+      case "Bal":
+        current.balances.push(readBalance(parseFragment(event.text, event.line, name), this.report));
+        return;
+      case "Acct": {
+        const acct = parseFragment(event.text, event.line, name).root;
+        current.info.account = text(acct, "Id", "IBAN") ?? text(acct, "Id", "Othr", "Id");
+        return;
+      }
+      case "Id":
+        current.info.id = event.text.replace(/<[^>]*>/g, "").trim() || null;
+        return;
+    }
+  }
+
+  private *entry(event: ElementEvent, current: OpenContainer): Generator<CamtItem> {
+    const entry = readEntry(event.text, event.line, this.report);
+    current.totals.add(entry);
+    for (const control of checkBatches(entry, this.report)) yield { kind: "control", ...control };
+    const warning = entryAmountWarning(entry);
+    if (warning) yield warning;
+    const status = entry.status ?? "BOOK";
+    if (this.options.statuses.includes(status)) yield { kind: "entry", entry, container: current.info, version: this.version };
+    else {
+      const message = `entry status ${status} is not counted as money by this mapping`;
+      yield { kind: "warning", code: "entry_not_counted", message, line: entry.line, field: "Ntry/Sts" };
+    }
+  }
+
+  /** The container ends: its entries are now all counted, so its summary and balances can be checked. */
+  private *close(event: CloseEvent): Generator<CamtItem> {
+    const current = this.current;
+    if (event.path.length !== 3 || !current) return;
+    const scope = `${this.spec.container}[${current.info.index}]`;
+    if (current.summary) {
+      for (const control of checkSummary(current.summary, current.totals, scope, this.report)) yield { kind: "control", ...control };
+    }
+    if (this.options.checkBalances) {
+      const warnings: CamtItem[] = [];
+      const balances = current.balances.filter((b) => b !== null);
+      checkBalances(balances, current.totals, this.report, (code, message, line) =>
+        warnings.push({ kind: "warning", code, message, line, field: "Bal" }),
+      );
+      yield* warnings;
+    }
+    this.current = null;
+  }
 }
 
 function checkRoot(event: Extract<XmlEvent, { type: "open" }>, options: CamtReadOptions): string {

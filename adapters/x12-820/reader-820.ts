@@ -102,20 +102,6 @@ export type X12Event =
       transaction?: TransactionContext;
     };
 
-interface OpenTransaction {
-  ctx: TransactionContext;
-  segments: number;
-  rmrCount: number;
-  rmrCents: number[];
-  adjustmentCents: { cents: number; attached: boolean }[];
-  /** A detail segment failed to parse: its total cannot be checked meaningfully. */
-  tainted: boolean;
-  entity: EntityContext | null;
-  open: RemittanceLine | null;
-  openRaw: string[];
-  terminator: string;
-}
-
 /**
  * Reads X12 820 interchanges as a stream of events, one remittance line per RMR, and enforces the
  * envelope and balance controls: SE01/SE02, GE01/GE02, IEA01/IEA02 and BPR02 = Σ RMR04 (± ADX).
@@ -124,257 +110,344 @@ interface OpenTransaction {
  * errors of the file are collected and thrown together at the end as FormatErrors.
  */
 export async function* read820(input: AsyncIterable<Buffer | string>, options: Read820Options): AsyncGenerator<X12Event> {
-  const errors = new ErrorCollector();
-  let isa: Isa | null = null;
-  let isaAt: SegmentPosition | null = null;
-  let groups = 0;
-  let gs: Gs | null = null;
-  let gsAt: SegmentPosition | null = null;
-  let sets = 0;
-  let tx: OpenTransaction | null = null;
+  const reader = new Reader820(options);
   let last: X12Segment | null = null;
-
-  const closeLine = function* (t: OpenTransaction): Generator<X12Event> {
-    if (!t.open) return;
-    t.open.raw = t.openRaw.join(t.terminator);
-    yield { type: "remittance", line: t.open };
-    t.open = null;
-    t.openRaw = [];
-  };
-
   try {
     for await (const s of readSegments(input, { maxSegmentLength: options.maxSegmentLength })) {
       last = s;
       // A cut-off last segment is reported as the truncation it is, not as a segment with missing elements.
       if (s.unterminated && s.tag !== "IEA") break;
-      if (tx) tx.segments += 1;
-      switch (s.tag) {
-        case "ISA": {
-          if (isa) errors.add(x12Error("out_of_place", s, "ISA", { tag: "ISA", where: "inside an interchange whose IEA is missing" }));
-          groups = 0;
-          gs = null;
-          tx = null;
-          isa = parseIsa(s);
-          isaAt = s;
-          yield { type: "interchange", isa, at: s };
-          break;
-        }
-        case "GS": {
-          if (!isa || gs) {
-            errors.add(x12Error("out_of_place", s, "GS", { tag: "GS", where: isa ? "inside a functional group whose GE is missing" : "outside an interchange" }));
-            if (!isa) break;
-          }
-          groups += 1;
-          sets = 0;
-          gs = parseGs(s);
-          gsAt = s;
-          if (gs.functionalId !== "RA") errors.add(x12Error("unsupported_functional_group", s, "GS01", { value: gs.functionalId }));
-          if (!options.versions.includes(gs.version)) {
-            errors.add(x12Error("unsupported_version", s, "GS08", { value: gs.version, accepted: options.versions }));
-          }
-          break;
-        }
-        case "ST": {
-          if (!gs || tx) {
-            errors.add(x12Error("out_of_place", s, "ST", { tag: "ST", where: gs ? "inside a transaction set whose SE is missing" : "outside a functional group" }));
-            if (!gs) break;
-          }
-          sets += 1;
-          const st = parseSt(s);
-          if (st.setId !== "820") throw x12Error("unsupported_transaction_set", s, "ST01", { value: st.setId });
-          if (st.conventionReference && !options.versions.includes(st.conventionReference)) {
-            errors.add(x12Error("unsupported_version", s, "ST03", { value: st.conventionReference, accepted: options.versions }));
-          }
-          tx = {
-              ctx: {
-                isa: isa as Isa,
-                gs,
-                st,
-                version: st.conventionReference ?? gs.version,
-                bpr: null,
-                bprAt: null,
-                trn: null,
-                coverage: null,
-                createdOn: null,
-                parties: [],
-                refs: [],
-              },
-              segments: 1,
-              rmrCount: 0,
-              rmrCents: [],
-              adjustmentCents: [],
-              tainted: false,
-              entity: null,
-              open: null,
-              openRaw: [],
-              terminator: s.delimiters.segment,
-            };
-          break;
-        }
-        case "SE": {
-          if (!tx) {
-            errors.add(x12Error("out_of_place", s, "SE", { tag: "SE", where: "without its ST" }));
-            break;
-          }
-          const t: OpenTransaction = tx;
-          tx = null;
-          yield* closeLine(t);
-          yield* checkTransaction(t, s, options, errors);
-          break;
-        }
-        case "GE": {
-          if (!gs || tx) {
-            errors.add(x12Error("out_of_place", s, "GE", { tag: "GE", where: tx ? "inside a transaction set whose SE is missing" : "without its GS" }));
-            if (!gs) break;
-            tx = null;
-          }
-          const g: Gs = gs;
-          gs = null;
-          yield closeEnvelope(s, "group", sets, { name: `GS06 (segment ${gsAt?.index})`, controlNumber: g.controlNumber }, errors);
-          break;
-        }
-        case "IEA": {
-          if (!isa || gs) {
-            errors.add(x12Error("out_of_place", s, "IEA", { tag: "IEA", where: gs ? "inside a functional group whose GE is missing" : "without its ISA" }));
-            if (!isa) break;
-            gs = null;
-            tx = null;
-          }
-          const i: Isa = isa;
-          isa = null;
-          yield closeEnvelope(s, "interchange", groups, { name: `ISA13 (segment ${isaAt?.index})`, controlNumber: i.controlNumber }, errors);
-          break;
-        }
-        default: {
-          if (!tx) {
-            errors.add(x12Error("out_of_place", s, s.tag, { tag: s.tag, where: "outside a transaction set" }));
-            break;
-          }
-          yield* detailSegment(tx, s, errors, closeLine);
-        }
-      }
+      yield* reader.segment(s);
     }
   } catch (error) {
     if (!(error instanceof FormatError)) throw error;
-    errors.add(error);
-    errors.throwIfAny();
+    reader.errors.add(error);
+    reader.errors.throwIfAny();
   }
-
-  const end: SegmentPosition = last ?? { index: 0, line: 0 };
-  if (tx) {
-    const st = (tx as OpenTransaction).ctx.st.controlNumber;
-    errors.add(x12Error("truncated", end, "SE", { missing: "SE", inside: `transaction set ${st}` }));
-  } else if (gs) {
-    errors.add(x12Error("truncated", end, "GE", { missing: "GE", inside: `functional group ${(gs as Gs).controlNumber}` }));
-  } else if (isa) {
-    errors.add(x12Error("truncated", end, "IEA", { missing: "IEA", inside: `interchange ${(isa as Isa).controlNumber}` }));
-  }
-  errors.throwIfAny();
+  reader.end(last ?? { index: 0, line: 0 });
 }
 
-function* detailSegment(
-  t: OpenTransaction,
-  s: X12Segment,
-  errors: ErrorCollector,
-  closeLine: (t: OpenTransaction) => Generator<X12Event>,
-): Generator<X12Event> {
-  const ctx = t.ctx;
-  try {
+/**
+ * The envelope state machine, fed one segment at a time: the open interchange (ISA–IEA), functional
+ * group (GS–GE) and transaction set (ST–SE), with the counts their trailers declare. Synchronous,
+ * like NachaParser, so read820 yields one segment's events before it reads the next. The methods
+ * that emit are generators: an event is yielded the moment it exists, so a check that fails after
+ * it (an SE total past the safe range, say) cannot hold back a line the caller would have had.
+ */
+class Reader820 {
+  readonly errors = new ErrorCollector();
+  private isa: Isa | null = null;
+  private isaAt: SegmentPosition | null = null;
+  /** Groups of the open interchange: what IEA01 counts. */
+  private groups = 0;
+  private gs: Gs | null = null;
+  private gsAt: SegmentPosition | null = null;
+  /** Transaction sets of the open group: what GE01 counts. */
+  private sets = 0;
+  private tx: OpenTransaction | null = null;
+
+  constructor(private readonly options: Read820Options) {}
+
+  *segment(s: X12Segment): Generator<X12Event> {
+    if (this.tx) this.tx.segments += 1;
     switch (s.tag) {
-      case "BPR":
-        ctx.bprAt = s;
-        ctx.bpr = parseBpr(s);
-        return;
-      case "TRN":
-        if (!ctx.trn) ctx.trn = parseTrn(s);
-        break;
-      case "ENT":
-        yield* closeLine(t);
-        t.entity = { ent: parseEnt(s), at: s, nm1: null, refs: [], coverage: null };
-        return;
-      case "NM1":
-        if (t.entity && !t.open && !t.entity.nm1) t.entity.nm1 = parseNm1(s);
-        break;
-      case "N1":
-        if (!t.entity) ctx.parties.push(parseN1(s));
-        break;
-      case "RMR": {
-        yield* closeLine(t);
-        if (!ctx.bpr) throw x12Error("missing_bpr", s, "BPR");
-        const rmr = parseRmr(s);
-        t.rmrCount += 1;
-        t.rmrCents.push(rmr.paidCents);
-        t.open = { sequence: t.rmrCount, at: s, rmr, transaction: ctx, entity: t.entity, coverage: null, refs: [], adjustments: [], raw: "" };
-        break;
-      }
-      case "REF": {
-        const ref = parseRef(s);
-        (t.open ?? t.entity ?? ctx).refs.push(ref);
-        break;
-      }
-      case "DTM": {
-        const dtm = parseDtm(s);
-        if (dtm.qualifier === "582") {
-          if (t.open) t.open.coverage = dtm.period;
-          else if (t.entity) t.entity.coverage = dtm.period;
-          else ctx.coverage = dtm.period;
-        } else if (dtm.qualifier === "097" && !t.open && !t.entity) {
-          ctx.createdOn = dtm.period?.start ?? null;
-        }
-        break;
-      }
-      case "ADX": {
-        const adjustment = { adx: parseAdx(s), at: s };
-        t.adjustmentCents.push({ cents: adjustment.adx.amountCents, attached: t.open !== null });
-        if (t.open) t.open.adjustments.push(adjustment);
-        else yield { type: "adjustment", adjustment, transaction: ctx, entity: t.entity };
-        break;
-      }
+      case "ISA":
+        return yield* this.interchangeHeader(s);
+      case "GS":
+        return this.groupHeader(s);
+      case "ST":
+        return this.transactionHeader(s);
+      case "SE":
+        return yield* this.transactionTrailer(s);
+      case "GE":
+        return yield* this.groupTrailer(s);
+      case "IEA":
+        return yield* this.interchangeTrailer(s);
       default:
-        break;
+        if (!this.tx) return this.outOfPlace(s, "outside a transaction set");
+        return yield* this.tx.segment(s);
     }
-  } catch (error) {
-    if (!(error instanceof FormatError)) throw error;
-    errors.add(error);
-    t.tainted = true;
   }
-  if (t.open) t.openRaw.push(s.raw);
+
+  /** Call after the last segment (`at`): reports an envelope left open, then throws FormatErrors if anything was wrong. */
+  end(at: SegmentPosition): void {
+    if (this.tx) {
+      const inside = `transaction set ${this.tx.ctx.st.controlNumber}`;
+      this.errors.add(x12Error("truncated", at, "SE", { missing: "SE", inside }));
+    } else if (this.gs) {
+      this.errors.add(x12Error("truncated", at, "GE", { missing: "GE", inside: `functional group ${this.gs.controlNumber}` }));
+    } else if (this.isa) {
+      this.errors.add(x12Error("truncated", at, "IEA", { missing: "IEA", inside: `interchange ${this.isa.controlNumber}` }));
+    }
+    this.errors.throwIfAny();
+  }
+
+  private *interchangeHeader(s: X12Segment): Generator<X12Event> {
+    if (this.isa) this.outOfPlace(s, "inside an interchange whose IEA is missing");
+    this.groups = 0;
+    this.gs = null;
+    this.tx = null;
+    const isa = parseIsa(s);
+    this.isa = isa;
+    this.isaAt = s;
+    yield { type: "interchange", isa, at: s };
+  }
+
+  private groupHeader(s: X12Segment): void {
+    if (!this.isa || this.gs) {
+      this.outOfPlace(s, this.isa ? "inside a functional group whose GE is missing" : "outside an interchange");
+      if (!this.isa) return;
+    }
+    this.groups += 1;
+    this.sets = 0;
+    const gs = parseGs(s);
+    this.gs = gs;
+    this.gsAt = s;
+    const versions = this.options.versions;
+    if (gs.functionalId !== "RA") this.errors.add(x12Error("unsupported_functional_group", s, "GS01", { value: gs.functionalId }));
+    if (!versions.includes(gs.version)) {
+      this.errors.add(x12Error("unsupported_version", s, "GS08", { value: gs.version, accepted: versions }));
+    }
+  }
+
+  private transactionHeader(s: X12Segment): void {
+    const gs = this.gs;
+    if (!gs || this.tx) {
+      this.outOfPlace(s, gs ? "inside a transaction set whose SE is missing" : "outside a functional group");
+      if (!gs) return;
+    }
+    this.sets += 1;
+    const st = parseSt(s);
+    if (st.setId !== "820") throw x12Error("unsupported_transaction_set", s, "ST01", { value: st.setId });
+    const versions = this.options.versions;
+    if (st.conventionReference && !versions.includes(st.conventionReference)) {
+      this.errors.add(x12Error("unsupported_version", s, "ST03", { value: st.conventionReference, accepted: versions }));
+    }
+    // A GS is open only inside an ISA.
+    this.tx = new OpenTransaction(this.isa as Isa, gs, st, s.delimiters.segment, this.errors);
+  }
+
+  private *transactionTrailer(s: X12Segment): Generator<X12Event> {
+    const tx = this.tx;
+    if (!tx) return this.outOfPlace(s, "without its ST");
+    this.tx = null;
+    yield* tx.close(s, this.options.adjustmentBalance);
+  }
+
+  private *groupTrailer(s: X12Segment): Generator<X12Event> {
+    if (!this.gs || this.tx) {
+      this.outOfPlace(s, this.tx ? "inside a transaction set whose SE is missing" : "without its GS");
+      if (!this.gs) return;
+      this.tx = null;
+    }
+    const header = { name: `GS06 (segment ${this.gsAt?.index})`, controlNumber: this.gs.controlNumber };
+    this.gs = null;
+    yield closeEnvelope(s, "group", this.sets, header, this.errors);
+  }
+
+  private *interchangeTrailer(s: X12Segment): Generator<X12Event> {
+    if (!this.isa || this.gs) {
+      this.outOfPlace(s, this.gs ? "inside a functional group whose GE is missing" : "without its ISA");
+      if (!this.isa) return;
+      this.gs = null;
+      this.tx = null;
+    }
+    const header = { name: `ISA13 (segment ${this.isaAt?.index})`, controlNumber: this.isa.controlNumber };
+    this.isa = null;
+    yield closeEnvelope(s, "interchange", this.groups, header, this.errors);
+  }
+
+  private outOfPlace(s: X12Segment, where: string): void {
+    this.errors.add(x12Error("out_of_place", s, s.tag, { tag: s.tag, where }));
+  }
 }
 
-function* checkTransaction(t: OpenTransaction, se: X12Segment, options: Read820Options, errors: ErrorCollector): Generator<X12Event> {
-  const st = t.ctx.st;
-  const trailer = parseTrailer(se);
-  if (toCount(trailer.count) !== t.segments) {
-    errors.add(x12Error("segment_count_mismatch", se, "SE01", { declared: trailer.count, parsed: t.segments, st: st.controlNumber }));
+/**
+ * One transaction set from ST to SE: its header facts, the open ENT and RMR loops, and the running
+ * figures SE01 and BPR02 are checked against.
+ */
+class OpenTransaction {
+  readonly ctx: TransactionContext;
+  /** Segments from ST on: what SE01 counts. */
+  segments = 1;
+  private rmrCount = 0;
+  private readonly rmrCents: number[] = [];
+  private readonly adjustmentCents: { cents: number; attached: boolean }[] = [];
+  /** A detail segment failed to parse: its total cannot be checked meaningfully. */
+  private tainted = false;
+  private entity: EntityContext | null = null;
+  /** The RMR loop being read, and its segments as received. */
+  private open: RemittanceLine | null = null;
+  private openRaw: string[] = [];
+
+  constructor(
+    isa: Isa,
+    gs: Gs,
+    st: St,
+    private readonly terminator: string,
+    private readonly errors: ErrorCollector,
+  ) {
+    this.ctx = {
+      isa,
+      gs,
+      st,
+      version: st.conventionReference ?? gs.version,
+      bpr: null,
+      bprAt: null,
+      trn: null,
+      coverage: null,
+      createdOn: null,
+      parties: [],
+      refs: [],
+    };
   }
-  if (!sameControlNumber(trailer.controlNumber, st.controlNumber)) {
-    errors.add(x12Error("control_number_mismatch", se, "SE02", { trailer: "SE02", declared: trailer.controlNumber, header: "ST02", expected: st.controlNumber }));
+
+  /** A segment between ST and SE. A bad one is collected and the set's BPR02 balance left unchecked. */
+  *segment(s: X12Segment): Generator<X12Event> {
+    try {
+      switch (s.tag) {
+        // Neither a BPR nor an ENT is part of an RMR loop's text.
+        case "BPR":
+          return this.bpr(s);
+        case "ENT":
+          return yield* this.ent(s);
+        case "TRN":
+          this.trn(s);
+          break;
+        case "NM1":
+          this.nm1(s);
+          break;
+        case "N1":
+          this.n1(s);
+          break;
+        case "RMR":
+          yield* this.rmr(s);
+          break;
+        case "REF":
+          this.ref(s);
+          break;
+        case "DTM":
+          this.dtm(s);
+          break;
+        case "ADX":
+          yield* this.adx(s);
+          break;
+      }
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      this.errors.add(error);
+      this.tainted = true;
+    }
+    if (this.open) this.openRaw.push(s.raw);
   }
-  const adjustments = t.adjustmentCents.filter((a) => options.adjustmentBalance === "all" || (options.adjustmentBalance === "unattached" && !a.attached));
-  const parsed = sumCents([...t.rmrCents, ...adjustments.map((a) => a.cents)]);
-  const bpr = t.ctx.bpr;
-  if (!bpr && !t.tainted) {
-    errors.add(x12Error("missing_element", se, "BPR", { what: `the BPR segment of transaction set ${st.controlNumber}` }));
+
+  /** SE: the last RMR loop closes, then SE01, SE02 and BPR02 = Σ RMR04 (± ADX) are checked. */
+  *close(se: X12Segment, balance: AdjustmentBalance): Generator<X12Event> {
+    yield* this.closeLine();
+    const st = this.ctx.st;
+    const trailer = parseTrailer(se);
+    if (toCount(trailer.count) !== this.segments) {
+      this.errors.add(x12Error("segment_count_mismatch", se, "SE01", { declared: trailer.count, parsed: this.segments, st: st.controlNumber }));
+    }
+    if (!sameControlNumber(trailer.controlNumber, st.controlNumber)) {
+      this.errors.add(x12Error("control_number_mismatch", se, "SE02", { trailer: "SE02", declared: trailer.controlNumber, header: "ST02", expected: st.controlNumber }));
+    }
+    const adjustments = this.adjustmentCents.filter((a) => balance === "all" || (balance === "unattached" && !a.attached));
+    const parsed = sumCents([...this.rmrCents, ...adjustments.map((a) => a.cents)]);
+    this.checkBalance(se, parsed, adjustments.length);
+    const bpr = this.ctx.bpr;
+    yield {
+      type: "control",
+      scope: "transaction",
+      controlNumber: st.controlNumber,
+      at: se,
+      declared: { count: toCount(trailer.count), totalCents: bpr?.totalCents ?? null },
+      parsed: { count: this.segments, totalCents: parsed },
+      transaction: this.ctx,
+    };
   }
-  if (bpr && !t.tainted && bpr.totalCents !== parsed) {
-    errors.add(
-      x12Error("payment_total_mismatch", t.ctx.bprAt, "BPR02", {
-        declared: centsToDecimal(bpr.totalCents),
-        parsed: centsToDecimal(parsed),
-        rmrs: t.rmrCount,
-        adjustments: adjustments.length > 0 ? ` and ${adjustments.length} ADX01 amount(s)` : "",
-      }),
-    );
+
+  /** BPR02 against the RMR04 (and ADX01) amounts; not when a detail segment failed, whose amount is unknown. */
+  private checkBalance(se: X12Segment, parsed: number, adjustments: number): void {
+    const bpr = this.ctx.bpr;
+    if (this.tainted) return;
+    if (!bpr) {
+      const what = `the BPR segment of transaction set ${this.ctx.st.controlNumber}`;
+      this.errors.add(x12Error("missing_element", se, "BPR", { what }));
+    } else if (bpr.totalCents !== parsed) {
+      this.errors.add(
+        x12Error("payment_total_mismatch", this.ctx.bprAt, "BPR02", {
+          declared: centsToDecimal(bpr.totalCents),
+          parsed: centsToDecimal(parsed),
+          rmrs: this.rmrCount,
+          adjustments: adjustments > 0 ? ` and ${adjustments} ADX01 amount(s)` : "",
+        }),
+      );
+    }
   }
-  yield {
-    type: "control",
-    scope: "transaction",
-    controlNumber: st.controlNumber,
-    at: se,
-    declared: { count: toCount(trailer.count), totalCents: bpr?.totalCents ?? null },
-    parsed: { count: t.segments, totalCents: parsed },
-    transaction: t.ctx,
-  };
+
+  private bpr(s: X12Segment): void {
+    this.ctx.bprAt = s;
+    this.ctx.bpr = parseBpr(s);
+  }
+
+  private trn(s: X12Segment): void {
+    if (!this.ctx.trn) this.ctx.trn = parseTrn(s);
+  }
+
+  private *ent(s: X12Segment): Generator<X12Event> {
+    yield* this.closeLine();
+    this.entity = { ent: parseEnt(s), at: s, nm1: null, refs: [], coverage: null };
+  }
+
+  private nm1(s: X12Segment): void {
+    if (this.entity && !this.open && !this.entity.nm1) this.entity.nm1 = parseNm1(s);
+  }
+
+  private n1(s: X12Segment): void {
+    if (!this.entity) this.ctx.parties.push(parseN1(s));
+  }
+
+  private *rmr(s: X12Segment): Generator<X12Event> {
+    yield* this.closeLine();
+    if (!this.ctx.bpr) throw x12Error("missing_bpr", s, "BPR");
+    const rmr = parseRmr(s);
+    this.rmrCount += 1;
+    this.rmrCents.push(rmr.paidCents);
+    this.open = { sequence: this.rmrCount, at: s, rmr, transaction: this.ctx, entity: this.entity, coverage: null, refs: [], adjustments: [], raw: "" };
+  }
+
+  private ref(s: X12Segment): void {
+    const ref = parseRef(s);
+    (this.open ?? this.entity ?? this.ctx).refs.push(ref);
+  }
+
+  private dtm(s: X12Segment): void {
+    const dtm = parseDtm(s);
+    if (dtm.qualifier === "582") {
+      if (this.open) this.open.coverage = dtm.period;
+      else if (this.entity) this.entity.coverage = dtm.period;
+      else this.ctx.coverage = dtm.period;
+    } else if (dtm.qualifier === "097" && !this.open && !this.entity) {
+      this.ctx.createdOn = dtm.period?.start ?? null;
+    }
+  }
+
+  private *adx(s: X12Segment): Generator<X12Event> {
+    const adjustment = { adx: parseAdx(s), at: s };
+    this.adjustmentCents.push({ cents: adjustment.adx.amountCents, attached: this.open !== null });
+    if (this.open) this.open.adjustments.push(adjustment);
+    else yield { type: "adjustment", adjustment, transaction: this.ctx, entity: this.entity };
+  }
+
+  /** The RMR loop ends at the next RMR, ENT or SE: its line is complete and is emitted. */
+  private *closeLine(): Generator<X12Event> {
+    if (!this.open) return;
+    this.open.raw = this.openRaw.join(this.terminator);
+    yield { type: "remittance", line: this.open };
+    this.open = null;
+    this.openRaw = [];
+  }
 }
 
 /** GE and IEA: the count of what they enclose (GE01, IEA01) and their header's control number (GE02, IEA02). */

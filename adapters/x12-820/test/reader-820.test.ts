@@ -171,4 +171,19 @@ describe("x12 820 reader", () => {
     expect(producedAtFirst).to.be.lessThan(10);
     expect(last).to.include({ type: "control", scope: "interchange" });
   });
+
+  it("yields a line as its loop closes, before the SE checks that follow can fail", async () => {
+    // The RMR04 amounts sum past the safe integer range, so the sum at SE throws: the caller has
+    // both lines by then, the second closed by that same SE.
+    const text = interchange(STAR, body820("10.00", ["50000000000000.00", "50000000000000.00"]));
+    const seen: string[] = [];
+    let failed = false;
+    try {
+      for await (const e of read820(chunked(text, 97), OPTIONS)) seen.push(e.type);
+    } catch {
+      failed = true;
+    }
+    expect(seen).to.deep.equal(["interchange", "remittance", "remittance"]);
+    expect(failed).to.equal(true);
+  });
 });
