@@ -30,6 +30,7 @@ const TEMPLATES = {
   group_count_mismatch: (p: { declared: string; parsed: number }) => `IEA01 declares ${p.declared} functional groups; the interchange has ${p.parsed}`,
   payment_total_mismatch: (p: { declared: string; parsed: string; rmrs: number; adjustments: string }) =>
     `BPR02 declares ${p.declared}; the ${p.rmrs} RMR04 amount(s)${p.adjustments} sum to ${p.parsed}`,
+  total_out_of_range: (p: { st: string }) => `the RMR04 and ADX01 amounts of transaction set ${p.st} add up past the largest amount this system can hold`,
 } as const;
 
 type Templates = typeof TEMPLATES;

@@ -1,5 +1,5 @@
 import { ErrorCollector, FormatError } from "../../src/adapter-kit/format-error";
-import { centsToDecimal, sumCents } from "../../src/model/money";
+import { centsToDecimal, MoneyFormatError, sumCents } from "../../src/model/money";
 import { x12Error, type SegmentPosition } from "./errors";
 import { readSegments, type X12Segment } from "./segment-reader";
 import { parseGs, parseIsa, parseSt, parseTrailer, type Gs, type Isa, type St } from "./segments/envelope";
@@ -353,8 +353,8 @@ class OpenTransaction {
       this.errors.add(x12Error("control_number_mismatch", se, "SE02", { trailer: "SE02", declared: trailer.controlNumber, header: "ST02", expected: st.controlNumber }));
     }
     const adjustments = this.adjustmentCents.filter((a) => balance === "all" || (balance === "unattached" && !a.attached));
-    const parsed = sumCents([...this.rmrCents, ...adjustments.map((a) => a.cents)]);
-    this.checkBalance(se, parsed, adjustments.length);
+    const parsed = this.sumOrNull(se, [...this.rmrCents, ...adjustments.map((a) => a.cents)]);
+    if (parsed !== null) this.checkBalance(se, parsed, adjustments.length);
     const bpr = this.ctx.bpr;
     yield {
       type: "control",
@@ -365,6 +365,17 @@ class OpenTransaction {
       parsed: { count: this.segments, totalCents: parsed },
       transaction: this.ctx,
     };
+  }
+
+  /** The transaction's amounts added up; past the safe-integer range that is the file's fault, so a FormatError, not a crash. */
+  private sumOrNull(se: X12Segment, cents: number[]): number | null {
+    try {
+      return sumCents(cents);
+    } catch (error) {
+      if (!(error instanceof MoneyFormatError)) throw error;
+      this.errors.add(x12Error("total_out_of_range", se, "RMR04", { st: this.ctx.st.controlNumber }));
+      return null;
+    }
   }
 
   /** BPR02 against the RMR04 (and ADX01) amounts; not when a detail segment failed, whose amount is unknown. */

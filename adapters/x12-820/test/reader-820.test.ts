@@ -1,3 +1,4 @@
+import { asFormatErrors } from "../../../src/adapter-kit/format-error";
 import { expect } from "chai";
 import { read820, type Read820Options, type X12Event } from "../reader-820";
 import { body820, chunked, interchange, isa, segments, STAR, type Delims } from "./helpers";
@@ -173,17 +174,17 @@ describe("x12 820 reader", () => {
   });
 
   it("yields a line as its loop closes, before the SE checks that follow can fail", async () => {
-    // The RMR04 amounts sum past the safe integer range, so the sum at SE throws: the caller has
-    // both lines by then, the second closed by that same SE.
+    // The RMR04 amounts sum past the safe integer range, so the SE check fails: the caller has
+    // both lines by then, the second closed by that same SE, and the failure is a FormatError.
     const text = interchange(STAR, body820("10.00", ["50000000000000.00", "50000000000000.00"]));
     const seen: string[] = [];
-    let failed = false;
+    let failure: unknown = null;
     try {
       for await (const e of read820(chunked(text, 97), OPTIONS)) seen.push(e.type);
-    } catch {
-      failed = true;
+    } catch (error) {
+      failure = error;
     }
-    expect(seen).to.deep.equal(["interchange", "remittance", "remittance"]);
-    expect(failed).to.equal(true);
+    expect(seen.slice(0, 3)).to.deep.equal(["interchange", "remittance", "remittance"]);
+    expect(asFormatErrors(failure)?.map((e) => e.code)).to.deep.equal(["total_out_of_range"]);
   });
 });
