@@ -105,129 +105,171 @@ export class DemoSftpServer {
     });
   }
 
-  /** Maps a client path onto the served folder; `..` cannot climb above its root. */
-  private local(p: string): string {
-    return path.join(this.options.root, path.posix.normalize(`/${p}`));
-  }
-
   private serve(sftp: SFTPWrapper, client: Connection): void {
-    const handles = new Map<number, OpenFile | OpenDir>();
-    let next = 0;
-    const newHandle = (h: OpenFile | OpenDir): Buffer => {
-      const id = next++;
-      handles.set(id, h);
-      const buf = Buffer.alloc(4);
-      buf.writeUInt32BE(id);
-      return buf;
-    };
-    const lookup = (buf: Buffer) => (buf.length === 4 ? handles.get(buf.readUInt32BE(0)) : undefined);
-    const fail = (reqid: number, error: unknown) => sftp.status(reqid, statusOf(error), (error as Error).message);
-    // A cut connection never sends CLOSE: release its open files here.
-    client.once("close", () => {
-      for (const h of handles.values()) if (h.kind === "file") void h.fh.close().catch(() => undefined);
-      handles.clear();
-    });
+    new SftpSession(sftp, client, this.options.root, this.faults).listen();
+  }
+}
 
-    sftp.on("REALPATH", (reqid, p) => {
-      const abs = path.posix.normalize(`/${p}`);
-      sftp.name(reqid, [{ filename: abs, longname: abs, attrs: {} as Attributes }]);
-    });
-    for (const op of ["STAT", "LSTAT"] as const) {
-      sftp.on(op, async (reqid: number, p: string) => {
-        try {
-          sftp.attrs(reqid, toAttrs(await (op === "STAT" ? stat : lstat)(this.local(p))));
-        } catch (error) {
-          fail(reqid, error);
-        }
-      });
-    }
-    sftp.on("OPEN", async (reqid, p, flags) => {
-      if (flags & (OPEN_MODE.WRITE | OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.TRUNC)) {
-        return sftp.status(reqid, STATUS_CODE.OP_UNSUPPORTED, "this server is read-only for file contents");
-      }
-      try {
-        const fh = await open(this.local(p), fsConstants.O_RDONLY);
-        sftp.handle(reqid, newHandle({ kind: "file", fh, reads: 0 }));
-      } catch (error) {
-        fail(reqid, error);
-      }
-    });
-    sftp.on("READ", async (reqid, handle, offset, length) => {
-      const h = lookup(handle);
-      if (h?.kind !== "file") return sftp.status(reqid, STATUS_CODE.FAILURE, "bad handle");
-      h.reads++;
-      const cutting = this.faults.cutMidDownload > 0;
-      if (cutting && h.reads === 2) {
-        this.faults.cutMidDownload--;
-        return cut(client);
-      }
-      try {
-        const want = cutting ? Math.max(1, Math.floor(length / 2)) : length;
-        const buf = Buffer.alloc(want);
-        const { bytesRead } = await h.fh.read(buf, 0, want, offset);
-        if (bytesRead === 0) return sftp.status(reqid, STATUS_CODE.EOF);
-        sftp.data(reqid, buf.subarray(0, bytesRead));
-      } catch (error) {
-        fail(reqid, error);
-      }
-    });
-    sftp.on("FSTAT", async (reqid, handle) => {
-      const h = lookup(handle);
-      if (h?.kind !== "file") return sftp.status(reqid, STATUS_CODE.FAILURE, "bad handle");
-      sftp.attrs(reqid, toAttrs(await h.fh.stat()));
-    });
-    sftp.on("CLOSE", async (reqid, handle) => {
-      const h = lookup(handle);
-      if (!h) return sftp.status(reqid, STATUS_CODE.FAILURE, "bad handle");
-      handles.delete(handle.readUInt32BE(0));
-      if (h.kind === "file") await h.fh.close().catch(() => undefined);
-      sftp.status(reqid, STATUS_CODE.OK);
-    });
-    sftp.on("OPENDIR", async (reqid, p) => {
-      try {
-        if (!(await stat(this.local(p))).isDirectory()) return sftp.status(reqid, STATUS_CODE.FAILURE, "not a directory");
-        sftp.handle(reqid, newHandle({ kind: "dir", path: path.posix.normalize(`/${p}`), sent: false }));
-      } catch (error) {
-        fail(reqid, error);
-      }
-    });
-    sftp.on("READDIR", async (reqid, handle) => {
-      const h = lookup(handle);
-      if (h?.kind !== "dir") return sftp.status(reqid, STATUS_CODE.FAILURE, "bad handle");
-      if (h.sent) return sftp.status(reqid, STATUS_CODE.EOF);
-      h.sent = true;
-      try {
-        const dir = this.local(h.path);
-        const entries: FileEntry[] = [];
-        for (const name of await readdir(dir)) {
-          const s = await lstat(path.join(dir, name)).catch(() => null);
-          if (s) entries.push(entry(name, s));
-        }
-        if (h.path === "/") for (const name of this.faults.hostileNames) entries.push(entry(name, null));
-        sftp.name(reqid, entries);
-      } catch (error) {
-        fail(reqid, error);
-      }
-    });
-    sftp.on("MKDIR", async (reqid, p) => {
-      await mkdir(this.local(p)).then(() => sftp.status(reqid, STATUS_CODE.OK), (e: unknown) => fail(reqid, e));
-    });
-    sftp.on("RMDIR", async (reqid, p) => {
-      await rmdir(this.local(p)).then(() => sftp.status(reqid, STATUS_CODE.OK), (e: unknown) => fail(reqid, e));
-    });
-    sftp.on("REMOVE", async (reqid, p) => {
-      await rm(this.local(p)).then(() => sftp.status(reqid, STATUS_CODE.OK), (e: unknown) => fail(reqid, e));
-    });
-    sftp.on("RENAME", async (reqid, from, to) => {
-      // SFTP v3: a rename onto an existing name fails (what posix-rename exists to avoid).
-      if (await lstat(this.local(to)).then(() => true, () => false)) {
-        return sftp.status(reqid, STATUS_CODE.FAILURE, "target exists");
-      }
-      await rename(this.local(from), this.local(to)).then(() => sftp.status(reqid, STATUS_CODE.OK), (e: unknown) => fail(reqid, e));
-    });
+/** One client's SFTP subsystem: its open handles, and one method per request it answers. */
+class SftpSession {
+  private readonly handles = new Map<number, OpenFile | OpenDir>();
+  private next = 0;
+
+  constructor(
+    private readonly sftp: SFTPWrapper,
+    private readonly client: Connection,
+    private readonly root: string,
+    private readonly faults: SftpServerFaults,
+  ) {}
+
+  listen(): void {
+    const sftp = this.sftp;
+    // A cut connection never sends CLOSE: release its open files here.
+    this.client.once("close", () => this.releaseAll());
+    sftp.on("REALPATH", (reqid, p) => this.realpath(reqid, p));
+    sftp.on("STAT", (reqid, p) => this.stat(reqid, p, stat));
+    sftp.on("LSTAT", (reqid, p) => this.stat(reqid, p, lstat));
+    sftp.on("OPEN", (reqid, p, flags) => this.open(reqid, p, flags));
+    sftp.on("READ", (reqid, handle, offset, length) => this.read(reqid, handle, offset, length));
+    sftp.on("FSTAT", (reqid, handle) => this.fstat(reqid, handle));
+    sftp.on("CLOSE", (reqid, handle) => this.close(reqid, handle));
+    sftp.on("OPENDIR", (reqid, p) => this.opendir(reqid, p));
+    sftp.on("READDIR", (reqid, handle) => this.readdir(reqid, handle));
+    sftp.on("MKDIR", (reqid, p) => this.settle(reqid, () => mkdir(this.local(p))));
+    sftp.on("RMDIR", (reqid, p) => this.settle(reqid, () => rmdir(this.local(p))));
+    sftp.on("REMOVE", (reqid, p) => this.settle(reqid, () => rm(this.local(p))));
+    sftp.on("RENAME", (reqid, from, to) => this.rename(reqid, from, to));
     for (const op of ["SETSTAT", "FSETSTAT", "WRITE", "READLINK", "SYMLINK"] as const) {
       sftp.on(op, (reqid: number) => sftp.status(reqid, STATUS_CODE.OP_UNSUPPORTED, `${op} is not supported here`));
     }
+  }
+
+  /** Maps a client path onto the served folder; `..` cannot climb above its root. */
+  private local(p: string): string {
+    return path.join(this.root, path.posix.normalize(`/${p}`));
+  }
+
+  private newHandle(h: OpenFile | OpenDir): Buffer {
+    const id = this.next++;
+    this.handles.set(id, h);
+    const buf = Buffer.alloc(4);
+    buf.writeUInt32BE(id);
+    return buf;
+  }
+
+  private lookup(buf: Buffer): OpenFile | OpenDir | undefined {
+    return buf.length === 4 ? this.handles.get(buf.readUInt32BE(0)) : undefined;
+  }
+
+  private fail(reqid: number, error: unknown): void {
+    return this.sftp.status(reqid, statusOf(error), (error as Error).message);
+  }
+
+  private releaseAll(): void {
+    for (const h of this.handles.values()) if (h.kind === "file") void h.fh.close().catch(() => undefined);
+    this.handles.clear();
+  }
+
+  private realpath(reqid: number, p: string): void {
+    const abs = path.posix.normalize(`/${p}`);
+    this.sftp.name(reqid, [{ filename: abs, longname: abs, attrs: {} as Attributes }]);
+  }
+
+  private async stat(reqid: number, p: string, how: (p: string) => Promise<Stats>): Promise<void> {
+    try {
+      this.sftp.attrs(reqid, toAttrs(await how(this.local(p))));
+    } catch (error) {
+      this.fail(reqid, error);
+    }
+  }
+
+  private async open(reqid: number, p: string, flags: number): Promise<void> {
+    if (flags & (OPEN_MODE.WRITE | OPEN_MODE.APPEND | OPEN_MODE.CREAT | OPEN_MODE.TRUNC)) {
+      return this.sftp.status(reqid, STATUS_CODE.OP_UNSUPPORTED, "this server is read-only for file contents");
+    }
+    try {
+      const fh = await open(this.local(p), fsConstants.O_RDONLY);
+      this.sftp.handle(reqid, this.newHandle({ kind: "file", fh, reads: 0 }));
+    } catch (error) {
+      this.fail(reqid, error);
+    }
+  }
+
+  /** With `cutMidDownload` set, the first READ is answered short and the second cuts the link. */
+  private async read(reqid: number, handle: Buffer, offset: number, length: number): Promise<void> {
+    const h = this.lookup(handle);
+    if (h?.kind !== "file") return this.sftp.status(reqid, STATUS_CODE.FAILURE, "bad handle");
+    h.reads++;
+    const cutting = this.faults.cutMidDownload > 0;
+    if (cutting && h.reads === 2) {
+      this.faults.cutMidDownload--;
+      return cut(this.client);
+    }
+    try {
+      const want = cutting ? Math.max(1, Math.floor(length / 2)) : length;
+      const buf = Buffer.alloc(want);
+      const { bytesRead } = await h.fh.read(buf, 0, want, offset);
+      if (bytesRead === 0) return this.sftp.status(reqid, STATUS_CODE.EOF);
+      this.sftp.data(reqid, buf.subarray(0, bytesRead));
+    } catch (error) {
+      this.fail(reqid, error);
+    }
+  }
+
+  private async fstat(reqid: number, handle: Buffer): Promise<void> {
+    const h = this.lookup(handle);
+    if (h?.kind !== "file") return this.sftp.status(reqid, STATUS_CODE.FAILURE, "bad handle");
+    this.sftp.attrs(reqid, toAttrs(await h.fh.stat()));
+  }
+
+  private async close(reqid: number, handle: Buffer): Promise<void> {
+    const h = this.lookup(handle);
+    if (!h) return this.sftp.status(reqid, STATUS_CODE.FAILURE, "bad handle");
+    this.handles.delete(handle.readUInt32BE(0));
+    if (h.kind === "file") await h.fh.close().catch(() => undefined);
+    this.sftp.status(reqid, STATUS_CODE.OK);
+  }
+
+  private async opendir(reqid: number, p: string): Promise<void> {
+    try {
+      if (!(await stat(this.local(p))).isDirectory()) return this.sftp.status(reqid, STATUS_CODE.FAILURE, "not a directory");
+      this.sftp.handle(reqid, this.newHandle({ kind: "dir", path: path.posix.normalize(`/${p}`), sent: false }));
+    } catch (error) {
+      this.fail(reqid, error);
+    }
+  }
+
+  /** The whole listing goes in one NAME reply; the next READDIR on the handle gets EOF. */
+  private async readdir(reqid: number, handle: Buffer): Promise<void> {
+    const h = this.lookup(handle);
+    if (h?.kind !== "dir") return this.sftp.status(reqid, STATUS_CODE.FAILURE, "bad handle");
+    if (h.sent) return this.sftp.status(reqid, STATUS_CODE.EOF);
+    h.sent = true;
+    try {
+      const dir = this.local(h.path);
+      const entries: FileEntry[] = [];
+      for (const name of await readdir(dir)) {
+        const s = await lstat(path.join(dir, name)).catch(() => null);
+        if (s) entries.push(entry(name, s));
+      }
+      if (h.path === "/") for (const name of this.faults.hostileNames) entries.push(entry(name, null));
+      this.sftp.name(reqid, entries);
+    } catch (error) {
+      this.fail(reqid, error);
+    }
+  }
+
+  /** Answers OK when the file-system change succeeds, or the status its error maps to. */
+  private async settle(reqid: number, change: () => Promise<unknown>): Promise<void> {
+    await change().then(() => this.sftp.status(reqid, STATUS_CODE.OK), (e: unknown) => this.fail(reqid, e));
+  }
+
+  private async rename(reqid: number, from: string, to: string): Promise<void> {
+    // SFTP v3: a rename onto an existing name fails (what posix-rename exists to avoid).
+    if (await lstat(this.local(to)).then(() => true, () => false)) {
+      return this.sftp.status(reqid, STATUS_CODE.FAILURE, "target exists");
+    }
+    await this.settle(reqid, () => rename(this.local(from), this.local(to)));
   }
 }
 

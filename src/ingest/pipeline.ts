@@ -6,7 +6,7 @@ import { log } from "../log";
 import type { ControlRecord, ErrorRecord, FileStatus, PaymentKind } from "../model";
 import { hashFile } from "./file-hash";
 import { loadAggregatorMapping, type LoadedMapping } from "../config/mapping-loader";
-import { emptySummary, netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions } from "./read-remittance";
+import { emptySummary, netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions, type ReadSummary } from "./read-remittance";
 import { insertBankEntries, insertPayments } from "./payment-writer";
 import { matchPostedFile } from "../match/matcher";
 import type { PayeePolicy } from "../rules/payee-policy";
@@ -120,83 +120,122 @@ async function postInTransaction(runner: QueryRunner, row: ClaimRow, req: Ingest
       await runner.rollbackTransaction();
       return { kind: "duplicate" };
     }
-    const batchSize = options.batchSize ?? 500;
-    let pending: AssessedPayment[] = [];
-    let pendingEntries: ParsedBankEntry[] = [];
-    let written = 0;
-    let duplicatePayments = 0;
-    const flush = async () => {
-      if (pending.length) {
-        duplicatePayments += await insertPayments(runner, fileId, row.aggregator, pending);
-        written += pending.length;
-        pending = [];
-      }
-      if (pendingEntries.length) {
-        await insertBankEntries(runner, fileId, row.aggregator, pendingEntries);
-        written += pendingEntries.length;
-        pendingEntries = [];
-      }
-      await options.afterBatch?.(written);
-    };
+    const writer = new BatchWriter(runner, fileId, row.aggregator, options);
     // Kept when the file turns out bad: finance sees a quarantined file's declared against parsed figures.
     const summary = emptySummary();
-    try {
-      await readRemittance(req.path, loaded, { name: row.name, aggregator: row.aggregator, sizeBytes: row.sizeBytes }, {
-        payment: (p) => {
-          pending.push(p);
-          return pending.length >= batchSize ? flush() : undefined;
-        },
-        bankEntry: (e) => {
-          pendingEntries.push(e);
-          return pendingEntries.length >= batchSize ? flush() : undefined;
-        },
-      }, { ...options, summary });
-      await flush();
-    } catch (error) {
-      const errors = asFormatErrors(error);
-      if (!errors) throw error;
+    const formatErrors = await readIntoBatches(req.path, loaded, row, writer, { ...options, summary });
+    if (formatErrors) {
       await runner.rollbackTransaction();
-      return { kind: "rejected", fileId, errors: errors.map((e) => e.toJSON()), controls: summary.controls, warnings: summary.warnings };
+      return { kind: "rejected", fileId, errors: formatErrors, controls: summary.controls, warnings: summary.warnings };
     }
-    const sameIdentity = await earlierFileWithIdentity(runner, row.aggregator, summary.identity, fileId);
-    if (sameIdentity) {
-      summary.warnings.push({
-        code: "same_file_identity",
-        line: 1,
-        field: null,
-        message: `another file with the same header identity (${summary.identity}) was already received as ${sameIdentity.name} (${sameIdentity.id}); its payments are checked one by one for duplicates`,
-      });
-    }
-    const money = await netOfDuplicates(runner, fileId);
-    await runner.query(
-      `UPDATE remittance_files SET status = 'posted', identity = $2, payment_count = $3, total_cents = $4, by_kind = $5,
-         bank_entry_count = $6, controls = $7, warnings = $8, header = $9, errors = '[]', posted_at = now()
-       WHERE id = $1`,
-      [fileId, summary.identity, summary.payments, money.totalCents, JSON.stringify(money.byKind), summary.bankEntries,
-        JSON.stringify(summary.controls), JSON.stringify(summary.warnings), JSON.stringify(summary.header)],
-    );
+    const money = await markPosted(runner, row.aggregator, fileId, summary);
     await runner.commitTransaction();
+    const duplicatePayments = writer.duplicatePayments;
     log.info("file posted", { aggregator: row.aggregator, file: row.name, fileId, payments: summary.payments, totalCents: money.totalCents, duplicatePayments });
-    return {
-      kind: "posted",
-      result: {
-        aggregator: row.aggregator,
-        name: row.name,
-        sha256: row.sha256,
-        status: "posted",
-        fileId,
-        payments: summary.payments,
-        totalCents: money.totalCents,
-        byKind: money.byKind,
-        duplicatePayments,
-        errors: [],
-        warnings: summary.warnings,
-      },
-    };
+    return { kind: "posted", result: postedResult(row, fileId, summary, money, duplicatePayments) };
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     throw error;
   }
+}
+
+/** Holds a file's rows until a batch is full, then writes them inside the posting transaction. */
+class BatchWriter {
+  /** Payments that repeat one already posted from another file. */
+  duplicatePayments = 0;
+  private payments: AssessedPayment[] = [];
+  private entries: ParsedBankEntry[] = [];
+  private written = 0;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly fileId: string,
+    private readonly aggregator: string,
+    private readonly options: IngestOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  payment(p: AssessedPayment): Promise<void> | undefined {
+    this.payments.push(p);
+    return this.payments.length >= this.batchSize ? this.flush() : undefined;
+  }
+
+  bankEntry(e: ParsedBankEntry): Promise<void> | undefined {
+    this.entries.push(e);
+    return this.entries.length >= this.batchSize ? this.flush() : undefined;
+  }
+
+  async flush(): Promise<void> {
+    if (this.payments.length) {
+      this.duplicatePayments += await insertPayments(this.runner, this.fileId, this.aggregator, this.payments);
+      this.written += this.payments.length;
+      this.payments = [];
+    }
+    if (this.entries.length) {
+      await insertBankEntries(this.runner, this.fileId, this.aggregator, this.entries);
+      this.written += this.entries.length;
+      this.entries = [];
+    }
+    await this.options.afterBatch?.(this.written);
+  }
+}
+
+/** Reads the file through the rules into the writer. A format or control failure comes back as its errors; anything else is thrown. */
+async function readIntoBatches(filePath: string, loaded: LoadedMapping, row: ClaimRow, writer: BatchWriter, options: ReadOptions): Promise<ErrorRecord[] | null> {
+  try {
+    await readRemittance(filePath, loaded, { name: row.name, aggregator: row.aggregator, sizeBytes: row.sizeBytes }, {
+      payment: (p) => writer.payment(p),
+      bankEntry: (e) => writer.bankEntry(e),
+    }, options);
+    await writer.flush();
+    return null;
+  } catch (error) {
+    const errors = asFormatErrors(error);
+    if (!errors) throw error;
+    return errors.map((e) => e.toJSON());
+  }
+}
+
+type FileMoney = { totalCents: number; byKind: Partial<Record<PaymentKind, KindTotal>> };
+
+/** Sets the claimed row to posted with its figures (still inside the transaction; the caller commits). */
+async function markPosted(runner: QueryRunner, aggregator: string, fileId: string, summary: ReadSummary): Promise<FileMoney> {
+  const sameIdentity = await earlierFileWithIdentity(runner, aggregator, summary.identity, fileId);
+  if (sameIdentity) {
+    summary.warnings.push({
+      code: "same_file_identity",
+      line: 1,
+      field: null,
+      message: `another file with the same header identity (${summary.identity}) was already received as ${sameIdentity.name} (${sameIdentity.id}); its payments are checked one by one for duplicates`,
+    });
+  }
+  const money = await netOfDuplicates(runner, fileId);
+  await runner.query(
+    `UPDATE remittance_files SET status = 'posted', identity = $2, payment_count = $3, total_cents = $4, by_kind = $5,
+       bank_entry_count = $6, controls = $7, warnings = $8, header = $9, errors = '[]', posted_at = now()
+     WHERE id = $1`,
+    [fileId, summary.identity, summary.payments, money.totalCents, JSON.stringify(money.byKind), summary.bankEntries,
+      JSON.stringify(summary.controls), JSON.stringify(summary.warnings), JSON.stringify(summary.header)],
+  );
+  return money;
+}
+
+function postedResult(row: ClaimRow, fileId: string, summary: ReadSummary, money: FileMoney, duplicatePayments: number): IngestResult {
+  return {
+    aggregator: row.aggregator,
+    name: row.name,
+    sha256: row.sha256,
+    status: "posted",
+    fileId,
+    payments: summary.payments,
+    totalCents: money.totalCents,
+    byKind: money.byKind,
+    duplicatePayments,
+    errors: [],
+    warnings: summary.warnings,
+  };
 }
 
 /**

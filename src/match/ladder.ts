@@ -93,82 +93,127 @@ function targetMonth(month: string | null, open: Invoice[]): string | null {
   return [month, addMonths(month, -1)].find((m) => months.includes(m)) ?? null;
 }
 
+/** One rung after another; the first that speaks decides. Null: no billing data yet, so the payment waits. */
 export function decide(p: LadderPayment, facts: LadderFacts): LadderDecision | null {
-  const amount = formatUsd(p.amountCents);
-  const none = { applications: [], invoice: null };
-  if (p.status === "duplicate" || facts.duplicate) {
-    const d = facts.duplicate ?? { rule: "resent_payment" as const, paymentId: null, fileName: null };
-    const where = d.fileName ? ` in file ${d.fileName}` : "";
-    const why = {
-      resent_payment: `the same payment (trace, settlement day, amount) was already received${where}; it is counted once`,
-      same_trace: `a payment with the same trace was already received${where}`,
-      same_account_amount_day: `a payment of ${amount} to the same account settling the same day was already received${where}`,
-    }[d.rule];
-    return { ...none, outcome: "duplicate_suspect", rule: d.rule, reason: why, exception: exception("duplicate_suspect", why, p.amountCents, [], { duplicate_of: d.paymentId }) };
-  }
-  const invalid = INVALID_REASONS[p.accountStatus];
-  if (invalid || p.accountNumber === null) {
-    const why = invalid ?? "the payment carries no usable account number";
-    return { ...none, outcome: "invalid_account", rule: "invalid_account", reason: why, exception: exception("invalid_account", why, p.amountCents, []) };
-  }
+  const early = duplicateRung(p, facts) ?? invalidAccountRung(p);
+  if (early) return early;
   if (!facts.billingDataExists) return null;
-  if (facts.invoices.length === 0) {
-    const why = "the account number has a valid form but billing data has no such account";
-    return { ...none, outcome: "unknown_account", rule: "unknown_account", reason: why, exception: exception("unknown_account", why, p.amountCents, []) };
-  }
-  const open = facts.invoices.filter((i) => balanceCents(i) > 0);
+  return unknownAccountRung(p, facts) ?? decideOnInvoices(p, facts.invoices);
+}
+
+/** A decision that applies nothing: the payment waits in the exception queue for a person. */
+function queued(outcome: MatchStatus, rule: string, why: string, draft: ExceptionDraft): LadderDecision {
+  return { outcome, rule, reason: why, applications: [], invoice: null, exception: draft };
+}
+
+function duplicateRung(p: LadderPayment, facts: LadderFacts): LadderDecision | null {
+  if (p.status !== "duplicate" && !facts.duplicate) return null;
+  const d = facts.duplicate ?? { rule: "resent_payment" as const, paymentId: null, fileName: null };
+  const where = d.fileName ? ` in file ${d.fileName}` : "";
+  const why = {
+    resent_payment: `the same payment (trace, settlement day, amount) was already received${where}; it is counted once`,
+    same_trace: `a payment with the same trace was already received${where}`,
+    same_account_amount_day: `a payment of ${formatUsd(p.amountCents)} to the same account settling the same day was already received${where}`,
+  }[d.rule];
+  return queued("duplicate_suspect", d.rule, why, exception("duplicate_suspect", why, p.amountCents, [], { duplicate_of: d.paymentId }));
+}
+
+function invalidAccountRung(p: LadderPayment): LadderDecision | null {
+  const invalid = INVALID_REASONS[p.accountStatus];
+  if (!invalid && p.accountNumber !== null) return null;
+  const why = invalid ?? "the payment carries no usable account number";
+  return queued("invalid_account", "invalid_account", why, exception("invalid_account", why, p.amountCents, []));
+}
+
+function unknownAccountRung(p: LadderPayment, facts: LadderFacts): LadderDecision | null {
+  if (facts.invoices.length > 0) return null;
+  const why = "the account number has a valid form but billing data has no such account";
+  return queued("unknown_account", "unknown_account", why, exception("unknown_account", why, p.amountCents, []));
+}
+
+/** The month a payment is weighed against, once the ladder has found one. */
+interface MonthInView {
+  p: LadderPayment;
+  amount: string;
+  month: string;
+  /** Said of a payment applied to the month before its own. */
+  late: string;
+  /** Every open invoice of the month, whatever its plan. */
+  monthOpen: Invoice[];
+  /** The month's open invoices this payment may pay (its own plan's, when it names one). */
+  candidates: Invoice[];
+}
+
+function decideOnInvoices(p: LadderPayment, invoices: Invoice[]): LadderDecision {
+  const open = invoices.filter((i) => balanceCents(i) > 0);
   // A payment that names its plan (X12 820) pays only that plan's invoices.
   const pool = p.planType ? open.filter((i) => i.plan === p.planType) : open;
-  if (pool.length === 0) {
-    const why = `every billed ${p.planType ? `${p.planType} ` : ""}month of this account is paid; ${amount} is not owed`;
-    return { ...none, outcome: "overpaid", rule: "no_open_invoice", reason: why, exception: exception("overpaid", why, p.amountCents, []) };
-  }
-  const month = targetMonth(p.coverageMonth, pool);
-  if (month === null) {
-    const others = pool.map(describe).join(", ");
-    const why = `nothing is owed for ${p.coverageMonth} or the month before; ${amount} is not applied (open elsewhere: ${others})`;
-    return { ...none, outcome: "overpaid", rule: "no_open_invoice", reason: why, exception: exception("overpaid", why, p.amountCents, []) };
-  }
-  const monthOpen = open.filter((i) => i.coverageMonth === month);
-  const late = p.coverageMonth !== null && month < p.coverageMonth ? ` (paid after its due date; the payment's own dates point to ${p.coverageMonth})` : "";
-  const candidates = pool.filter((i) => i.coverageMonth === month);
+  const month = pool.length === 0 ? null : targetMonth(p.coverageMonth, pool);
+  if (month === null) return noOpenInvoiceRung(p, pool);
+  const view: MonthInView = {
+    p,
+    amount: formatUsd(p.amountCents),
+    month,
+    late: p.coverageMonth !== null && month < p.coverageMonth ? ` (paid after its due date; the payment's own dates point to ${p.coverageMonth})` : "",
+    monthOpen: open.filter((i) => i.coverageMonth === month),
+    candidates: pool.filter((i) => i.coverageMonth === month),
+  };
+  return exactRung(view) ?? combinedPlansRung(view) ?? oneInvoiceRung(view) ?? unclearPlanRung(view);
+}
 
+function noOpenInvoiceRung(p: LadderPayment, pool: Invoice[]): LadderDecision {
+  const amount = formatUsd(p.amountCents);
+  const why =
+    pool.length === 0
+      ? `every billed ${p.planType ? `${p.planType} ` : ""}month of this account is paid; ${amount} is not owed`
+      : `nothing is owed for ${p.coverageMonth} or the month before; ${amount} is not applied (open elsewhere: ${pool.map(describe).join(", ")})`;
+  return queued("overpaid", "no_open_invoice", why, exception("overpaid", why, p.amountCents, []));
+}
+
+function exactRung({ p, amount, month, late, candidates }: MonthInView): LadderDecision | null {
   const exact = candidates.find((i) => balanceCents(i) === p.amountCents);
-  if (exact) {
-    return {
-      outcome: "matched",
-      rule: "exact",
-      reason: `account, coverage month ${month} and amount ${amount} equal invoice ${exact.invoiceNumber}${late}`,
-      applications: [{ invoice: exact, cents: p.amountCents }],
-      invoice: exact,
-      exception: null,
-    };
-  }
+  if (!exact) return null;
+  return {
+    outcome: "matched",
+    rule: "exact",
+    reason: `account, coverage month ${month} and amount ${amount} equal invoice ${exact.invoiceNumber}${late}`,
+    applications: [{ invoice: exact, cents: p.amountCents }],
+    invoice: exact,
+    exception: null,
+  };
+}
+
+function combinedPlansRung({ p, amount, month, monthOpen }: MonthInView): LadderDecision | null {
   const health = monthOpen.find((i) => i.plan === "health");
   const dental = monthOpen.find((i) => i.plan === "dental");
-  if (health && dental && balanceCents(health) + balanceCents(dental) === p.amountCents) {
-    const why = `${amount} equals the health plus dental premiums for ${month} (${describe(health)} + ${describe(dental)}); each plan must be paid separately, a person splits it`;
-    return { ...none, outcome: "combined_plans", rule: "combined_plans", reason: why, exception: exception("combined_plans", why, p.amountCents, [health, dental]) };
+  if (!health || !dental || balanceCents(health) + balanceCents(dental) !== p.amountCents) return null;
+  const why = `${amount} equals the health plus dental premiums for ${month} (${describe(health)} + ${describe(dental)}); each plan must be paid separately, a person splits it`;
+  return queued("combined_plans", "combined_plans", why, exception("combined_plans", why, p.amountCents, [health, dental]));
+}
+
+/** One invoice for the month: apply what fits, and queue the shortfall or the excess. */
+function oneInvoiceRung({ p, amount, month, late, candidates }: MonthInView): LadderDecision | null {
+  if (candidates.length !== 1) return null;
+  const invoice = candidates[0];
+  const owed = balanceCents(invoice);
+  if (p.amountCents < owed) {
+    const short = owed - p.amountCents;
+    const why = `${amount} is ${formatUsd(short)} less than the ${formatUsd(owed)} owed on ${invoice.invoiceNumber} for ${month}${late}; applied, the rest is still owed`;
+    return { outcome: "partial", rule: "partial", reason: why, applications: [{ invoice, cents: p.amountCents }], invoice, exception: exception("partial", why, short, [invoice]) };
   }
+  const excess = p.amountCents - owed;
+  const why = `${amount} is ${formatUsd(excess)} more than the ${formatUsd(owed)} owed on ${invoice.invoiceNumber} for ${month}${late}; the amount owed is applied, the excess is not`;
+  return { outcome: "overpaid", rule: "overpaid", reason: why, applications: [{ invoice, cents: owed }], invoice, exception: exception("overpaid", why, excess, [invoice]) };
+}
+
+/** Health and dental both open and the payment fits neither: which plan it pays is a person's call. */
+function unclearPlanRung({ p, amount, month, candidates }: MonthInView): LadderDecision {
   const total = candidates.reduce((sum, i) => sum + balanceCents(i), 0);
-  if (candidates.length === 1) {
-    const invoice = candidates[0];
-    const owed = balanceCents(invoice);
-    if (p.amountCents < owed) {
-      const short = owed - p.amountCents;
-      const why = `${amount} is ${formatUsd(short)} less than the ${formatUsd(owed)} owed on ${invoice.invoiceNumber} for ${month}${late}; applied, the rest is still owed`;
-      return { outcome: "partial", rule: "partial", reason: why, applications: [{ invoice, cents: p.amountCents }], invoice, exception: exception("partial", why, short, [invoice]) };
-    }
-    const excess = p.amountCents - owed;
-    const why = `${amount} is ${formatUsd(excess)} more than the ${formatUsd(owed)} owed on ${invoice.invoiceNumber} for ${month}${late}; the amount owed is applied, the excess is not`;
-    return { outcome: "overpaid", rule: "overpaid", reason: why, applications: [{ invoice, cents: owed }], invoice, exception: exception("overpaid", why, excess, [invoice]) };
-  }
-  // Health and dental both open and the payment fits neither: which plan it pays is a person's call.
   const list = candidates.map(describe).join(" and ");
   if (p.amountCents < total) {
     const why = `${amount} fits no single invoice for ${month} and is less than ${list} together; which plan it pays is unclear`;
-    return { ...none, outcome: "partial", rule: "partial_unclear_plan", reason: why, exception: exception("partial", why, p.amountCents, candidates) };
+    return queued("partial", "partial_unclear_plan", why, exception("partial", why, p.amountCents, candidates));
   }
   const why = `${amount} is more than ${list} together`;
-  return { ...none, outcome: "overpaid", rule: "overpaid_unclear_plan", reason: why, exception: exception("overpaid", why, p.amountCents - total, candidates) };
+  return queued("overpaid", "overpaid_unclear_plan", why, exception("overpaid", why, p.amountCents - total, candidates));
 }

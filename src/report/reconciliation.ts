@@ -131,6 +131,17 @@ export function agrees(c: ControlRecord): boolean {
 export async function buildReport(sql: Sql, period: ReportPeriod): Promise<ReconciliationReport> {
   const asOf = period.asOf ?? new Date();
   const p = [period.from, period.to];
+  const files = await fileLines(sql, p);
+  const { days, totals } = await dayLines(sql, p);
+  const matchRate = await matchRateOf(sql, p);
+  const exceptions = await exceptionLines(sql, p, asOf);
+  const { lines: bank, rule } = await bankLines(sql, period);
+  return { period: { from: period.from, to: period.to }, generatedAt: asOf.toISOString(), files, days, totals, matchRate, exceptions, bank, bankPairingRule: rule };
+}
+
+type FileRow = { id: string; name: string; aggregator: string; status: FileStatus; received_at: Date; controls: ControlRecord[]; errors: number; payment_count: number; bank_entry_count: number; net: string };
+
+async function fileLines(sql: Sql, p: string[]): Promise<FileLine[]> {
   const fileRows = (await sql.query(
     `SELECT f.id, f.name, f.aggregator, f.status, f.received_at, f.controls, jsonb_array_length(f.errors) AS errors,
             f.payment_count, f.bank_entry_count, f.total_cents::text AS net
@@ -140,59 +151,74 @@ export async function buildReport(sql: Sql, period: ReportPeriod): Promise<Recon
          OR (f.received_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date
       ORDER BY f.received_at, f.name`,
     p,
-  )) as { id: string; name: string; aggregator: string; status: FileStatus; received_at: Date; controls: ControlRecord[]; errors: number; payment_count: number; bank_entry_count: number; net: string }[];
-  const files: FileLine[] = fileRows.map((r) => {
-    const h = headline(r.controls);
-    return {
-      id: r.id,
-      name: r.name,
-      aggregator: r.aggregator,
-      status: r.status,
-      receivedAt: new Date(r.received_at).toISOString(),
-      declaredCount: h?.declaredCount ?? null,
-      parsedCount: h?.parsedCount ?? null,
-      declaredTotalCents: h?.declaredTotalCents ?? null,
-      parsedTotalCents: h?.parsedTotalCents ?? null,
-      controlsAgree: r.controls.every(agrees),
-      controls: r.controls,
-      payments: r.payment_count,
-      bankEntries: r.bank_entry_count,
-      netCents: n(r.net),
-      errors: r.errors,
-    };
-  });
+  )) as FileRow[];
+  return fileRows.map(fileLine);
+}
 
+function fileLine(r: FileRow): FileLine {
+  const h = headline(r.controls);
+  return {
+    id: r.id,
+    name: r.name,
+    aggregator: r.aggregator,
+    status: r.status,
+    receivedAt: new Date(r.received_at).toISOString(),
+    declaredCount: h?.declaredCount ?? null,
+    parsedCount: h?.parsedCount ?? null,
+    declaredTotalCents: h?.declaredTotalCents ?? null,
+    parsedTotalCents: h?.parsedTotalCents ?? null,
+    controlsAgree: r.controls.every(agrees),
+    controls: r.controls,
+    payments: r.payment_count,
+    bankEntries: r.bank_entry_count,
+    netCents: n(r.net),
+    errors: r.errors,
+  };
+}
+
+type DayRow = { day: string; kind: PaymentKind; timing_status: TimingStatus; match_status: MatchStatus; status: string; count: number; cents: string };
+
+async function dayLines(sql: Sql, p: string[]): Promise<{ days: DayLine[]; totals: ReconciliationReport["totals"] }> {
   const dayRows = (await sql.query(
     `SELECT settled_on::text AS day, kind, timing_status, match_status, status, count(*)::int AS count, sum(amount_cents)::text AS cents
        FROM payments WHERE settled_on BETWEEN $1::date AND $2::date
       GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`,
     p,
-  )) as { day: string; kind: PaymentKind; timing_status: TimingStatus; match_status: MatchStatus; status: string; count: number; cents: string }[];
+  )) as DayRow[];
   const days = new Map<string, DayLine>();
   const totals: ReconciliationReport["totals"] = { byKind: {}, netCents: 0, resent: 0 };
-  const add = <K extends string>(into: Partial<Record<K, CountCents>>, key: K, count: number, cents: number) => {
-    const slot = (into[key] ??= { count: 0, cents: 0 });
-    slot.count += count;
-    slot.cents += cents;
-  };
   for (const r of dayRows) {
     const day = days.get(r.day) ?? { day: r.day, byKind: {}, byTiming: {}, byMatch: {}, resent: 0, netCents: 0 };
     days.set(r.day, day);
-    if (r.status !== "active") {
-      day.resent += r.count;
-      totals.resent += r.count;
-      continue;
-    }
-    const cents = n(r.cents);
-    add(day.byKind, r.kind, r.count, cents);
-    add(totals.byKind, r.kind, r.count, cents);
-    add(day.byMatch, r.match_status, r.count, cents);
-    if (r.kind === "payment") add(day.byTiming, r.timing_status, r.count, cents);
-    const signed = r.kind === "payment" ? cents : r.kind === "reversal" || r.kind === "return" ? -cents : 0;
-    day.netCents += signed;
-    totals.netCents += signed;
+    countDayRow(r, day, totals);
   }
+  return { days: [...days.values()], totals };
+}
 
+/** Adds one group of a day's payments to that day and to the period's totals. */
+function countDayRow(r: DayRow, day: DayLine, totals: ReconciliationReport["totals"]): void {
+  if (r.status !== "active") {
+    day.resent += r.count;
+    totals.resent += r.count;
+    return;
+  }
+  const cents = n(r.cents);
+  add(day.byKind, r.kind, r.count, cents);
+  add(totals.byKind, r.kind, r.count, cents);
+  add(day.byMatch, r.match_status, r.count, cents);
+  if (r.kind === "payment") add(day.byTiming, r.timing_status, r.count, cents);
+  const signed = r.kind === "payment" ? cents : r.kind === "reversal" || r.kind === "return" ? -cents : 0;
+  day.netCents += signed;
+  totals.netCents += signed;
+}
+
+function add<K extends string>(into: Partial<Record<K, CountCents>>, key: K, count: number, cents: number): void {
+  const slot = (into[key] ??= { count: 0, cents: 0 });
+  slot.count += count;
+  slot.cents += cents;
+}
+
+async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   const rate = ((await sql.query(
     `SELECT count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
             count(*) FILTER (WHERE auto.id IS NOT NULL)::int AS matched,
@@ -202,7 +228,7 @@ export async function buildReport(sql: Sql, period: ReportPeriod): Promise<Recon
       WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date`,
     p,
   )) as { payments: number; cents: string; matched: number; matched_cents: string }[])[0];
-  const matchRate: MatchRate = {
+  return {
     payments: rate.payments,
     paymentCents: n(rate.cents),
     autoMatched: rate.matched,
@@ -210,7 +236,9 @@ export async function buildReport(sql: Sql, period: ReportPeriod): Promise<Recon
     byCount: percent(rate.matched, rate.payments),
     byAmount: percent(n(rate.matched_cents), n(rate.cents)),
   };
+}
 
+async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<ExceptionLine[]> {
   const exceptionRows = (await sql.query(
     `SELECT e.reason,
             count(*) FILTER (WHERE e.status = 'open')::int AS open,
@@ -224,7 +252,7 @@ export async function buildReport(sql: Sql, period: ReportPeriod): Promise<Recon
       GROUP BY e.reason ORDER BY e.reason`,
     [...p, asOf.toISOString()],
   )) as { reason: string; open: number; open_cents: string; resolved: number; oldest: string | null; mean: string | null }[];
-  const exceptions: ExceptionLine[] = exceptionRows.map((r) => ({
+  return exceptionRows.map((r) => ({
     reason: r.reason,
     open: r.open,
     openCents: n(r.open_cents),
@@ -233,9 +261,6 @@ export async function buildReport(sql: Sql, period: ReportPeriod): Promise<Recon
     oldestOpenDays: r.oldest === null ? null : Math.max(0, Number(r.oldest)),
     meanOpenDays: r.mean === null ? null : Math.max(0, Number(r.mean)),
   }));
-
-  const { lines: bank, rule } = await bankLines(sql, period);
-  return { period: { from: period.from, to: period.to }, generatedAt: asOf.toISOString(), files, days: [...days.values()], totals, matchRate, exceptions, bank, bankPairingRule: rule };
 }
 
 async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankLine[]; rule: string }> {

@@ -161,117 +161,165 @@ export interface FileSteps {
 }
 
 export function fileSteps(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, options: PollOptions = {}): FileSteps {
-  const source = agg.source;
-  const dir = sourceDir(agg);
-  const readyDirs = new Set<string>();
-  return { take: takeFile, finishMove };
+  return new SourceFileSteps(db, agg, folder, options);
+}
 
-  async function takeFile(file: EligibleFile): Promise<PolledFile> {
-    const remotePath = joinRemote(dir, file.name);
-    const sourceInfo: SourceInfo = { kind: folder.kind, location: folder.location + remotePath, sizeBytes: file.size, mtime: file.mtime };
-    const base: PolledFile = { name: file.name, remotePath, status: "failed", fileId: null, payments: 0, totalCents: 0, sizeBytes: file.size, movedTo: null, recovered: false, errors: [] };
-    if (file.oversize) return quarantineOversize(file, base, sourceInfo);
-    let staged: StagedFile | null = null;
+/** One file on its way through `take`: where it is, how it was listed, and its result so far. */
+interface Taking {
+  file: EligibleFile;
+  remotePath: string;
+  sourceInfo: SourceInfo;
+  base: PolledFile;
+}
+
+/** One per poll (or one-file job), so each target folder is made at most once. */
+class SourceFileSteps implements FileSteps {
+  private readonly source: AggregatorConfig["source"];
+  private readonly dir: string;
+  private readonly readyDirs = new Set<string>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly agg: AggregatorConfig,
+    private readonly folder: SourceFolder,
+    private readonly options: PollOptions,
+  ) {
+    this.source = agg.source;
+    this.dir = sourceDir(agg);
+  }
+
+  async take(file: EligibleFile): Promise<PolledFile> {
+    const taking = this.taking(file);
+    if (file.oversize) return this.quarantineOversize(taking);
+    let staged: StagedFile;
     try {
-      try {
-        staged = await folder.download(remotePath, (input) =>
-          stageStream(input, {
-            name: file.name,
-            dir: options.stagingDir,
-            maxBytes: source.maxFileBytes,
-            idleTimeoutMs: "timeoutSeconds" in source ? source.timeoutSeconds * 1000 : 0,
-            onBytes: (bytes) => options.onProgress?.({ aggregator: agg.id, name: file.name, phase: "download", bytes, totalBytes: file.size }),
-          }),
-        );
-      } catch (error) {
-        if (error instanceof VanishedError) return { ...base, status: "vanished", message: error.message };
-        if (error instanceof FileTooLargeError) return quarantineOversize(file, base, sourceInfo);
-        throw error;
-      }
-      if (staged.sizeBytes !== file.size) {
-        return { ...base, status: "changed", message: `${file.name} changed while it was read (listed ${file.size} bytes, read ${staged.sizeBytes}); taking it on a later poll` };
-      }
-      let result: IngestResult;
-      try {
-        result = await ingestFile(db, { aggregator: agg.id, path: staged.path, name: file.name, mapping: agg.mapping, source: sourceInfo, hashed: staged }, {
-          onProgress: ({ bytes }) => options.onProgress?.({ aggregator: agg.id, name: file.name, phase: "ingest", bytes, totalBytes: file.size }),
-        });
-      } catch (error) {
-        log.error("ingest failed; the file stays on the source for the next poll", { aggregator: agg.id, file: file.name, error });
-        return { ...base, status: "failed", message: (error as Error).message };
-      }
-      const outcome = result.status as SourceOutcome;
-      const disposition = await dispositionOf(result);
-      const row = await recordSourceObject(db, { aggregator: agg.id, location: folder.location, remotePath, sizeBytes: file.size, mtime: file.mtime, sha256: staged.sha256, fileId: result.fileId, outcome, disposition });
-      const polled: PolledFile = { ...base, status: outcome, fileId: result.fileId, payments: result.payments, totalCents: result.totalCents, errors: result.errors };
-      return await moveAfterCommit(row, polled);
+      staged = await this.download(taking);
+    } catch (error) {
+      if (error instanceof VanishedError) return { ...taking.base, status: "vanished", message: error.message };
+      if (error instanceof FileTooLargeError) return this.quarantineOversize(taking);
+      throw error;
+    }
+    try {
+      return await this.postStaged(taking, staged);
     } finally {
-      if (staged) await rm(staged.path, { force: true });
+      await rm(staged.path, { force: true });
     }
   }
 
-  async function quarantineOversize(file: ListedFile, base: PolledFile, sourceInfo: SourceInfo): Promise<PolledFile> {
+  async finishMove(row: SourceObjectEntity, file: ListedFile): Promise<PolledFile> {
+    log.info("completing the move of a file committed by an earlier poll", { aggregator: this.agg.id, file: file.name, outcome: row.outcome });
+    const polled: PolledFile = { name: file.name, remotePath: row.remotePath, status: row.outcome, fileId: row.fileId, payments: 0, totalCents: 0, sizeBytes: file.size, movedTo: null, recovered: true, errors: [] };
+    return this.moveAfterCommit(row, polled);
+  }
+
+  private taking(file: EligibleFile): Taking {
+    const remotePath = joinRemote(this.dir, file.name);
+    const sourceInfo: SourceInfo = { kind: this.folder.kind, location: this.folder.location + remotePath, sizeBytes: file.size, mtime: file.mtime };
+    const base: PolledFile = { name: file.name, remotePath, status: "failed", fileId: null, payments: 0, totalCents: 0, sizeBytes: file.size, movedTo: null, recovered: false, errors: [] };
+    return { file, remotePath, sourceInfo, base };
+  }
+
+  private download({ file, remotePath }: Taking): Promise<StagedFile> {
+    const source = this.source;
+    return this.folder.download(remotePath, (input) =>
+      stageStream(input, {
+        name: file.name,
+        dir: this.options.stagingDir,
+        maxBytes: source.maxFileBytes,
+        idleTimeoutMs: "timeoutSeconds" in source ? source.timeoutSeconds * 1000 : 0,
+        onBytes: (bytes) => this.options.onProgress?.({ aggregator: this.agg.id, name: file.name, phase: "download", bytes, totalBytes: file.size }),
+      }),
+    );
+  }
+
+  /** Ingest the staged copy, record the outcome in the source-object ledger, then move the remote file. */
+  private async postStaged(taking: Taking, staged: StagedFile): Promise<PolledFile> {
+    const { file, base } = taking;
+    if (staged.sizeBytes !== file.size) {
+      return { ...base, status: "changed", message: `${file.name} changed while it was read (listed ${file.size} bytes, read ${staged.sizeBytes}); taking it on a later poll` };
+    }
+    let result: IngestResult;
+    try {
+      result = await this.ingest(taking, staged);
+    } catch (error) {
+      log.error("ingest failed; the file stays on the source for the next poll", { aggregator: this.agg.id, file: file.name, error });
+      return { ...base, status: "failed", message: (error as Error).message };
+    }
+    const outcome = result.status as SourceOutcome;
+    const disposition = await this.dispositionOf(result);
+    const row = await recordSourceObject(this.db, { aggregator: this.agg.id, location: this.folder.location, remotePath: taking.remotePath, sizeBytes: file.size, mtime: file.mtime, sha256: staged.sha256, fileId: result.fileId, outcome, disposition });
+    const polled: PolledFile = { ...base, status: outcome, fileId: result.fileId, payments: result.payments, totalCents: result.totalCents, errors: result.errors };
+    return await this.moveAfterCommit(row, polled);
+  }
+
+  private ingest({ file, sourceInfo }: Taking, staged: StagedFile): Promise<IngestResult> {
+    const agg = this.agg;
+    return ingestFile(this.db, { aggregator: agg.id, path: staged.path, name: file.name, mapping: agg.mapping, source: sourceInfo, hashed: staged }, {
+      onProgress: ({ bytes }) => this.options.onProgress?.({ aggregator: agg.id, name: file.name, phase: "ingest", bytes, totalBytes: file.size }),
+    });
+  }
+
+  private async quarantineOversize({ file, base, sourceInfo }: Taking): Promise<PolledFile> {
+    const agg = this.agg;
     const errors: ErrorRecord[] = [
-      { code: "file_too_large", line: null, field: null, message: `${file.size} bytes is over maxFileBytes (${source.maxFileBytes}); not read` },
+      { code: "file_too_large", line: null, field: null, message: `${file.size} bytes is over maxFileBytes (${this.source.maxFileBytes}); not read` },
     ];
-    const result = await quarantineUnread(db, { aggregator: agg.id, name: file.name, sha256: null, sizeBytes: file.size, source: sourceInfo, errors, adapter: agg.mapping.adapter.id });
-    const row = await recordSourceObject(db, { aggregator: agg.id, location: folder.location, remotePath: base.remotePath, sizeBytes: file.size, mtime: file.mtime, sha256: null, fileId: result.fileId, outcome: "quarantined", disposition: targetKind("quarantined") });
-    return moveAfterCommit(row, { ...base, status: "quarantined", fileId: result.fileId, errors });
+    const result = await quarantineUnread(this.db, { aggregator: agg.id, name: file.name, sha256: null, sizeBytes: file.size, source: sourceInfo, errors, adapter: agg.mapping.adapter.id });
+    const row = await recordSourceObject(this.db, { aggregator: agg.id, location: this.folder.location, remotePath: base.remotePath, sizeBytes: file.size, mtime: file.mtime, sha256: null, fileId: result.fileId, outcome: "quarantined", disposition: this.targetKind("quarantined") });
+    return this.moveAfterCommit(row, { ...base, status: "quarantined", fileId: result.fileId, errors });
   }
 
   /** A duplicate goes where its first copy went: a re-sent bad file belongs with the errors. */
-  async function dispositionOf(result: IngestResult): Promise<SourceDisposition> {
-    if (result.status !== "duplicate" || !result.fileId) return targetKind(result.status as SourceOutcome);
-    const rows = (await db.query(`SELECT status FROM remittance_files WHERE id = $1`, [result.fileId])) as { status: string }[];
-    return targetKind(rows[0]?.status === "quarantined" ? "quarantined" : "posted");
+  private async dispositionOf(result: IngestResult): Promise<SourceDisposition> {
+    if (result.status !== "duplicate" || !result.fileId) return this.targetKind(result.status as SourceOutcome);
+    const rows = (await this.db.query(`SELECT status FROM remittance_files WHERE id = $1`, [result.fileId])) as { status: string }[];
+    return this.targetKind(rows[0]?.status === "quarantined" ? "quarantined" : "posted");
   }
 
-  function targetKind(outcome: SourceOutcome): SourceDisposition {
-    const target = outcome === "quarantined" ? source.errorDir : source.archiveDir;
+  private targetKind(outcome: SourceOutcome): SourceDisposition {
+    const target = outcome === "quarantined" ? this.source.errorDir : this.source.archiveDir;
     if (isLeave(target)) return "leave";
     return outcome === "quarantined" ? "error" : "archive";
   }
 
-  async function finishMove(row: SourceObjectEntity, file: ListedFile): Promise<PolledFile> {
-    log.info("completing the move of a file committed by an earlier poll", { aggregator: agg.id, file: file.name, outcome: row.outcome });
-    const polled: PolledFile = { name: file.name, remotePath: row.remotePath, status: row.outcome, fileId: row.fileId, payments: 0, totalCents: 0, sizeBytes: file.size, movedTo: null, recovered: true, errors: [] };
-    return moveAfterCommit(row, polled);
-  }
-
-  async function moveAfterCommit(row: SourceObjectEntity, polled: PolledFile): Promise<PolledFile> {
+  private async moveAfterCommit(row: SourceObjectEntity, polled: PolledFile): Promise<PolledFile> {
     if (row.disposition === "leave") return polled;
+    const source = this.source;
     try {
-      await options.hooks?.beforeMove?.(polled);
+      await this.options.hooks?.beforeMove?.(polled);
       const targetDir = row.disposition === "error" ? source.errorDir : source.archiveDir;
-      if (!readyDirs.has(targetDir)) {
-        await folder.ensureDir(targetDir);
-        readyDirs.add(targetDir);
-      }
-      const target = await freeName(targetDir, polled.name, row.sha256);
-      await folder.rename(row.remotePath, target);
-      await markMoved(db, row.id, target);
-      if (source.doneSuffix) await moveDoneFile(row.remotePath + source.doneSuffix, target + source.doneSuffix);
+      await this.ensureDir(targetDir);
+      const target = await this.freeName(targetDir, polled.name, row.sha256);
+      await this.folder.rename(row.remotePath, target);
+      await markMoved(this.db, row.id, target);
+      if (source.doneSuffix) await this.moveDoneFile(row.remotePath + source.doneSuffix, target + source.doneSuffix);
       return { ...polled, movedTo: target };
     } catch (error) {
-      log.error("file committed but not moved; the next poll will move it", { aggregator: agg.id, file: polled.name, error });
+      log.error("file committed but not moved; the next poll will move it", { aggregator: this.agg.id, file: polled.name, error });
       return { ...polled, moveError: (error as Error).message };
     }
   }
 
+  private async ensureDir(targetDir: string): Promise<void> {
+    if (this.readyDirs.has(targetDir)) return;
+    await this.folder.ensureDir(targetDir);
+    this.readyDirs.add(targetDir);
+  }
+
   /** The archive may already hold a file of that name (senders reuse names): never overwrite it. */
-  async function freeName(targetDir: string, name: string, sha256: string | null): Promise<string> {
+  private async freeName(targetDir: string, name: string, sha256: string | null): Promise<string> {
     const plain = joinRemote(targetDir, name);
-    if (!(await folder.exists(plain))) return plain;
+    if (!(await this.folder.exists(plain))) return plain;
     const ext = path.posix.extname(name);
     const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
     return joinRemote(targetDir, `${name.slice(0, name.length - ext.length)}.${stamp}-${(sha256 ?? "unread").slice(0, 8)}${ext}`);
   }
 
-  async function moveDoneFile(from: string, to: string): Promise<void> {
+  private async moveDoneFile(from: string, to: string): Promise<void> {
     try {
-      if (await folder.exists(from)) await folder.rename(from, to);
+      if (await this.folder.exists(from)) await this.folder.rename(from, to);
     } catch (error) {
-      log.warn("could not move the done-file", { aggregator: agg.id, file: from, error: (error as Error).message });
+      log.warn("could not move the done-file", { aggregator: this.agg.id, file: from, error: (error as Error).message });
     }
   }
 }
