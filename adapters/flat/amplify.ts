@@ -1,3 +1,4 @@
+import { sampleEncoding } from "../../src/adapter-kit/text-decoding";
 import { formatAmount, parseAmount } from "./amounts";
 import type { FieldAccess, FlatLayout, TextField } from "./types";
 
@@ -18,8 +19,8 @@ export interface LineCodec<C, F> {
  * result still passes its own controls. Null when the sample cannot be amplified line by line.
  */
 export function amplifyFlat<C, F>(sample: Buffer, factor: number, layout: FlatLayout<F>, codec: LineCodec<C, F>): Buffer | null {
-  const singleByte = layout.encoding !== "utf-8";
-  const text = sample.toString(singleByte ? "latin1" : "utf8");
+  const encoding = sampleEncoding(sample, layout.encoding);
+  const text = sample.toString(encoding);
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/);
   if (lines[lines.length - 1] === "") lines.pop();
@@ -44,7 +45,7 @@ export function amplifyFlat<C, F>(sample: Buffer, factor: number, layout: FlatLa
       out.push(line);
     }
   }
-  return Buffer.from(out.join(eol) + eol, singleByte ? "latin1" : "utf8");
+  return Buffer.from(out.join(eol) + eol, encoding);
 }
 
 function scaleTrailer<C, F>(line: string, cells: C, factor: number, layout: FlatLayout<F>, codec: LineCodec<C, F>): string | null {

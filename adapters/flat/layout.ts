@@ -14,8 +14,50 @@ const Codes = z.array(z.string()).min(1);
 const AMOUNT_STYLES = ["cents", "decimal"] as const;
 const AMOUNT_SIGNS = ["none", "leading", "trailing"] as const;
 
-/** Builds the zod schemas of a flat layout around a family's way of locating a field. */
-export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<Shape>) {
+/** How a family reads its text when the mapping says nothing. */
+type DefaultEncoding = (typeof TEXT_ENCODINGS)[number];
+
+/**
+ * Builds the zod schemas of a flat layout around a family's way of locating a field, and the
+ * encoding the family assumes when a mapping does not declare one.
+ */
+export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<Shape>, defaultEncoding: DefaultEncoding = "utf-8") {
+  const { DetailFields, HeaderFields, TrailerFields, RecordTypes } = recordSchemas<Shape>(fieldSchemas(ref));
+  const Layout = {
+    encoding: z
+      .enum(TEXT_ENCODINGS)
+      .default(defaultEncoding)
+      .describe(
+        'Character set of the file: "auto" reads it as UTF-8 when its bytes are valid UTF-8 and as Windows-1252 ' +
+          "otherwise (decided at the first line with a byte beyond ASCII; a file that turns invalid UTF-8 after " +
+          'that is refused); "utf-8", "latin1" (ISO-8859-1) or "windows-1252" read it as that, whatever the bytes.',
+      ),
+    recordTypes: RecordTypes.optional(),
+    header: HeaderFields.optional(),
+    detail: DetailFields,
+    trailer: TrailerFields.optional(),
+    trailerTotal: z
+      .enum(["net", "gross"])
+      .default("net")
+      .describe('What the trailer total sums: "net" (payments less reversals and returns) or "gross" (every amount as a magnitude).'),
+    negativeKind: z
+      .enum(["reversal", "return"])
+      .default("reversal")
+      .describe("The kind a negative amount takes when its record's kind field says payment (or there is none)."),
+    method: z
+      .enum(["ach", "check", "wire", "card", "other"])
+      .default("ach")
+      .describe("How the money moved, for every payment of the file."),
+    expectedPayeeName: z
+      .string()
+      .default("MA Health Connector")
+      .describe("Payee name the header must carry; a different one is a warning on the file, never a rejection."),
+  };
+  return { Layout };
+}
+
+/** The kinds of field, around the family's way of locating one. */
+function fieldSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<Shape>) {
   const TextField = ref
     .extend({
       trim: z.boolean().default(true).describe("Strip leading and trailing blanks from the value (default true)."),
@@ -65,7 +107,12 @@ export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<
 
   const KindField = codesByValue(PAYMENT_KINDS, "payment kind");
   const PlanField = codesByValue(PLAN_TYPES, "plan type");
+  return { TextField, DateField, AmountField, CountField, KindField, PlanField };
+}
 
+/** The fields of each record, and the record-type selector. */
+function recordSchemas<Shape extends z.ZodRawShape>(fields: ReturnType<typeof fieldSchemas<Shape>>) {
+  const { TextField, DateField, AmountField, CountField, KindField, PlanField } = fields;
   const DetailFields = z
     .object({
       amount: AmountField.describe("The amount paid (a magnitude unless negative; see negativeKind)."),
@@ -116,29 +163,5 @@ export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<
     .strict()
     .describe("The record-type selector. Without it every record is a detail.");
 
-  const Layout = {
-    encoding: z.enum(TEXT_ENCODINGS).default("utf-8").describe("Character set of the file."),
-    recordTypes: RecordTypes.optional(),
-    header: HeaderFields.optional(),
-    detail: DetailFields,
-    trailer: TrailerFields.optional(),
-    trailerTotal: z
-      .enum(["net", "gross"])
-      .default("net")
-      .describe('What the trailer total sums: "net" (payments less reversals and returns) or "gross" (every amount as a magnitude).'),
-    negativeKind: z
-      .enum(["reversal", "return"])
-      .default("reversal")
-      .describe("The kind a negative amount takes when its record's kind field says payment (or there is none)."),
-    method: z
-      .enum(["ach", "check", "wire", "card", "other"])
-      .default("ach")
-      .describe("How the money moved, for every payment of the file."),
-    expectedPayeeName: z
-      .string()
-      .default("MA Health Connector")
-      .describe("Payee name the header must carry; a different one is a warning on the file, never a rejection."),
-  };
-
-  return { Layout };
+  return { DetailFields, HeaderFields, TrailerFields, RecordTypes };
 }

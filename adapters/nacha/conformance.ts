@@ -1,4 +1,5 @@
 import type { FamilyConformanceHooks } from "../../src/adapter-kit/conformance-hooks";
+import { sampleEncoding } from "../../src/adapter-kit/text-decoding";
 import { blockCount } from "./controls";
 import { cut, field, isBlank, isDigits, replaceField, zeroPad, RECORD_LENGTH, type FieldSpec } from "./fields";
 import { BATCH_CONTROL } from "./records/batch-control";
@@ -18,7 +19,9 @@ const TRACE_SEQUENCE = field("traceSequence", 88, 94);
  * profile that accepts the sample. Null when the sample is not one record per line or does not fit.
  */
 export function amplify(sample: Buffer, factor: number): Buffer | null {
-  const text = sample.toString("latin1");
+  // As the parser reads it, so that field positions are character positions.
+  const encoding = sampleEncoding(sample, "auto");
+  const text = sample.toString(encoding);
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/).filter((l) => l !== "");
   const records = lines.filter((l) => l !== PADDING_LINE);
@@ -51,7 +54,7 @@ export function amplify(sample: Buffer, factor: number): Buffer | null {
     throw error;
   }
   if (padded) while (out.length % 10 !== 0) out.push(PADDING_LINE);
-  return Buffer.from(out.join(eol) + eol, "latin1");
+  return Buffer.from(out.join(eol) + eol, encoding);
 }
 
 /** One more than the highest trace sequence in the file, so that copy k's sequences follow copy k-1's. */

@@ -15,6 +15,8 @@ const TEMPLATES = {
   empty_file: () => "the file is empty",
   short_line: (p: { length: number }) => `record is ${p.length} characters long; NACHA records are 94`,
   long_line: (p: { length: number }) => `record is ${p.length} characters long; NACHA records are 94`,
+  invalid_encoding: () =>
+    "bytes that are not valid UTF-8 in a file read as UTF-8 from its first line beyond ASCII (a file that mixes encodings?)",
   unknown_record_type: (p: { type: string }) => `record type ${JSON.stringify(p.type)} is not one of 1, 5, 6, 7, 8, 9`,
   missing_file_header: () => "the file does not start with a file header (record type 1)",
   duplicate_file_header: () => "a second file header (record type 1)",
@@ -24,6 +26,9 @@ const TEMPLATES = {
   empty_batch: () => "batch has no entries",
   unexpected_addenda: () => "addenda record where none is announced (previous entry's addenda indicator is 0, or no entry)",
   missing_addenda: () => "entry announces an addenda record (indicator 1) but none follows",
+  iat_not_supported: () =>
+    "IAT (international ACH) batches are not a bill-pay format: their records have other layouts (seven or more " +
+    "mandatory addenda 10-16) and this service does not read them; the sender should send domestic entries (CIE, PPD, CCD)",
   too_many_addenda: (p: { sec: string; max: number }) => `${p.sec} entries allow at most ${p.max} addenda record(s)`,
   missing_file_control: () => "file ends here without a file control (record type 9): truncated?",
   data_after_file_control: () => "record after the file control that is not all-9 padding",

@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import { PAYEE_ZONE } from "../../src/model/dates";
 import { digitsToCents } from "../../src/model/money";
 
-/** Every NACHA record is this long. */
+/** Every NACHA record is this long, in characters (bytes only when the file is ASCII). */
 export const RECORD_LENGTH = 94;
 
 /** A field's place in a record: 1-based, inclusive, as the NACHA rules and FORMATS.md print it. */
@@ -88,14 +88,11 @@ export function routingCheckDigit(dfi: string): number {
 }
 
 /**
- * Text fields are read as latin1 so that one byte is one position; a name typed with UTF-8
- * accents is turned back into what the bank meant when its bytes decode cleanly.
+ * A text field, trimmed. The reader has already decoded the file (UTF-8, else Windows-1252), so
+ * an accented name is its letters here and every position is one character.
  */
 export function text(raw: string): string {
-  const trimmed = raw.trim();
-  if (!/[\x80-\xff]/.test(trimmed)) return trimmed;
-  const decoded = Buffer.from(trimmed, "latin1").toString("utf8");
-  return decoded.includes("\ufffd") ? trimmed : decoded;
+  return raw.trim();
 }
 
 /** Right-justified, zero-filled numeric field. */

@@ -5,7 +5,7 @@ import { zeroPad } from "./fields";
 import { formatChangeAddenda, formatPaymentAddenda, formatReturnAddenda } from "./records/addenda";
 import { formatBatchControl } from "./records/batch-control";
 import { formatBatchHeader } from "./records/batch-header";
-import { formatEntryDetail } from "./records/entry-detail";
+import { formatEntryDetail, type EntryLayout } from "./records/entry-detail";
 import { formatFileControl, PADDING_LINE } from "./records/file-control";
 import { formatFileHeader } from "./records/file-header";
 import { transactionCode } from "./transaction-codes";
@@ -71,67 +71,16 @@ export interface FileTotals {
 export function* nachaFileLines(spec: FileSpec, totals: FileTotals = { entries: 0, debitCents: 0, creditCents: 0 }): Generator<string> {
   const blank = spec.blankHashAndBlockCount ?? true;
   const file = new RunningTotals();
-  let records = 0;
   let batches = 0;
   // Trace numbers are unique in a file: each sender numbers its entries across all its batches.
   const sequences = new Map<string, number>();
-  const emit = (line: string) => {
-    records += 1;
-    return line;
-  };
-  yield emit(formatFileHeader(spec));
+  yield formatFileHeader(spec);
   for (const b of spec.batches) {
     batches += 1;
-    const sec = b.sec ?? "CIE";
-    const layout = sec === "CIE" ? "cie" : "standard";
-    yield emit(formatBatchHeader({ ...b, standardEntryClassCode: sec, batchNumber: batches }));
-    const batch = new RunningTotals();
-    let sequence = sequences.get(b.originatingDfi) ?? 0;
-    for (const e of b.entries) {
-      sequence += 1;
-      const trace = b.originatingDfi + zeroPad(sequence, 7);
-      const code = e.transactionCode ?? "22";
-      const direction = transactionCode(code)?.direction ?? "credit";
-      const addenda = e.note !== undefined || e.returned !== undefined || e.change !== undefined;
-      yield emit(
-        formatEntryDetail(
-          {
-            transactionCode: code,
-            receivingDfi: b.receivingDfi,
-            amountCents: e.amountCents,
-            individualName: e.name,
-            identification: e.account,
-            addenda,
-            traceNumber: trace,
-          },
-          layout,
-        ),
-      );
-      batch.addEntry(b.receivingDfi ? Number(b.receivingDfi) : 0, direction, e.amountCents);
-      totals.entries += 1;
-      if (direction === "debit") totals.debitCents += e.amountCents;
-      else totals.creditCents += e.amountCents;
-      if (e.note !== undefined) yield emit(formatPaymentAddenda(e.note, 1, trace));
-      if (e.returned) yield emit(formatReturnAddenda({ ...e.returned, information: e.returned.information ?? "", dateOfDeath: null, traceNumber: trace }));
-      if (e.change) yield emit(formatChangeAddenda({ ...e.change, traceNumber: trace }));
-      if (addenda) batch.addAddenda();
-    }
-    sequences.set(b.originatingDfi, sequence);
-    yield emit(
-      formatBatchControl({
-        serviceClassCode: b.serviceClassCode,
-        entryAddendaCount: batch.count,
-        entryHash: blank ? null : batch.hash,
-        totalDebitCents: batch.debitCents,
-        totalCreditCents: batch.creditCents,
-        companyIdentification: b.companyIdentification,
-        originatingDfi: b.originatingDfi,
-        batchNumber: batches,
-      }),
-    );
-    file.absorb(batch);
+    file.absorb(yield* batchLines(b, batches, { sequences, totals, blank }));
   }
-  records += 1;
+  // File header, each batch's header and control, its entries and addenda, and the file control.
+  const records = 1 + 2 * batches + file.count + 1;
   yield formatFileControl({
     batchCount: batches,
     blockCount: blank ? null : blockCount(records),
@@ -141,6 +90,61 @@ export function* nachaFileLines(spec: FileSpec, totals: FileTotals = { entries: 
     totalCreditCents: file.creditCents,
   });
   if (spec.pad ?? true) for (let r = records; r % 10 !== 0; r++) yield PADDING_LINE;
+}
+
+/** What the batches of one file share while it is written. */
+interface FileState {
+  sequences: Map<string, number>;
+  totals: FileTotals;
+  blank: boolean;
+}
+
+/** One batch, header to control; returns what it holds. */
+function* batchLines(b: BatchSpec, batchNumber: number, state: FileState): Generator<string, RunningTotals> {
+  const sec = b.sec ?? "CIE";
+  const layout = sec === "CIE" ? "cie" : "standard";
+  yield formatBatchHeader({ ...b, standardEntryClassCode: sec, batchNumber });
+  const batch = new RunningTotals();
+  let sequence = state.sequences.get(b.originatingDfi) ?? 0;
+  for (const e of b.entries) {
+    sequence += 1;
+    yield* entryLines(e, b, b.originatingDfi + zeroPad(sequence, 7), layout, batch);
+    const amount = e.amountCents;
+    if (transactionCode(e.transactionCode ?? "22")?.direction === "debit") state.totals.debitCents += amount;
+    else state.totals.creditCents += amount;
+    state.totals.entries += 1;
+  }
+  state.sequences.set(b.originatingDfi, sequence);
+  yield formatBatchControl({
+    serviceClassCode: b.serviceClassCode,
+    entryAddendaCount: batch.count,
+    entryHash: state.blank ? null : batch.hash,
+    totalDebitCents: batch.debitCents,
+    totalCreditCents: batch.creditCents,
+    companyIdentification: b.companyIdentification,
+    originatingDfi: b.originatingDfi,
+    batchNumber,
+  });
+  return batch;
+}
+
+/** One entry and its addenda, counted into the batch's totals. */
+function* entryLines(e: EntrySpec, b: BatchSpec, trace: string, layout: EntryLayout, batch: RunningTotals): Generator<string> {
+  const code = e.transactionCode ?? "22";
+  const addenda = e.note !== undefined || e.returned !== undefined || e.change !== undefined;
+  yield formatEntryDetail(
+    { transactionCode: code, receivingDfi: b.receivingDfi, amountCents: e.amountCents, individualName: e.name, identification: e.account, addenda, traceNumber: trace },
+    layout,
+  );
+  batch.addEntry(b.receivingDfi ? Number(b.receivingDfi) : 0, transactionCode(code)?.direction ?? "credit", e.amountCents);
+  const lines: string[] = [];
+  if (e.note !== undefined) lines.push(formatPaymentAddenda(e.note, 1, trace));
+  if (e.returned) lines.push(formatReturnAddenda({ ...e.returned, information: e.returned.information ?? "", dateOfDeath: null, traceNumber: trace }));
+  if (e.change) lines.push(formatChangeAddenda({ ...e.change, traceNumber: trace }));
+  for (const line of lines) {
+    batch.addAddenda();
+    yield line;
+  }
 }
 
 /** Writes lines to a file in large writes, waiting for the disk when it falls behind. */

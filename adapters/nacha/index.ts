@@ -60,6 +60,18 @@ async function* parse(input: Readable, mapping: NachaMapping): AsyncGenerator<Pa
   }
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * A file header (record type 1, priority 01) declaring 94-character records blocked by 10. Those
+ * positions are ASCII in every encoding; a UTF-8 byte order mark before them is skipped as the
+ * reader skips it.
+ */
+function sniff(head: Buffer): boolean {
+  const at = head.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0;
+  return head.length >= at + 40 && head.toString("latin1", at, at + 3) === "101" && head.toString("latin1", at + 34, at + 39) === "09410";
+}
+
 /**
  * NACHA (ACH) files: Mastercard RPPS's CIE files and any PPD/CCD/WEB/TEL/COR file. Which deviations
  * are accepted is the mapping's profile (adapters/nacha/profile.ts); controls are checked always.
@@ -69,7 +81,7 @@ export const adapter: RemittanceAdapter<NachaMapping> = {
   id: "nacha",
   description: "NACHA/ACH files (RPPS CIE, PPD, CCD, WEB, TEL, returns, reversals, NOCs) with strict or RPPS validation profiles.",
   mappingSchema: NachaMapping,
-  sniff: (head) => head.length >= 40 && head.toString("latin1", 0, 3) === "101" && head.toString("latin1", 34, 39) === "09410",
+  sniff,
   parse: (input, mapping) => parse(input, mapping),
 };
 

@@ -12,7 +12,7 @@ import { BATCH_HEADER, entryLayoutOf, parseBatchHeader, validateBatchHeader, typ
 import { ENTRY_DETAIL, hashContribution, parseEntryDetail, validateEntryDetail, type EntryDetail } from "./records/entry-detail";
 import { parseFileControl, PADDING_LINE, validateFileControl, type FileControl } from "./records/file-control";
 import { parseFileHeader, validateFileHeader, type FileHeader } from "./records/file-header";
-import type { Direction } from "./transaction-codes";
+import type { Direction, TransactionCode } from "./transaction-codes";
 
 /** One entry with its addenda, classified, in the context of its batch. */
 export interface NachaEntry {
@@ -42,6 +42,8 @@ interface OpenBatch {
   totals: RunningTotals;
   entries: number;
   effectiveDateReported: boolean;
+  /** An IAT batch: reported once, its records only counted (their layouts are not the domestic ones). */
+  iat: boolean;
 }
 
 interface PendingEntry {
@@ -90,6 +92,8 @@ export class NachaParser {
       return;
     }
     if (input === PADDING_LINE) return;
+    // U+FFFD comes only from the reader: bytes that were not UTF-8 in a file decided to be UTF-8.
+    if (input.includes("\uFFFD")) this.error(nachaError("invalid_encoding", lineNo, null));
     let text = input;
     if (text.length < RECORD_LENGTH) {
       // Even when it is an error, go on with the padded line so the rest of the file is checked.
@@ -159,7 +163,9 @@ export class NachaParser {
     this.closeBatchWithoutControl(lineNo - 1, out);
     const header = parseBatchHeader(text, lineNo);
     this.errorsOf(validateBatchHeader(header, this.profile, lineNo));
-    this.batch = { header, line: lineNo, totals: new RunningTotals(), entries: 0, effectiveDateReported: false };
+    const iat = header.standardEntryClassCode === "IAT";
+    if (iat) this.error(nachaError("iat_not_supported", lineNo, BATCH_HEADER.standardEntryClassCode.name));
+    this.batch = { header, line: lineNo, totals: new RunningTotals(), entries: 0, effectiveDateReported: false, iat };
   }
 
   private entryDetail(text: string, raw: string, lineNo: number, out: NachaEvent[]): void {
@@ -170,14 +176,18 @@ export class NachaParser {
       return;
     }
     const detail = parseEntryDetail(text, lineNo, entryLayoutOf(batch.header));
-    this.pending = { detail, line: lineNo, addenda: [], rawLines: [raw], bad: false };
-    this.errorsOf(validateEntryDetail(detail, this.profile, lineNo));
     batch.entries += 1;
     batch.totals.addEntry(hashContribution(detail), detail.code?.direction ?? "credit", detail.amountCents ?? 0);
+    // IAT keeps the receiving DFI, amount and trace where the domestic layouts have them, so its
+    // controls are still checked; nothing else of it is read.
+    if (batch.iat) return;
+    this.pending = { detail, line: lineNo, addenda: [], rawLines: [raw], bad: false };
+    this.errorsOf(validateEntryDetail(detail, this.profile, lineNo));
   }
 
   private addenda(text: string, raw: string, lineNo: number): void {
     this.batch?.totals.addAddenda();
+    if (this.batch?.iat) return;
     const pending = this.pending;
     if (!pending || pending.detail.addendaRecordIndicator !== "1") {
       this.error(nachaError("unexpected_addenda", lineNo, null));
@@ -200,6 +210,14 @@ export class NachaParser {
     this.errorsOf(validateBatchControl(control, this.profile, lineNo));
     this.errorsOf(compareBatchControl(batch.totals, control, this.profile, lineNo));
     const h = batch.header;
+    // IAT puts other fields where the domestic header has these: iat_not_supported said it all.
+    if (!batch.iat) this.compareHeaderAndControl(h, control, lineNo);
+    if (batch.entries === 0) this.error(nachaError("empty_batch", batch.line, null));
+    out.push({ type: "batch-control", line: lineNo, batch: h, control, totals: batch.totals });
+    this.closeBatch();
+  }
+
+  private compareHeaderAndControl(h: BatchHeader, control: BatchControl, lineNo: number): void {
     const pairs: [string, string, string][] = [
       ["serviceClassCode", h.serviceClassCode, control.serviceClassCode],
       ["companyIdentification", h.companyIdentification, control.companyIdentification],
@@ -211,9 +229,6 @@ export class NachaParser {
         this.error(nachaError("batch_header_control_mismatch", lineNo, name, { header, control: declared }));
       }
     }
-    if (batch.entries === 0) this.error(nachaError("empty_batch", batch.line, null));
-    out.push({ type: "batch-control", line: lineNo, batch: h, control, totals: batch.totals });
-    this.closeBatch();
   }
 
   private fileControl(text: string, lineNo: number, out: NachaEvent[]): void {
@@ -245,65 +260,71 @@ export class NachaParser {
     const p = this.pending;
     const batch = this.batch;
     if (!p || !batch) return;
+    this.checkAddendaCount(p, batch);
     const d = p.detail;
-    const line = p.line;
-    if (d.addendaRecordIndicator === "1" && p.addenda.length === 0) this.error(nachaError("missing_addenda", line, null));
-    const sec = batch.header.standardEntryClassCode;
-    if (sec === "CIE" && p.addenda.filter(isPaymentAddenda).length > 1) {
-      this.error(nachaError("too_many_addenda", line, null, { sec, max: 1 }));
-    }
     if (!d.code || d.amountCents === null) {
       this.pending = null;
       return;
     }
-    const kind = entryKind(d.code, p.addenda, batch.header);
-    if (kind === null) {
-      this.error(nachaError("return_without_addenda", line, ENTRY_DETAIL.transactionCode.name, { code: d.transactionCode }));
-    } else if (ZERO_AMOUNT_KINDS.has(kind) && d.amountCents !== 0) {
-      this.error(nachaError("nonzero_amount", line, ENTRY_DETAIL.amount.name, { what: `a ${kind} entry`, cents: d.amountCents }));
-    }
-    const serviceClass = batch.header.serviceClassCode;
-    const direction = d.code.direction;
-    if ((serviceClass === "220" && direction === "debit") || (serviceClass === "225" && direction === "credit")) {
-      this.error(nachaError("service_class_mismatch", line, ENTRY_DETAIL.transactionCode.name, { serviceClass, direction }));
-    }
-    let settledOn = batch.header.effectiveDay;
-    let effectiveDateMissing = false;
-    if (settledOn === null) {
-      const lenient = this.profile.allowMissingEffectiveDateOnReturns && (kind === "return" || kind === "noc");
-      if (lenient) {
-        settledOn = this.header?.creationDay ?? null;
-        effectiveDateMissing = true;
-      } else if (this.profile.allowMissingEffectiveDateOnReturns && !batch.effectiveDateReported) {
-        // Under strict the batch header already reported it; here the first entry that needs it does.
-        batch.effectiveDateReported = true;
-        this.error(
-          nachaError("invalid_effective_date", batch.line, BATCH_HEADER.effectiveEntryDate.name, {
-            value: batch.header.effectiveEntryDate,
-          }),
-        );
-      } else {
-        p.bad = true;
-      }
-    }
+    const kind = this.classify(p, d.code, batch);
+    const { settledOn, effectiveDateMissing } = this.settlementDay(p, kind, batch);
     this.pending = null;
     if (p.bad || kind === null) return;
-    out.push({
-      type: "entry",
-      line,
-      entry: {
-        line,
-        detail: d,
-        addenda: p.addenda,
-        batch: batch.header,
-        batchLine: batch.line,
-        kind,
-        direction,
-        settledOn,
-        effectiveDateMissing,
-        raw: p.rawLines.join("\n"),
-      },
-    });
+    const entry: NachaEntry = {
+      line: p.line,
+      detail: d,
+      addenda: p.addenda,
+      batch: batch.header,
+      batchLine: batch.line,
+      kind,
+      direction: d.code.direction,
+      settledOn,
+      effectiveDateMissing,
+      raw: p.rawLines.join("\n"),
+    };
+    out.push({ type: "entry", line: p.line, entry });
+  }
+
+  private checkAddendaCount(p: PendingEntry, batch: OpenBatch): void {
+    if (p.detail.addendaRecordIndicator === "1" && p.addenda.length === 0) this.error(nachaError("missing_addenda", p.line, null));
+    const sec = batch.header.standardEntryClassCode;
+    if (sec === "CIE" && p.addenda.filter(isPaymentAddenda).length > 1) {
+      this.error(nachaError("too_many_addenda", p.line, null, { sec, max: 1 }));
+    }
+  }
+
+  /** The entry's kind, with the errors of a code that disagrees with its addenda, amount or batch. */
+  private classify(p: PendingEntry, code: TransactionCode, batch: OpenBatch): EntryKind | null {
+    const d = p.detail;
+    const kind = entryKind(code, p.addenda, batch.header);
+    if (kind === null) {
+      this.error(nachaError("return_without_addenda", p.line, ENTRY_DETAIL.transactionCode.name, { code: d.transactionCode }));
+    } else if (ZERO_AMOUNT_KINDS.has(kind) && d.amountCents !== 0) {
+      this.error(nachaError("nonzero_amount", p.line, ENTRY_DETAIL.amount.name, { what: `a ${kind} entry`, cents: d.amountCents ?? 0 }));
+    }
+    const serviceClass = batch.header.serviceClassCode;
+    const direction = code.direction;
+    if ((serviceClass === "220" && direction === "debit") || (serviceClass === "225" && direction === "credit")) {
+      this.error(nachaError("service_class_mismatch", p.line, ENTRY_DETAIL.transactionCode.name, { serviceClass, direction }));
+    }
+    return kind;
+  }
+
+  /** The batch's effective entry date, or (leniency) the file creation date for a return or NOC. */
+  private settlementDay(p: PendingEntry, kind: EntryKind | null, batch: OpenBatch): { settledOn: string | null; effectiveDateMissing: boolean } {
+    const settledOn = batch.header.effectiveDay;
+    if (settledOn !== null) return { settledOn, effectiveDateMissing: false };
+    const leniency = this.profile.allowMissingEffectiveDateOnReturns;
+    if (leniency && (kind === "return" || kind === "noc")) return { settledOn: this.header?.creationDay ?? null, effectiveDateMissing: true };
+    if (leniency && !batch.effectiveDateReported) {
+      // Under strict the batch header already reported it; here the first entry that needs it does.
+      batch.effectiveDateReported = true;
+      const value = batch.header.effectiveEntryDate;
+      this.error(nachaError("invalid_effective_date", batch.line, BATCH_HEADER.effectiveEntryDate.name, { value }));
+    }
+    // An entry with no settlement day is never emitted.
+    p.bad = true;
+    return { settledOn: null, effectiveDateMissing: false };
   }
 }
 
@@ -319,10 +340,11 @@ export async function* parseNacha(input: Readable, profile: NachaProfile): Async
 /** Drives a parser over a stream, yielding the events of each chunk of lines; throws FormatErrors at the end. */
 export async function* nachaEventChunks(input: Readable, parser: NachaParser): AsyncGenerator<NachaEvent[]> {
   try {
-    // Latin-1 so that one byte is one position, whatever the bytes. A line longer than 4096 is not
+    // UTF-8, else Windows-1252 (decided on the first line beyond ASCII), so that a position is a
+    // character and an accented name keeps its letters. A line longer than 4096 characters is not
     // a NACHA file (or has no line breaks): stop rather than buffer it; a merely long record is
     // reported by the parser with its number.
-    for await (const chunk of readLineChunks(input, { encoding: "latin1", maxLineLength: 4096 })) {
+    for await (const chunk of readLineChunks(input, { encoding: "auto", maxLineLength: 4096 })) {
       const out: NachaEvent[] = [];
       for (let i = 0; i < chunk.lines.length; i++) {
         parser.line(chunk.lines[i], chunk.firstLineNo + i, out);

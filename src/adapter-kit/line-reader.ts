@@ -15,8 +15,13 @@ export interface LineChunk {
 }
 
 export interface LineReaderOptions {
+  /** Default utf-8; `auto` detects UTF-8 or Windows-1252 (text-decoding.ts). */
   encoding?: TextEncodingName;
-  /** A longer line is a FormatError; bounds memory on a file with no line breaks at all. */
+  /**
+   * In characters of the decoded text (UTF-16 code units: one per letter of any alphabet, two for
+   * an emoji), not bytes. A longer line is a FormatError; bounds memory on a file with no line
+   * breaks at all.
+   */
   maxLineLength?: number;
 }
 

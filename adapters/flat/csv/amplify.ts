@@ -1,4 +1,5 @@
 import { parse } from "csv-parse/sync";
+import { sampleEncoding } from "../../../src/adapter-kit/text-decoding";
 import { amplifyFlat } from "../amplify";
 import type { CsvMapping } from "./mapping";
 import { csvAccess, csvColumnIndex, nameColumns } from "./parse";
@@ -16,7 +17,7 @@ export function amplifyCsv(sample: Buffer, factor: number, mapping: CsvMapping):
   };
   const columns = new Map<string, number>();
   if (headerRow) {
-    const namesLine = sample.toString(mapping.encoding === "utf-8" ? "utf8" : "latin1").split(/\r?\n/)[skipLines];
+    const namesLine = sample.toString(sampleEncoding(sample, mapping.encoding)).split(/\r?\n/)[skipLines];
     nameColumns(columns, split(namesLine ?? "") ?? []);
   }
   const quoteCell = (cell: string): string =>

@@ -10,7 +10,8 @@ export const FixedFieldRef = z.object({
 });
 export type FixedFieldRef = z.infer<typeof FixedFieldRef>;
 
-const { Layout } = flatLayoutSchemas(FixedFieldRef);
+// Fixed-width files come from older bank systems in either encoding: detect it unless declared.
+const { Layout } = flatLayoutSchemas(FixedFieldRef, "auto");
 
 export const FixedWidthOptions = z
   .object({

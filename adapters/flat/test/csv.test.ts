@@ -7,6 +7,7 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { MAPPINGS_DIR, SAMPLES_DIR } from "../../../src/paths";
 import { codes, collect, payments } from "./parse-helpers";
+import { windows1252 } from "../../../test/support/windows-1252";
 
 const SIMPLE = {
   version: 1,
@@ -111,6 +112,16 @@ describe("CSV by mapping", () => {
   it("flags bytes that are not UTF-8", async () => {
     const p = await run(SIMPLE, Buffer.concat([Buffer.from("Ref,Amount,Account,Date\nA1,1.00,7123456"), Buffer.from([0xff]), Buffer.from("78,2017-03-15\n")]));
     expect(p.errors.map((e) => e.code)).to.deep.equal(["invalid_encoding"]);
+  });
+
+  it("a mapping that declares encoding auto reads a Windows-1252 file and a UTF-8 one alike", async () => {
+    const names = { ...SIMPLE, encoding: "auto", detail: { ...SIMPLE.detail, payerName: { column: "Name" } } };
+    const text = "Ref,Amount,Account,Date,Name\nA1,1.00,712345678,2017-03-15,MUÑOZ ŠOLC\n";
+    for (const bytes of [Buffer.from(text, "utf8"), windows1252(text)]) {
+      const p = await run(names, bytes);
+      expect(p.errors).to.deep.equal([]);
+      expect(payments(p).map((d) => d.payerName)).to.deep.equal(["MUÑOZ ŠOLC"]);
+    }
   });
 
   it("never quotes a long digit run (an account or SSN) in an error message", async () => {

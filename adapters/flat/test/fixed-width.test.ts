@@ -7,6 +7,9 @@ import { FixedWidthMapping } from "../fixed-width/mapping";
 import { parseFixedWidth } from "../fixed-width/parse";
 import { MAPPINGS_DIR, SAMPLES_DIR } from "../../../src/paths";
 import { codes, collect, payments } from "./parse-helpers";
+import { drain } from "../../../test/support/drain";
+import { windows1252 } from "../../../test/support/windows-1252";
+import { Readable } from "node:stream";
 
 const CHECKFREE = FixedWidthMapping.parse(parseYaml(readFileSync(path.join(MAPPINGS_DIR, "checkfree-fixed.yaml"), "utf8")));
 const SAMPLE = readFileSync(path.join(SAMPLES_DIR, "checkfree-fixed", "day-20170320.txt"));
@@ -81,4 +84,73 @@ describe("fixed-width by mapping", () => {
     expect(p.errors).to.deep.equal([]);
     expect(payments(p)).to.have.length(13 * 50);
   });
+});
+
+describe("fixed-width text encoding", () => {
+  // No encoding declared: the fixed-width default is "auto" (UTF-8, else Windows-1252).
+  const NAMES = {
+    version: 1,
+    adapter: "fixed-width",
+    fixedWidth: { recordLength: 40 },
+    detail: {
+      accountRaw: { start: 1, end: 9 },
+      payerName: { start: 10, end: 29 },
+      amount: { start: 30, end: 37, style: "cents" },
+      sourceRef: { start: 38, end: 40 },
+    },
+  };
+  const mapping = (encoding?: string) => FixedWidthMapping.parse(encoding ? { ...NAMES, encoding } : NAMES);
+  const TEXT = "712345678ALVAREZ MARÍA       00031245001\r\n7123-4567ŠOLC ŒUVRE          00005000002\r\n";
+  const expected = [
+    ["ALVAREZ MARÍA", "712345678", 31245, "001"],
+    ["ŠOLC ŒUVRE", "7123-4567", 5000, "002"],
+  ];
+  const summary = (p: Awaited<ReturnType<typeof run>>) => payments(p).map((d) => [d.payerName, d.accountRaw, d.amountCents, d.sourceRef]);
+
+  it("defaults to auto, and the mapping may say so", () => {
+    expect(mapping().encoding).to.equal("auto");
+    expect(mapping("auto").encoding).to.equal("auto");
+  });
+
+  it("a UTF-8 file and a Windows-1252 file give the same names, with every field at its character position", async () => {
+    const utf8 = Buffer.from(TEXT, "utf8");
+    expect(utf8.length).to.be.greaterThan(84);
+    for (const bytes of [utf8, windows1252(TEXT)]) {
+      for (const m of [mapping(), mapping("auto")]) {
+        const p = await run(bytes, m);
+        expect(p.errors).to.deep.equal([]);
+        expect(summary(p)).to.deep.equal(expected);
+      }
+    }
+  });
+
+  it("the same one byte at a time", async () => {
+    for (const bytes of [Buffer.from(TEXT, "utf8"), windows1252(TEXT)]) {
+      const p = await drain(parseFixedWidth(Readable.from([...bytes].map((b) => Buffer.from([b]))), mapping()));
+      expect(p.errors).to.deep.equal([]);
+      expect(summary(p)).to.deep.equal(expected);
+    }
+  });
+
+  it("amplifies a sample in the encoding auto reads it in, byte for byte", async () => {
+    for (const bytes of [Buffer.from(TEXT, "utf8"), windows1252(TEXT)]) {
+      const big = amplifyFixedWidth(bytes, 3, mapping()) as Buffer;
+      const firstLine = bytes.subarray(0, bytes.indexOf(0x0a) + 1);
+      expect(big.subarray(0, firstLine.length)).to.deep.equal(firstLine);
+      const p = await run(big, mapping());
+      expect(p.errors).to.deep.equal([]);
+      expect(summary(p)).to.deep.equal([expected[0], expected[0], expected[0], expected[1], expected[1], expected[1]]);
+    }
+  });
+
+  it("a declared encoding is still obeyed: utf-8 refuses the Windows-1252 file", async () => {
+    expect(codes(await run(windows1252(TEXT), mapping("utf-8")))).to.deep.equal(["invalid_encoding@1", "invalid_encoding@2"]);
+  });
+
+  it("auto refuses a file that turns from UTF-8 to Windows-1252 part way", async () => {
+    const [first, second] = TEXT.split("\r\n");
+    const bytes = Buffer.concat([Buffer.from(`${first}\r\n`, "utf8"), windows1252(`${second}\r\n`)]);
+    expect(codes(await run(bytes, mapping()))).to.deep.equal(["invalid_encoding@2"]);
+  });
+
 });

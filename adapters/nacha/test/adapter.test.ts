@@ -12,6 +12,7 @@ import type { PaymentDraft } from "../../../src/model";
 import { SAMPLES_DIR } from "../../../src/paths";
 import { batch, fileLines, joinLines } from "./helpers";
 import { drain } from "../../../test/support/drain";
+import { windows1252 } from "../../../test/support/windows-1252";
 
 /** moov-io/ach's public files (fixtures/public/README.md). */
 const EXTERNAL = path.join(__dirname, "fixtures", "public");
@@ -75,6 +76,91 @@ describe("nacha adapter: the public moov-io samples", () => {
     expect(items.map((i) => i.kind)).to.deep.equal(["header", "control"]);
     expect(items[0]).to.include({ identity: "182327390|200327|1043|" });
     expect(items[1]).to.deep.include({ scope: "file", declared: { count: 0, totalCents: 0, hash: "0" } });
+  });
+});
+
+describe("nacha adapter: text beyond ASCII (UTF-8, else Windows-1252)", () => {
+  const rppsMapping = () => loadAggregatorMapping("rpps").mapping as NachaMapping;
+  const codesAt = (errors: { code: string; line: number }[]) => errors.map((e) => `${e.code}@${e.line}`);
+
+  // moov's two nonascii files are one CTX file in two encodings. Its file control declares 1 entry
+  // and addenda record and 1 block where its batch control declares 13 records: that, and nothing
+  // about their text, is why both are refused.
+  it("nonascii.ach (Windows-1252) and nonascii-utf8.ach read to the same entry, refused only for moov's file control", async () => {
+    const results = await Promise.all(["nonascii.ach", "nonascii-utf8.ach"].map((f) => runFile(path.join(EXTERNAL, f), rppsMapping())));
+    for (const { errors } of results) {
+      expect(codesAt(errors)).to.deep.equal(["file_block_count_mismatch@17", "file_entry_count_mismatch@17"]);
+    }
+    const [cp1252, utf8] = results.map((r) => drafts(r.items));
+    expect(utf8).to.deep.equal(cp1252);
+    expect(utf8.map((d) => d.kind)).to.deep.equal(["reversal"]);
+    // CTX keeps its addenda count (0012) in positions 55-58, read here as the start of the name.
+    expect(utf8[0].payerName).to.equal("0012Receiver¦Acc Name");
+    const addenda = utf8[0].details?.addenda as { text: string }[];
+    expect(addenda).to.have.length(12);
+    expect(addenda[0].text).to.match(/^ISA¦00¦ {10}¦00¦/);
+    for (const line of utf8[0].raw.split("\n")) expect(line).to.have.length(94);
+  });
+
+  it("extended-ascii.ach (UTF-8): accepted, and the one accented name keeps its letter", async () => {
+    const { items, errors } = await runFile(path.join(EXTERNAL, "extended-ascii.ach"), rppsMapping());
+    expect(errors).to.deep.equal([]);
+    const ds = drafts(items);
+    expect(ds.map((d) => d.kind)).to.deep.equal(["payment", "payment", "reversal", "payment", "payment", "reversal"]);
+    expect(ds.map((d) => d.payerName)).to.deep.equal([...Array(5).fill("Distracted Austin"), "Distracted Aużtin"]);
+    expect(ds[5]).to.include({ line: 15, amountCents: 44, accountRaw: "34e5b6f1cf14232", sourceRef: "121042889211558" });
+  });
+
+  const accented = () =>
+    joinLines(
+      fileLines({
+        batches: [
+          batch({
+            entries: [
+              { amountCents: 31245, name: "ALVAREZ MARÍA", account: "7123-456-78", note: "PAGO PRIMA SEÑORA ALVAREZ" },
+              { amountCents: 5000, name: "ŠTASTNÝ ŒUVRE", account: "712345679" },
+            ],
+          }),
+        ],
+      }),
+      "\r\n",
+    );
+
+  it("a UTF-8 file and a Windows-1252 file with the same accented names post the same payments", async () => {
+    const results = await Promise.all([Buffer.from(accented(), "utf8"), windows1252(accented())].map((bytes) => run(Readable.from([bytes]), rppsMapping())));
+    for (const { errors } of results) expect(errors).to.deep.equal([]);
+    const [utf8, cp1252] = results.map((r) => drafts(r.items));
+    expect(cp1252).to.deep.equal(utf8);
+    expect(utf8.map((d) => [d.payerName, d.accountRaw, d.amountCents, d.sourceRef])).to.deep.equal([
+      ["ALVAREZ MARÍA", "7123-456-78", 31245, "999900010000001"],
+      ["ŠTASTNÝ ŒUVRE", "712345679", 5000, "999900010000002"],
+    ]);
+    expect(utf8[0].details).to.deep.include({ addenda: [{ type: "05", text: "PAGO PRIMA SEÑORA ALVAREZ", sequence: "0001" }] });
+  });
+
+  it("counts a record in characters: 94 characters of UTF-8 are 95 bytes and no long_line, 95 characters are", async () => {
+    const lines = fileLines({ batches: [batch({ entries: [{ amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678" }] })] });
+    expect(Buffer.byteLength(lines[2])).to.equal(95);
+    expect((await run(Readable.from([Buffer.from(joinLines(lines))]), STRICT)).errors).to.deep.equal([]);
+    const long = lines.map((l, i) => (i === 2 ? `${l}É` : l));
+    expect(codesAt((await run(Readable.from([Buffer.from(joinLines(long))]), STRICT)).errors)).to.deep.equal(["long_line@3"]);
+  });
+
+  it("refuses a file that turns from UTF-8 to Windows-1252 part way, on the line that does", async () => {
+    const lines = fileLines({ batches: [batch({ entries: [{ amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678" }, { amountCents: 200, name: "MUÑOZ", account: "712345679" }] })] });
+    const bytes = Buffer.concat([Buffer.from(joinLines(lines.slice(0, 3))), windows1252(joinLines(lines.slice(3)))]);
+    const { errors } = await run(Readable.from([bytes]), STRICT);
+    expect(codesAt(errors)).to.deep.equal(["invalid_encoding@4"]);
+    expect(errors[0].message).to.include("not valid UTF-8");
+  });
+
+  it("reads a UTF-8 file that starts with a byte order mark, and recognises it", async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(accented())]);
+    expect(adapter.sniff?.(bytes.subarray(0, 64))).to.equal(true);
+    const { items, errors } = await run(Readable.from([bytes]), STRICT);
+    expect(errors).to.deep.equal([]);
+    expect(items[0]).to.include({ kind: "header", line: 1 });
+    expect(drafts(items).map((d) => d.payerName)).to.deep.equal(["ALVAREZ MARÍA", "ŠTASTNÝ ŒUVRE"]);
   });
 });
 

@@ -4,13 +4,16 @@ import { nachaFileLines, RPPS_FILE_HEADER, type BatchSpec, type FileSpec } from 
 import { parseNacha, type NachaEvent } from "../parser";
 import { PROFILES, type NachaProfile } from "../profile";
 
-/** Parses text (as bytes in chunks of `chunkSize`, to cross chunk boundaries) into events, or its errors. */
+/**
+ * Parses a file (text is written one byte per character; bytes as they are) in chunks of
+ * `chunkSize`, to cross chunk boundaries, into events, or its errors.
+ */
 export async function parseText(
-  text: string,
+  input: string | Buffer,
   profile: NachaProfile = PROFILES.strict,
   chunkSize = 64 * 1024,
 ): Promise<{ events: NachaEvent[]; errors: FormatError[] }> {
-  const bytes = Buffer.from(text, "latin1");
+  const bytes = typeof input === "string" ? Buffer.from(input, "latin1") : input;
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
   const events: NachaEvent[] = [];
@@ -60,3 +63,4 @@ export const joinLines = (lines: string[], eol = "\n") => lines.join(eol) + eol;
 export function entriesOf(events: NachaEvent[]) {
   return events.flatMap((e) => (e.type === "entry" ? [e.entry] : []));
 }
+

@@ -2,10 +2,15 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { FormatErrors } from "../../../src/adapter-kit/format-error";
 import { NACHA_ERROR_CODES } from "../errors";
-import { PADDING_LINE } from "../records/file-control";
+import { padText, replaceField, zeroPad } from "../fields";
+import { BATCH_CONTROL, formatBatchControl } from "../records/batch-control";
+import { formatBatchHeader } from "../records/batch-header";
+import { formatEntryDetail } from "../records/entry-detail";
+import { formatFileControl, PADDING_LINE } from "../records/file-control";
 import { NachaParser } from "../parser";
 import { PROFILES, resolveProfile } from "../profile";
 import { batch, entriesOf, fileLines, joinLines, parseText } from "./helpers";
+import { windows1252 } from "../../../test/support/windows-1252";
 
 const where = (errors: { code: string; line: number; field: string | null }[]) => errors.map((e) => [e.code, e.line, e.field]);
 
@@ -22,6 +27,19 @@ describe("NACHA parser: structure", () => {
     for (const other of [crlf, bare, tiny]) {
       expect(other.errors).to.deep.equal([]);
       expect(summary(other)).to.deep.equal(summary(lf));
+    }
+  });
+
+  it("reads accented names the same in UTF-8 and Windows-1252, however the bytes are chunked", async () => {
+    const text = joinLines(fileLines({ batches: [batch({ entries: [{ amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678", note: "PAGO SEÑORA" }] })] }));
+    const names = (r: Awaited<ReturnType<typeof parseText>>) => entriesOf(r.events).map((e) => [e.line, e.detail.individualName, e.detail.identification, e.detail.traceNumber]);
+    const expected = [[3, "ALVAREZ MARÍA", "712345678", "999900010000001"]];
+    for (const bytes of [Buffer.from(text, "utf8"), windows1252(text)]) {
+      for (const chunkSize of [1, 7, 95, 64 * 1024]) {
+        const r = await parseText(bytes, PROFILES.strict, chunkSize);
+        expect(r.errors).to.deep.equal([]);
+        expect(names(r)).to.deep.equal(expected);
+      }
     }
   });
 
@@ -191,6 +209,54 @@ describe("NACHA parser: entry kinds", () => {
     expect(where(bad.errors)).to.deep.equal([["invalid_effective_date", 2, "effectiveEntryDate"]]);
     const strict = await parse({ effectiveEntryDate: "000000", entries: [{ transactionCode: "21", amountCents: 100, name: "A", account: "712345678", returned }] });
     expect(where(strict.errors)).to.deep.equal([["invalid_effective_date", 2, "effectiveEntryDate"]]);
+  });
+});
+
+/**
+ * A file of one small IAT batch, shaped like moov-io's iat-debit.ach: the IAT header fields where
+ * the domestic header has company name and data, an entry announcing its seven mandatory addenda
+ * 10-16, and a batch control whose company identification is blank. Its controls add up.
+ */
+function iatFileLines(): string[] {
+  const trace = "999900010000001";
+  const header = formatBatchHeader({
+    serviceClassCode: "220",
+    companyName: "", // IAT indicator
+    companyDiscretionaryData: "FF3               US", // foreign exchange indicator and reference, destination country
+    companyIdentification: "1234567890", // originator identification
+    standardEntryClassCode: "IAT",
+    companyEntryDescription: "TRADEPAYMT",
+    companyDescriptiveDate: "CADUSD", // originating and destination currencies
+    effectiveEntryDate: "240321",
+    originatingDfi: "99990001",
+    batchNumber: 1,
+  });
+  const entry = formatEntryDetail(
+    { transactionCode: "22", receivingDfi: "01100001", dfiAccountNumber: "0007", amountCents: 100000, individualName: "", identification: "FR7630006000011", addenda: true, traceNumber: trace },
+    "standard",
+  );
+  const addenda = ["10", "11", "12", "13", "14", "15", "16"].map((type) => `7${type}${padText(`IAT ADDENDA ${type}`, 84)}${trace.slice(-7)}`);
+  const totals = { entryAddendaCount: 8, entryHash: 1100001, totalDebitCents: 0, totalCreditCents: 100000 };
+  const control = formatBatchControl({ serviceClassCode: "220", ...totals, companyIdentification: "", originatingDfi: "99990001", batchNumber: 1 });
+  const records = [fileLines()[0], header, entry, ...addenda, control, formatFileControl({ batchCount: 1, blockCount: 2, ...totals })];
+  return [...records, ...Array<string>(20 - records.length).fill(PADDING_LINE)];
+}
+
+describe("NACHA parser: IAT", () => {
+  it("an IAT batch is one iat_not_supported on its header, not a cascade of header/control mismatches", async () => {
+    const { errors, events } = await parseText(joinLines(iatFileLines()), PROFILES.rpps);
+    expect(where(errors)).to.deep.equal([["iat_not_supported", 2, "standardEntryClassCode"]]);
+    expect(errors[0].message).to.match(/^IAT \(international ACH\) batches are not a bill-pay format/);
+    expect(entriesOf(events)).to.deep.equal([]);
+  });
+
+  it("an IAT batch's controls are still checked", async () => {
+    const lines = iatFileLines();
+    const { errors } = await parseText(joinLines(lines.map((l, i) => (i === 10 ? replaceField(l, BATCH_CONTROL.totalCredits, zeroPad(99999, 12)) : l))), PROFILES.strict);
+    expect(where(errors)).to.deep.equal([
+      ["iat_not_supported", 2, "standardEntryClassCode"],
+      ["batch_credit_total_mismatch", 11, "totalCredits"],
+    ]);
   });
 });
 
