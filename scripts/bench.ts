@@ -20,7 +20,12 @@ const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleS
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { entries: { type: "string", default: "1000000" }, "ingest-entries": { type: "string" }, keep: { type: "boolean", default: false }, match: { type: "boolean", default: false } },
+    options: {
+      entries: { type: "string", default: "1000000" },
+      "ingest-entries": { type: "string" },
+      keep: { type: "boolean", default: false },
+      match: { type: "boolean", default: false },
+    },
   });
   const entries = Number(values.entries);
   const ingestEntries = Number(values["ingest-entries"] ?? values.entries);
@@ -33,25 +38,34 @@ async function main(): Promise<void> {
     const file = path.join(dir, "bench.ach");
     let t = Date.now();
     await writeRppsFile(file, entries);
-    console.log(`generated ${entries.toLocaleString("en-US")} entries (${mb(statSync(file).size)}) in ${Date.now() - t} ms`);
+    console.log(
+      `generated ${entries.toLocaleString("en-US")} entries (${mb(statSync(file).size)}) in ${Date.now() - t} ms`,
+    );
 
     // Parse only: the adapter's item stream, nothing else.
     const rssBefore = process.memoryUsage().rss;
     let items = 0;
     const rssAt: string[] = [];
     t = Date.now();
-    for await (const item of mapping.adapter.parse(createReadStream(file), mapping.mapping, { name: "bench.ach", aggregator: "rpps" })) {
+    for await (const item of mapping.adapter.parse(createReadStream(file), mapping.mapping, {
+      name: "bench.ach",
+      aggregator: "rpps",
+    })) {
       if (item.kind === "payment" && ++items % Math.max(1, Math.floor(entries / 4)) === 0) rssAt.push(mb(sample()));
     }
     const parseMs = Date.now() - t;
-    console.log(`parse only:   ${items.toLocaleString("en-US")} entries in ${parseMs} ms = ${rate(items, parseMs)}; RSS at 25/50/75/100%: ${rssAt.join(" ")} (before: ${mb(rssBefore)})`);
+    console.log(
+      `parse only:   ${items.toLocaleString("en-US")} entries in ${parseMs} ms = ${rate(items, parseMs)}; RSS at 25/50/75/100%: ${rssAt.join(" ")} (before: ${mb(rssBefore)})`,
+    );
 
     // Parse + account and timing rules, still nothing stored.
     t = Date.now();
     let assessed = 0;
     await dryRun(file, mapping, () => void assessed++);
     const rulesMs = Date.now() - t;
-    console.log(`parse+rules:  ${assessed.toLocaleString("en-US")} entries in ${rulesMs} ms = ${rate(assessed, rulesMs)}`);
+    console.log(
+      `parse+rules:  ${assessed.toLocaleString("en-US")} entries in ${rulesMs} ms = ${rate(assessed, rulesMs)}`,
+    );
 
     // Ingest into the database.
     const ingestFileName = ingestEntries === entries ? file : path.join(dir, "bench-ingest.ach");
@@ -60,15 +74,23 @@ async function main(): Promise<void> {
     try {
       t = Date.now();
       // A fresh aggregator id, so that a shared PostgreSQL database never sees the file as a duplicate.
-      const result = await ingestFile(db, { aggregator: `bench-${Date.now()}`, path: ingestFileName, mapping }, { match: false });
+      const result = await ingestFile(
+        db,
+        { aggregator: `bench-${Date.now()}`, path: ingestFileName, mapping },
+        { match: false },
+      );
       const ingestMs = Date.now() - t;
       const where = isEmbedded(db) ? "embedded PGlite" : "PostgreSQL";
-      console.log(`ingest (${where}): ${result.status}, ${result.payments.toLocaleString("en-US")} payments in ${ingestMs} ms = ${rate(result.payments, ingestMs)}`);
+      console.log(
+        `ingest (${where}): ${result.status}, ${result.payments.toLocaleString("en-US")} payments in ${ingestMs} ms = ${rate(result.payments, ingestMs)}`,
+      );
       if (values.match && result.fileId) {
         t = Date.now();
         await matchPostedFile(db, result.fileId);
         const matchMs = Date.now() - t;
-        console.log(`matching (${where}): ${result.payments.toLocaleString("en-US")} payments in ${matchMs} ms = ${rate(result.payments, matchMs)}`);
+        console.log(
+          `matching (${where}): ${result.payments.toLocaleString("en-US")} payments in ${matchMs} ms = ${rate(result.payments, matchMs)}`,
+        );
       }
     } finally {
       await closeDatabase(db);

@@ -26,7 +26,13 @@ const file = (batches: BatchSpec[]): FileSpec => ({
   batches,
 });
 
-const payments = (sender: string, descriptive: string, effective: string, receivingDfi: string, entries: BatchSpec["entries"]): BatchSpec => ({
+const payments = (
+  sender: string,
+  descriptive: string,
+  effective: string,
+  receivingDfi: string,
+  entries: BatchSpec["entries"],
+): BatchSpec => ({
   serviceClassCode: "220",
   ...BILLER,
   companyEntryDescription: "RPSPAYMENT",
@@ -108,7 +114,12 @@ const NORMAL_DAY: BatchSpec[] = [
         amountCents: 27000,
         name: "NOEL UNKNOWN",
         account: "7000000000",
-        returned: { reasonCode: "R22", originalTrace: "999900020000117", originalDfi: SENDER_B, information: "INVALID ACCOUNT" },
+        returned: {
+          reasonCode: "R22",
+          originalTrace: "999900020000117",
+          originalDfi: SENDER_B,
+          information: "INVALID ACCOUNT",
+        },
       },
     ],
   },
@@ -128,7 +139,12 @@ const NORMAL_DAY: BatchSpec[] = [
         amountCents: 0,
         name: "OAKLEY CHANGED",
         account: "71234S699",
-        change: { changeCode: "C09", originalTrace: "999900010000093", originalDfi: SENDER_A, correctedData: "712345699" },
+        change: {
+          changeCode: "C09",
+          originalTrace: "999900010000093",
+          originalDfi: SENDER_A,
+          correctedData: "712345699",
+        },
       },
     ],
   },
@@ -153,9 +169,13 @@ const samples: Record<string, string> = {
   "normal-day.ach": text(normal),
   "zero-entry.ach": text([...nachaFileLines({ ...file([]), fileCreationDate: "240323", fileCreationTime: "0600" })]),
   // The first batch's control claims one dollar more of credits than its entries carry.
-  "broken-batch-total.ach": text(normal.map((l, i) => (i === nth(normal, "8", 0) ? bump(l, BATCH_CONTROL.totalCredits, 100) : l))),
+  "broken-batch-total.ach": text(
+    normal.map((l, i) => (i === nth(normal, "8", 0) ? bump(l, BATCH_CONTROL.totalCredits, 100) : l)),
+  ),
   // The second batch's control counts one record more than the batch holds.
-  "broken-entry-count.ach": text(normal.map((l, i) => (i === nth(normal, "8", 1) ? bump(l, BATCH_CONTROL.entryAddendaCount, 1) : l))),
+  "broken-entry-count.ach": text(
+    normal.map((l, i) => (i === nth(normal, "8", 1) ? bump(l, BATCH_CONTROL.entryAddendaCount, 1) : l)),
+  ),
   // The transfer stopped in the middle of the third batch, in the middle of a record.
   "broken-truncated.ach": text(normal).slice(0, nth(normal, "6", 21) * 95 + 47),
   // One entry lost its last character (the end of its trace number): 93 characters.
@@ -164,5 +184,7 @@ const samples: Record<string, string> = {
 
 for (const [name, content] of Object.entries(samples)) {
   writeFileSync(path.join(OUT, name), content, "latin1");
-  process.stdout.write(`${path.relative(process.cwd(), path.join(OUT, name))}: ${content.split("\n").filter(Boolean).length} lines\n`);
+  process.stdout.write(
+    `${path.relative(process.cwd(), path.join(OUT, name))}: ${content.split("\n").filter(Boolean).length} lines\n`,
+  );
 }

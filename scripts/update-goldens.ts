@@ -12,7 +12,9 @@ async function main(): Promise<void> {
     const golden = await goldenOf(sample);
     writeFileSync(sample.golden, `${JSON.stringify(golden, null, 2)}\n`);
     const g = golden as { status: string; payments: unknown[]; errors: unknown[] };
-    process.stdout.write(`${path.relative(process.cwd(), sample.golden)}: ${g.status}, ${g.payments.length} payments, ${g.errors.length} errors\n`);
+    process.stdout.write(
+      `${path.relative(process.cwd(), sample.golden)}: ${g.status}, ${g.payments.length} payments, ${g.errors.length} errors\n`,
+    );
   }
   if (!samples.length) process.stdout.write("no sample files found\n");
 }

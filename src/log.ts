@@ -21,7 +21,6 @@ export function redactText(text: string): string {
     .replace(LONG_DIGITS, (m) => (ISO_DATE.test(m) ? m : maskDigits(m)));
 }
 
-
 // Fields that hold amounts, counts and measures: numbers there are never personal data.
 const MEASURE_KEY = /cents|count|bytes|size|ms$|seconds|line|payments|entries|total|attempts/i;
 
@@ -32,7 +31,11 @@ export function redact(value: unknown, seen = new WeakSet<object>(), key = ""): 
     return /^\d{7,}$/.test(s) && !MEASURE_KEY.test(key) ? maskDigits(s) : value;
   }
   if (value instanceof Error) {
-    return { name: value.name, message: redactText(value.message), stack: value.stack ? redactText(value.stack) : undefined };
+    return {
+      name: value.name,
+      message: redactText(value.message),
+      stack: value.stack ? redactText(value.stack) : undefined,
+    };
   }
   if (value && typeof value === "object") {
     if (seen.has(value)) return "[circular]";
@@ -57,13 +60,11 @@ const redactFormat = winston.format((info) => {
 
 export const log = winston.createLogger({
   level: process.env.LOG_LEVEL ?? "info",
-  format: winston.format.combine(
-    redactFormat(),
-    winston.format.timestamp(),
-    winston.format.json(),
-  ),
+  format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
   // stderr, so that stdout stays clean for --json output and JSON lines.
-  transports: [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "http", "verbose", "debug", "silly"] })],
+  transports: [
+    new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "http", "verbose", "debug", "silly"] }),
+  ],
 });
 
 /** Send log lines to a file as well (tests scan it for leaked numbers). */

@@ -13,7 +13,10 @@ describe("golden sample files", () => {
   for (const sample of samples) {
     const label = `${sample.aggregator}/${path.basename(sample.file)}`;
     it(`${label} parses to exactly its golden ${path.basename(sample.golden)}`, async () => {
-      expect(existsSync(sample.golden), `missing golden; run: npx tsx scripts/update-goldens.ts ${sample.aggregator}`).to.equal(true);
+      expect(
+        existsSync(sample.golden),
+        `missing golden; run: npx tsx scripts/update-goldens.ts ${sample.aggregator}`,
+      ).to.equal(true);
       const expected = JSON.parse(readFileSync(sample.golden, "utf8")) as unknown;
       expect(await goldenOf(sample)).to.deep.equal(expected);
     });

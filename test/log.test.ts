@@ -17,7 +17,10 @@ describe("log redaction", () => {
   });
 
   it("walks nested fields, arrays and errors", () => {
-    const out = redact({ a: ["712345678"], b: { c: 123456789 }, e: new Error("bad 123-45-6789") }) as Record<string, unknown>;
+    const out = redact({ a: ["712345678"], b: { c: 123456789 }, e: new Error("bad 123-45-6789") }) as Record<
+      string,
+      unknown
+    >;
     const text = JSON.stringify(out);
     expect(text).not.to.match(/712345678|123456789|123-45-6789/);
     expect(text).to.include(maskDigits("6789"));

@@ -22,4 +22,4 @@ export function amplify(sample: Buffer, factor: number): Buffer | null {
 export const noReversals =
   "a returned lockbox check arrives as a 555 debit, which this adapter keeps as a bank entry (reconciled against the payments it undoes), not as a member payment of kind return";
 
-export const conformanceHooks: FamilyConformanceHooks = { "bai2": { amplify, noReversals } };
+export const conformanceHooks: FamilyConformanceHooks = { bai2: { amplify, noReversals } };

@@ -53,7 +53,10 @@ export class FieldCursor {
       if (from <= bodies[b].length) parts.push(bodies[b].slice(from));
     }
     this.body = bodies.length;
-    return parts.filter((p) => p.trim() !== "").join(" ").trim();
+    return parts
+      .filter((p) => p.trim() !== "")
+      .join(" ")
+      .trim();
   }
 }
 
@@ -68,7 +71,13 @@ export function amountField(value: string | undefined, line: number, field: Fiel
   return digitsToCents(v);
 }
 
-export function requiredAmount(value: string | undefined, line: number, field: FieldName, signed: boolean, what: string): number {
+export function requiredAmount(
+  value: string | undefined,
+  line: number,
+  field: FieldName,
+  signed: boolean,
+  what: string,
+): number {
   const cents = amountField(value, line, field, signed);
   if (cents === null) throw bai2Error("missing_field", line, field, { what });
   return cents;

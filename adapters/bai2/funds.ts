@@ -33,7 +33,11 @@ export function readFunds(cursor: FieldCursor, record: string): Funds {
         twoOrMoreDaysCents: amountField(cursor.next(), line, `${record}.twoOrMoreDaysAvailability`, true),
       };
     case "V":
-      return { type, valueDate: dateField(cursor.next(), line, `${record}.valueDate`), valueTime: cursor.next() || null };
+      return {
+        type,
+        valueDate: dateField(cursor.next(), line, `${record}.valueDate`),
+        valueTime: cursor.next() || null,
+      };
     case "D": {
       const count = countField(cursor.next(), line, `${record}.distributionCount`) ?? 0;
       const distribution = [];

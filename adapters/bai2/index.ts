@@ -35,13 +35,25 @@ async function* parse(input: Readable, mapping: Bai2Mapping): AsyncGenerator<Par
           kind: "header",
           line: e.line,
           identity: fileIdentity(e.header),
-          info: { senderId: e.header.senderId, receiverId: e.header.receiverId, creationDate: e.header.creationDate, creationTime: e.header.creationTime, fileId: e.header.fileId },
+          info: {
+            senderId: e.header.senderId,
+            receiverId: e.header.receiverId,
+            creationDate: e.header.creationDate,
+            creationTime: e.header.creationTime,
+            fileId: e.header.fileId,
+          },
         };
         break;
       case "group":
         if (e.header.groupStatus !== "1") {
           const meaning = { "2": "deletion", "3": "correction", "4": "test only" }[e.header.groupStatus] ?? "unknown";
-          yield { kind: "warning", code: "bai2_group_status", line: e.line, field: "02.groupStatus", message: `group status ${JSON.stringify(e.header.groupStatus)} (${meaning}), not 1 (update)` };
+          yield {
+            kind: "warning",
+            code: "bai2_group_status",
+            line: e.line,
+            field: "02.groupStatus",
+            message: `group status ${JSON.stringify(e.header.groupStatus)} (${meaning}), not 1 (update)`,
+          };
         }
         break;
       case "account":
@@ -53,7 +65,9 @@ async function* parse(input: Readable, mapping: Bai2Mapping): AsyncGenerator<Par
           deposit.itemCents += e.detail.amountCents;
         } else {
           yield* depositWarning(deposit);
-          deposit = mapping.lockbox.depositTypeCodes.includes(code) ? { line: e.line, amountCents: e.detail.amountCents, itemCents: 0, items: 0 } : null;
+          deposit = mapping.lockbox.depositTypeCodes.includes(code)
+            ? { line: e.line, amountCents: e.detail.amountCents, itemCents: 0, items: 0 }
+            : null;
         }
         const item = detailItem(e, mapping);
         if (item) yield item;
@@ -77,7 +91,8 @@ async function* parse(input: Readable, mapping: Bai2Mapping): AsyncGenerator<Par
  */
 export const adapter: RemittanceAdapter<Bai2Mapping> = {
   id: "bai2",
-  description: "BAI2 bank reports: lockbox check items (116) as payments; ACH/wire credits and debits as bank entries for reconciliation.",
+  description:
+    "BAI2 bank reports: lockbox check items (116) as payments; ACH/wire credits and debits as bank entries for reconciliation.",
   mappingSchema: Bai2Mapping,
   sniff: (head) => /^\uFEFF?\s*01,[^,]*,[^,]*,\d{6},/.test(head.toString("latin1", 0, Math.min(head.length, 200))),
   parse: (input, mapping) => parse(input, mapping),

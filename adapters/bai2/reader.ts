@@ -17,9 +17,24 @@ export type Bai2Event =
   | { type: "file"; header: FileHeader; line: number }
   | { type: "group"; header: GroupHeader; line: number }
   | { type: "account"; account: AccountIdentifier; group: GroupHeader; line: number }
-  | { type: "detail"; detail: TransactionDetail; account: AccountIdentifier; group: GroupHeader; file: FileHeader; line: number; raw: string }
+  | {
+      type: "detail";
+      detail: TransactionDetail;
+      account: AccountIdentifier;
+      group: GroupHeader;
+      file: FileHeader;
+      line: number;
+      raw: string;
+    }
   /** `count` is the number of records, as the trailer counts them. */
-  | { type: "control"; scope: "account" | "group" | "file"; label: string; line: number; declared: ControlFigures; parsed: ControlFigures };
+  | {
+      type: "control";
+      scope: "account" | "group" | "file";
+      label: string;
+      line: number;
+      declared: ControlFigures;
+      parsed: ControlFigures;
+    };
 
 /** Running figures of one level (file, group or account). */
 interface Level {
@@ -190,8 +205,22 @@ class Bai2Reader {
     if (!trailer) return;
     this.declared49 += BigInt(trailer.accountControlTotal);
     const from = `account from line ${this.accountLine}`;
-    this.checkTotal(r, "49.accountControlTotal", "49 account control total", trailer.accountControlTotal, account, `the 03 and 16 amounts of the ${from}`);
-    this.checkCount(r, "49.numberOfRecords", "49 number of records", trailer.numberOfRecords, account.records, "the account has, from its 03 through this 49 (88s included),");
+    this.checkTotal(
+      r,
+      "49.accountControlTotal",
+      "49 account control total",
+      trailer.accountControlTotal,
+      account,
+      `the 03 and 16 amounts of the ${from}`,
+    );
+    this.checkCount(
+      r,
+      "49.numberOfRecords",
+      "49 number of records",
+      trailer.numberOfRecords,
+      account.records,
+      "the account has, from its 03 through this 49 (88s included),",
+    );
     out.push(control("account", from, r.line, trailer.accountControlTotal, trailer.numberOfRecords, account));
     this.account = null;
   }
@@ -204,10 +233,33 @@ class Bai2Reader {
     if (group.tainted) this.fileLevel.tainted = true;
     if (!trailer) return;
     this.declared98 += BigInt(trailer.groupControlTotal);
-    this.checkTotal(r, "98.groupControlTotal", "98 group control total", trailer.groupControlTotal, group, `the group's 03 and 16 amounts (its 49 records declare ${this.declared49})`);
-    this.checkCount(r, "98.numberOfAccounts", "98 number of accounts", trailer.numberOfAccounts, this.accounts, "the group has (03 records)");
-    this.checkCount(r, "98.numberOfRecords", "98 number of records", trailer.numberOfRecords, group.records, "the group has, from its 02 through this 98 (88s included),");
-    out.push(control("group", `group ${this.groups}`, r.line, trailer.groupControlTotal, trailer.numberOfRecords, group));
+    this.checkTotal(
+      r,
+      "98.groupControlTotal",
+      "98 group control total",
+      trailer.groupControlTotal,
+      group,
+      `the group's 03 and 16 amounts (its 49 records declare ${this.declared49})`,
+    );
+    this.checkCount(
+      r,
+      "98.numberOfAccounts",
+      "98 number of accounts",
+      trailer.numberOfAccounts,
+      this.accounts,
+      "the group has (03 records)",
+    );
+    this.checkCount(
+      r,
+      "98.numberOfRecords",
+      "98 number of records",
+      trailer.numberOfRecords,
+      group.records,
+      "the group has, from its 02 through this 98 (88s included),",
+    );
+    out.push(
+      control("group", `group ${this.groups}`, r.line, trailer.groupControlTotal, trailer.numberOfRecords, group),
+    );
     this.group = null;
   }
 
@@ -216,9 +268,30 @@ class Bai2Reader {
     const trailer = this.attempt(() => parseFileTrailer(r));
     if (!trailer) return;
     const file = this.fileLevel;
-    this.checkTotal(r, "99.fileControlTotal", "99 file control total", trailer.fileControlTotal, file, `the file's 03 and 16 amounts (its 98 records declare ${this.declared98})`);
-    this.checkCount(r, "99.numberOfGroups", "99 number of groups", trailer.numberOfGroups, this.groups, "the file has (02 records)");
-    this.checkCount(r, "99.numberOfRecords", "99 number of records", trailer.numberOfRecords, file.records, "the file has, from its 01 through this 99 (88s included),");
+    this.checkTotal(
+      r,
+      "99.fileControlTotal",
+      "99 file control total",
+      trailer.fileControlTotal,
+      file,
+      `the file's 03 and 16 amounts (its 98 records declare ${this.declared98})`,
+    );
+    this.checkCount(
+      r,
+      "99.numberOfGroups",
+      "99 number of groups",
+      trailer.numberOfGroups,
+      this.groups,
+      "the file has (02 records)",
+    );
+    this.checkCount(
+      r,
+      "99.numberOfRecords",
+      "99 number of records",
+      trailer.numberOfRecords,
+      file.records,
+      "the file has, from its 01 through this 99 (88s included),",
+    );
     out.push(control("file", "file", r.line, trailer.fileControlTotal, trailer.numberOfRecords, file));
   }
 
@@ -238,13 +311,30 @@ class Bai2Reader {
     }
   }
 
-  private checkTotal(r: LogicalRecord, field: FieldName, record: string, declared: number, parsed: Level, what: string): void {
+  private checkTotal(
+    r: LogicalRecord,
+    field: FieldName,
+    record: string,
+    declared: number,
+    parsed: Level,
+    what: string,
+  ): void {
     if (parsed.tainted || BigInt(declared) === parsed.totalCents) return;
-    this.errors.add(bai2Error("control_total_mismatch", r.line, field, { record, declared, parsed: Number(parsed.totalCents), what }));
+    this.errors.add(
+      bai2Error("control_total_mismatch", r.line, field, { record, declared, parsed: Number(parsed.totalCents), what }),
+    );
   }
 
-  private checkCount(r: LogicalRecord, field: FieldName, record: string, declared: number, parsed: number, what: string): void {
-    if (declared !== parsed) this.errors.add(bai2Error("count_mismatch", r.line, field, { record, declared, parsed, what }));
+  private checkCount(
+    r: LogicalRecord,
+    field: FieldName,
+    record: string,
+    declared: number,
+    parsed: number,
+    what: string,
+  ): void {
+    if (declared !== parsed)
+      this.errors.add(bai2Error("count_mismatch", r.line, field, { record, declared, parsed, what }));
   }
 }
 

@@ -49,14 +49,18 @@ function closingSlash(text: string, from: number, code: RecordCode): number {
  * closed by the next line that starts with a record code, and a line that does not start with one
  * continues its text (moov-io sample4 and sample3's wrapped 16 record).
  */
-export async function* readRecords(input: AsyncIterable<Buffer | string>, errors: ErrorCollector): AsyncGenerator<BaiRecord> {
+export async function* readRecords(
+  input: AsyncIterable<Buffer | string>,
+  errors: ErrorCollector,
+): AsyncGenerator<BaiRecord> {
   let open: BaiRecord | null = null;
   for await (const { line, text } of readLines(input, { maxLineLength: 1024 * 1024 })) {
     let rest = text.replace(/^\uFEFF/, "");
     if (rest.trim() === "") continue;
     if (open && !CODE_AT_START.test(rest.trimStart())) {
       const head = rest.trimStart();
-      if (/^\d\d[^\d\s,]/.test(head)) errors.add(bai2Error("malformed_record_code", line, "recordCode", { code: head }));
+      if (/^\d\d[^\d\s,]/.test(head))
+        errors.add(bai2Error("malformed_record_code", line, "recordCode", { code: head }));
       const current: BaiRecord = open;
       const joined = `${current.body} ${head}`;
       const end = closingSlash(joined, current.body.length + 1, current.code);
@@ -92,7 +96,10 @@ export async function* readRecords(input: AsyncIterable<Buffer | string>, errors
 }
 
 /** Joins each record with its 88 continuations. */
-export async function* readLogicalRecords(input: AsyncIterable<Buffer | string>, errors: ErrorCollector): AsyncGenerator<LogicalRecord> {
+export async function* readLogicalRecords(
+  input: AsyncIterable<Buffer | string>,
+  errors: ErrorCollector,
+): AsyncGenerator<LogicalRecord> {
   let current: LogicalRecord | null = null;
   let sawAny = false;
   for await (const r of readRecords(input, errors)) {

@@ -13,7 +13,12 @@ export function isDebitCode(code: string): boolean {
 }
 
 function sourceValue(d: TransactionDetail, source: AccountSource): string | null {
-  const field = source.from === "customer_reference" ? d.customerReference : source.from === "bank_reference" ? d.bankReference : d.text;
+  const field =
+    source.from === "customer_reference"
+      ? d.customerReference
+      : source.from === "bank_reference"
+        ? d.bankReference
+        : d.text;
   if (!field) return null;
   if (!source.pattern) return field;
   const m = new RegExp(source.pattern).exec(field);
@@ -37,8 +42,10 @@ function currencyOf(e: DetailEvent): string {
 /** A lockbox check item as a payment by check; the account number is where the mapping says. */
 export function lockboxPayment(e: DetailEvent, mapping: Bai2Mapping): PaymentDraft {
   const d = e.detail;
-  const account = mapping.lockbox.account.map((s) => sourceValue(d, s)).find((v) => v !== null && v.trim() !== "") ?? null;
-  const name = mapping.lockbox.payerNamePattern && d.text ? new RegExp(mapping.lockbox.payerNamePattern).exec(d.text) : null;
+  const account =
+    mapping.lockbox.account.map((s) => sourceValue(d, s)).find((v) => v !== null && v.trim() !== "") ?? null;
+  const name =
+    mapping.lockbox.payerNamePattern && d.text ? new RegExp(mapping.lockbox.payerNamePattern).exec(d.text) : null;
   return {
     kind: "payment",
     sourceRef: d.bankReference ?? `${e.file.senderId}/${e.file.fileId}/${e.line}`,
@@ -82,7 +89,8 @@ export function bankEntry(e: DetailEvent, direction: "credit" | "debit"): BankEn
 /** What one detail record becomes: a payment, a bank entry, or nothing (other type codes). */
 export function detailItem(e: DetailEvent, mapping: Bai2Mapping): ParsedItem | null {
   const code = e.detail.typeCode;
-  if (mapping.lockbox.itemTypeCodes.includes(code)) return { kind: "payment", line: e.line, draft: lockboxPayment(e, mapping) };
+  if (mapping.lockbox.itemTypeCodes.includes(code))
+    return { kind: "payment", line: e.line, draft: lockboxPayment(e, mapping) };
   if (mapping.bankCredits.includes(code)) return { kind: "bank_entry", line: e.line, entry: bankEntry(e, "credit") };
   if (mapping.bankDebits.includes(code) || (mapping.allDebits && isDebitCode(code))) {
     return { kind: "bank_entry", line: e.line, entry: bankEntry(e, "debit") };

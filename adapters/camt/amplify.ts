@@ -58,7 +58,10 @@ function scaledSummary(head: string, factor: number): string {
       if (!/^\s*\d+\s*$/.test(count)) throw new MoneyFormatError(count, "not a count");
       return tag + String(Number(count) * factor);
     })
-    .replace(leaf("(?:Sum|Amt|TtlNetNtryAmt)"), (_m, tag: string, amount: string) => tag + centsToDecimal(decimalToCents(amount) * factor));
+    .replace(
+      leaf("(?:Sum|Amt|TtlNetNtryAmt)"),
+      (_m, tag: string, amount: string) => tag + centsToDecimal(decimalToCents(amount) * factor),
+    );
   return head.slice(0, summary.index) + scaled + head.slice(summary.index + summary[0].length);
 }
 

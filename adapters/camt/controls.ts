@@ -109,7 +109,10 @@ export function checkSummary(summary: Fragment, totals: EntryTotals, scope: stri
     const field = `TxsSummry/${g.name}`;
     const declaredCount = count(summary, node, `${field}/NbOfNtries`, report);
     const sumText = text(node, "Sum");
-    const declaredSum = sumText === null ? null : guarded(() => camtCents(sumText, childLine(summary, node, "Sum"), `${field}/Sum`), report);
+    const declaredSum =
+      sumText === null
+        ? null
+        : guarded(() => camtCents(sumText, childLine(summary, node, "Sum"), `${field}/Sum`), report);
     if (declaredCount !== null && declaredCount !== g.count) {
       report(
         camtError(
@@ -157,7 +160,12 @@ function checkNet(summary: Fragment, totals: EntryTotals, report: Report): void 
   const net = totals.creditCents - totals.debitCents;
   if (sign * cents !== net) {
     report(
-      camtError("control_sum_mismatch", line, field, `${centsToDecimal(sign * cents)} declared, entries net to ${centsToDecimal(net)}`),
+      camtError(
+        "control_sum_mismatch",
+        line,
+        field,
+        `${centsToDecimal(sign * cents)} declared, entries net to ${centsToDecimal(net)}`,
+      ),
     );
   }
 }
@@ -201,7 +209,8 @@ export function checkBalances(
     );
     return;
   }
-  const net = (totals.bookedNet.get(opening.currency ?? "") ?? 0) + (opening.currency ? (totals.bookedNet.get("") ?? 0) : 0);
+  const net =
+    (totals.bookedNet.get(opening.currency ?? "") ?? 0) + (opening.currency ? (totals.bookedNet.get("") ?? 0) : 0);
   if (opening.cents + net !== closing.cents) {
     report(
       camtError(
@@ -231,4 +240,3 @@ function guarded<T>(read: () => T, report: Report): T | null {
     return null;
   }
 }
-

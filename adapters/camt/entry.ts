@@ -119,7 +119,9 @@ export function readEntry(textOfEntry: string, line: number, errors: (e: FormatE
 function readTransaction(f: Fragment, tx: XmlNode, index: number, errors: (e: FormatError) => void): CamtTransaction {
   const line = nodeLine(f, tx);
   // A transaction's amount is its money: a bad one stops the file rather than being collected.
-  const own = optionalAmount(f, tx, ["Amt"], "TxDtls/Amt", rethrow) ?? optionalAmount(f, tx, ["AmtDtls", "TxAmt", "Amt"], "TxDtls/AmtDtls/TxAmt/Amt", rethrow);
+  const own =
+    optionalAmount(f, tx, ["Amt"], "TxDtls/Amt", rethrow) ??
+    optionalAmount(f, tx, ["AmtDtls", "TxAmt", "Amt"], "TxDtls/AmtDtls/TxAmt/Amt", rethrow);
   const creditor = child(tx, "RltdPties", "Cdtr", "Pty") ?? child(tx, "RltdPties", "Cdtr");
   const endToEndId = text(tx, "Refs", "EndToEndId");
   const sttlm = text(tx, "RltdDts", "IntrBkSttlmDt");
@@ -149,7 +151,12 @@ function readTransaction(f: Fragment, tx: XmlNode, index: number, errors: (e: Fo
   };
 }
 
-function readBatch(f: Fragment, btch: XmlNode, transactions: CamtTransaction[], errors: (e: FormatError) => void): CamtBatch {
+function readBatch(
+  f: Fragment,
+  btch: XmlNode,
+  transactions: CamtTransaction[],
+  errors: (e: FormatError) => void,
+): CamtBatch {
   const count = text(btch, "NbOfTxs");
   const countLine = childLine(f, btch, "NbOfTxs");
   let declaredCount: number | null = null;
@@ -173,7 +180,10 @@ function readBatch(f: Fragment, btch: XmlNode, transactions: CamtTransaction[], 
  * A transaction's money: its own amount, else (when it is the entry's only transaction) the
  * entry's, else null: several transactions without amounts cannot be told apart.
  */
-export function transactionCents(entry: CamtEntry, tx: CamtTransaction): { cents: number; currency: string | null } | null {
+export function transactionCents(
+  entry: CamtEntry,
+  tx: CamtTransaction,
+): { cents: number; currency: string | null } | null {
   if (tx.amountCents !== null) return { cents: tx.amountCents, currency: tx.currency };
   if (entry.transactions.length === 1) return { cents: entry.amountCents, currency: entry.currency };
   return null;
@@ -193,11 +203,22 @@ export function camtCents(value: string, line: number, field: string): number {
   }
 }
 
-function requiredAmount(f: Fragment, n: XmlNode, name: string, field: string): { cents: number; currency: string | null } {
+function requiredAmount(
+  f: Fragment,
+  n: XmlNode,
+  name: string,
+  field: string,
+): { cents: number; currency: string | null } {
   const a = amountAt(n, name);
   if (!a) throw camtError("missing_field", nodeLine(f, n), field, "no amount");
   const cents = camtCents(a.text, childLine(f, n, name), field);
-  if (cents < 0) throw camtError("invalid_amount", childLine(f, n, name), field, "an amount is a magnitude; CdtDbtInd gives the sign");
+  if (cents < 0)
+    throw camtError(
+      "invalid_amount",
+      childLine(f, n, name),
+      field,
+      "an amount is a magnitude; CdtDbtInd gives the sign",
+    );
   return { cents, currency: a.currency };
 }
 
@@ -233,7 +254,13 @@ function day(f: Fragment, n: XmlNode, name: string, errors: (e: FormatError) => 
   return v === null ? null : checkedDay(f, n, v, [name], errors);
 }
 
-function checkedDay(f: Fragment, n: XmlNode, value: string, path: string[], errors: (e: FormatError) => void): string | null {
+function checkedDay(
+  f: Fragment,
+  n: XmlNode,
+  value: string,
+  path: string[],
+  errors: (e: FormatError) => void,
+): string | null {
   const d = camtDay(value);
   if (d === null) errors(camtError("invalid_date", childLine(f, n, ...path), path.join("/"), `"${value}"`));
   return d;

@@ -51,7 +51,8 @@ export function parseFragment(text: string, line: number, name: string): Fragmen
   }
   const value = doc[name];
   const root: XmlNode = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as XmlNode) : {};
-  if (typeof value === "object" && value !== null) (root as Record<symbol, unknown>)[META] ??= { startIndex: 0, endIndex: text.length };
+  if (typeof value === "object" && value !== null)
+    (root as Record<symbol, unknown>)[META] ??= { startIndex: 0, endIndex: text.length };
   return { text, line, root };
 }
 
@@ -68,7 +69,9 @@ export function nodeLine(fragment: Fragment, node: XmlNode): number {
 /** The element's own text as it appears in the file. */
 export function nodeText(fragment: Fragment, node: XmlNode): string {
   const m = meta(node);
-  return m?.startIndex !== undefined && m.endIndex !== undefined ? fragment.text.slice(m.startIndex, m.endIndex) : fragment.text;
+  return m?.startIndex !== undefined && m.endIndex !== undefined
+    ? fragment.text.slice(m.startIndex, m.endIndex)
+    : fragment.text;
 }
 
 /**
@@ -143,7 +146,10 @@ export function has(node: XmlNode | null | undefined, ...path: string[]): boolea
 }
 
 /** An amount element: its decimal text and `Ccy` attribute. */
-export function amountAt(node: XmlNode | null | undefined, ...path: string[]): { text: string; currency: string | null } | null {
+export function amountAt(
+  node: XmlNode | null | undefined,
+  ...path: string[]
+): { text: string; currency: string | null } | null {
   const v = values(node, ...path)[0];
   if (v === undefined) return null;
   const t = textOf(v);

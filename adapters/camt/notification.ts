@@ -15,7 +15,10 @@ import { readCamt } from "./reader";
  * returns one. Other debits move the payee's money out and are not member payments: they are
  * reported as warnings, as are entries whose status the mapping does not count.
  */
-export async function* parseNotification(input: AsyncIterable<Buffer | string>, mapping: Camt054Mapping): AsyncGenerator<ParsedItem> {
+export async function* parseNotification(
+  input: AsyncIterable<Buffer | string>,
+  mapping: Camt054Mapping,
+): AsyncGenerator<ParsedItem> {
   const payee = new PayeeIdentity(
     mapping.payeeIdentity.names ?? [DEFAULT_PAYEE_POLICY.name],
     mapping.payeeIdentity.address ?? DEFAULT_PAYEE_POLICY.address,
@@ -33,7 +36,13 @@ export async function* parseNotification(input: AsyncIterable<Buffer | string>, 
     for (const tx of transactions) {
       const kind = kindOf(entry, tx);
       if (typeof kind !== "string") {
-        yield { kind: "warning", code: kind.code, message: kind.message, line: tx?.line ?? entry.line, field: tx ? "TxDtls" : "Ntry" };
+        yield {
+          kind: "warning",
+          code: kind.code,
+          message: kind.message,
+          line: tx?.line ?? entry.line,
+          field: tx ? "TxDtls" : "Ntry",
+        };
         continue;
       }
       if (tx && mapping.payeeIdentity.check) yield* payeeWarnings(tx, payee, seen);
@@ -48,7 +57,10 @@ export async function* parseNotification(input: AsyncIterable<Buffer | string>, 
 
 type Skip = { code: string; message: string };
 
-function kindOf(entry: CamtEntry, tx: CamtTransaction | null): Extract<PaymentKind, "payment" | "reversal" | "return"> | Skip {
+function kindOf(
+  entry: CamtEntry,
+  tx: CamtTransaction | null,
+): Extract<PaymentKind, "payment" | "reversal" | "return"> | Skip {
   const returned = tx?.isReturn ?? false;
   if (entry.reversal) {
     return entry.direction === "DBIT"
@@ -56,9 +68,16 @@ function kindOf(entry: CamtEntry, tx: CamtTransaction | null): Extract<PaymentKi
       : { code: "reversed_debit_skipped", message: "a credit reversing an earlier debit is not a member payment" };
   }
   if (entry.direction === "CRDT") {
-    return returned ? { code: "returned_credit_skipped", message: "a credit returning the payee's own payment is not a member payment" } : "payment";
+    return returned
+      ? {
+          code: "returned_credit_skipped",
+          message: "a credit returning the payee's own payment is not a member payment",
+        }
+      : "payment";
   }
-  return returned ? "return" : { code: "debit_skipped", message: "a debit without RtrInf or RvslInd is not a member payment" };
+  return returned
+    ? "return"
+    : { code: "debit_skipped", message: "a debit without RtrInf or RvslInd is not a member payment" };
 }
 
 function draftOf(
@@ -71,13 +90,23 @@ function draftOf(
 ): PaymentDraft {
   const money = tx ? transactionCents(entry, tx) : { cents: entry.amountCents, currency: entry.currency };
   if (!money) {
-    throw camtError("missing_field", tx!.line, "TxDtls/Amt", "an entry with several transactions needs an amount on each");
+    throw camtError(
+      "missing_field",
+      tx!.line,
+      "TxDtls/Amt",
+      "an entry with several transactions needs an amount on each",
+    );
   }
   const several = entry.transactions.length > 1;
   const entryRef = entry.acctSvcrRef ?? entry.ntryRef;
   const sourceRef =
-    tx?.endToEndId ?? tx?.acctSvcrRef ?? tx?.txId ?? tx?.uetr ?? (entryRef && several ? `${entryRef}#${tx!.index + 1}` : entryRef);
-  const dates = mapping.settlementDate === "booking" ? [entry.bookingDate, entry.valueDate] : [entry.valueDate, entry.bookingDate];
+    tx?.endToEndId ??
+    tx?.acctSvcrRef ??
+    tx?.txId ??
+    tx?.uetr ??
+    (entryRef && several ? `${entryRef}#${tx!.index + 1}` : entryRef);
+  const dates =
+    mapping.settlementDate === "booking" ? [entry.bookingDate, entry.valueDate] : [entry.valueDate, entry.bookingDate];
   return {
     kind,
     sourceRef,

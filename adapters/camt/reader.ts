@@ -49,7 +49,10 @@ const NAMESPACE = /xmlns(?::[\w.-]+)?\s*=\s*["']urn:iso:std:iso:20022:tech:xsd:(
  * compared as entries pass; every mismatch is collected and thrown together as FormatErrors when
  * the document ends, so the caller, which posts a file in one transaction, stores none of it.
  */
-export async function* readCamt(input: AsyncIterable<Buffer | string>, options: CamtReadOptions): AsyncGenerator<CamtItem> {
+export async function* readCamt(
+  input: AsyncIterable<Buffer | string>,
+  options: CamtReadOptions,
+): AsyncGenerator<CamtItem> {
   const collector = new ErrorCollector();
   try {
     yield* readDocument(input, options, collector);
@@ -62,7 +65,11 @@ export async function* readCamt(input: AsyncIterable<Buffer | string>, options: 
   collector.throwIfAny();
 }
 
-async function* readDocument(input: AsyncIterable<Buffer | string>, options: CamtReadOptions, collector: ErrorCollector): AsyncGenerator<CamtItem> {
+async function* readDocument(
+  input: AsyncIterable<Buffer | string>,
+  options: CamtReadOptions,
+  collector: ErrorCollector,
+): AsyncGenerator<CamtItem> {
   const reader = new DocumentReader(options, collector);
   for await (const event of splitXml(input, { limits: options.limits, capture: (path) => reader.captures(path) })) {
     yield* reader.event(event);
@@ -175,7 +182,8 @@ class DocumentReader {
     const warning = entryAmountWarning(entry);
     if (warning) yield warning;
     const status = entry.status ?? "BOOK";
-    if (this.options.statuses.includes(status)) yield { kind: "entry", entry, container: current.info, version: this.version };
+    if (this.options.statuses.includes(status))
+      yield { kind: "entry", entry, container: current.info, version: this.version };
     else {
       const message = `entry status ${status} is not counted as money by this mapping`;
       yield { kind: "warning", code: "entry_not_counted", message, line: entry.line, field: "Ntry/Sts" };
@@ -188,7 +196,8 @@ class DocumentReader {
     if (event.path.length !== 3 || !current) return;
     const scope = `${this.spec.container}[${current.info.index}]`;
     if (current.summary) {
-      for (const control of checkSummary(current.summary, current.totals, scope, this.report)) yield { kind: "control", ...control };
+      for (const control of checkSummary(current.summary, current.totals, scope, this.report))
+        yield { kind: "control", ...control };
     }
     if (this.options.checkBalances) {
       const warnings: CamtItem[] = [];
@@ -204,7 +213,12 @@ class DocumentReader {
 
 function checkRoot(event: Extract<XmlEvent, { type: "open" }>, options: CamtReadOptions): string {
   if (event.path[0] !== "Document") {
-    throw camtError("wrong_message", event.line, event.path[0], `the root element is <${event.path[0]}>, not <Document>`);
+    throw camtError(
+      "wrong_message",
+      event.line,
+      event.path[0],
+      `the root element is <${event.path[0]}>, not <Document>`,
+    );
   }
   const ns = NAMESPACE.exec(event.tag);
   if (!ns) throw camtError("unsupported_version", event.line, "Document/@xmlns", "no ISO 20022 camt namespace");
@@ -218,7 +232,12 @@ function checkRoot(event: Extract<XmlEvent, { type: "open" }>, options: CamtRead
     );
   }
   if (!options.versions.includes(ns[2])) {
-    throw camtError("unsupported_version", event.line, "Document/@xmlns", `${ns[1]}.${ns[2]}; accepted: ${options.versions.join(", ")}`);
+    throw camtError(
+      "unsupported_version",
+      event.line,
+      "Document/@xmlns",
+      `${ns[1]}.${ns[2]}; accepted: ${options.versions.join(", ")}`,
+    );
   }
   return ns[2];
 }

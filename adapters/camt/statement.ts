@@ -10,7 +10,10 @@ import { readCamt, type CamtContainer } from "./reader";
  * `bank_entry` per `Ntry`, never a member payment. Entries whose status the mapping does not
  * count (PDNG, INFO) are warnings.
  */
-export async function* parseStatement(input: AsyncIterable<Buffer | string>, mapping: Camt053Mapping): AsyncGenerator<ParsedItem> {
+export async function* parseStatement(
+  input: AsyncIterable<Buffer | string>,
+  mapping: Camt053Mapping,
+): AsyncGenerator<ParsedItem> {
   const { versions, limits, statuses, checkBalances } = mapping;
   for await (const item of readCamt(input, { message: "camt.053", versions, limits, statuses, checkBalances })) {
     if (item.kind !== "entry") {

@@ -65,7 +65,12 @@ export class XmlSplitter {
     const events = this.drain(true);
     if (!this.rootSeen) throw camtError("not_xml", this.line, null, "no root element");
     if (this.stack.length > 0) {
-      throw camtError("xml_truncated", this.line, this.stack.map(localName).join("/"), `<${this.stack.at(-1)}> is never closed`);
+      throw camtError(
+        "xml_truncated",
+        this.line,
+        this.stack.map(localName).join("/"),
+        `<${this.stack.at(-1)}> is never closed`,
+      );
     }
     return events;
   }
@@ -157,7 +162,8 @@ export class XmlSplitter {
     }
     const selfClosing = text.endsWith("/>");
     const name = /^<([^\s/>]+)/.exec(text)?.[1] ?? "";
-    if (!NAME.test(name)) throw camtError("xml_malformed", this.line, this.openPath(), `"${text.slice(0, 40)}" is not a start tag`);
+    if (!NAME.test(name))
+      throw camtError("xml_malformed", this.line, this.openPath(), `"${text.slice(0, 40)}" is not a start tag`);
     this.openTag(name, text, i, selfClosing, events);
   }
 
@@ -243,7 +249,10 @@ export function countNewlines(text: string): number {
 }
 
 /** Streams the events of a whole input. */
-export async function* splitXml(input: AsyncIterable<Buffer | string>, options: SplitOptions): AsyncGenerator<XmlEvent> {
+export async function* splitXml(
+  input: AsyncIterable<Buffer | string>,
+  options: SplitOptions,
+): AsyncGenerator<XmlEvent> {
   const splitter = new XmlSplitter(options);
   for await (const chunk of input) yield* splitter.push(chunk as Buffer | string);
   yield* splitter.end();

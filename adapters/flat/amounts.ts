@@ -23,7 +23,8 @@ export function parseAmount(text: string, field: AmountField<unknown>, signText?
     return field.style === "cents" ? "expected digits counting cents" : "expected dollars with at most two decimals";
   }
   const magnitude = field.style === "cents" ? digitsToCents(t) : decimalToCents(t);
-  if (field.signField && signText !== undefined && field.signField.negative.includes(signText.trim())) negative = !negative;
+  if (field.signField && signText !== undefined && field.signField.negative.includes(signText.trim()))
+    negative = !negative;
   return negative && magnitude !== 0 ? -magnitude : magnitude;
 }
 
@@ -31,7 +32,11 @@ export function parseAmount(text: string, field: AmountField<unknown>, signText?
  * Writes signed cents the way the field declares them: the amount text and, when the field has a
  * separate sign field, the sign text. `width` zero-fills a cents amount to a fixed-width field.
  */
-export function formatAmount(cents: number, field: AmountField<unknown>, width?: number): { amount: string; sign: string | null } {
+export function formatAmount(
+  cents: number,
+  field: AmountField<unknown>,
+  width?: number,
+): { amount: string; sign: string | null } {
   const negative = cents < 0;
   const magnitude = Math.abs(cents);
   let amount = field.style === "cents" ? String(magnitude) : centsToDecimal(magnitude);

@@ -18,7 +18,12 @@ export interface LineCodec<C, F> {
  * is repeated `factor` times and the trailer's count and total are scaled to match, so the
  * result still passes its own controls. Null when the sample cannot be amplified line by line.
  */
-export function amplifyFlat<C, F>(sample: Buffer, factor: number, layout: FlatLayout<F>, codec: LineCodec<C, F>): Buffer | null {
+export function amplifyFlat<C, F>(
+  sample: Buffer,
+  factor: number,
+  layout: FlatLayout<F>,
+  codec: LineCodec<C, F>,
+): Buffer | null {
   const encoding = sampleEncoding(sample, layout.encoding);
   const text = sample.toString(encoding);
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
@@ -34,7 +39,13 @@ export function amplifyFlat<C, F>(sample: Buffer, factor: number, layout: FlatLa
     const cells = codec.split(line);
     if (cells === null) return null;
     const code = rt ? read(codec, cells, rt.field) : null;
-    const role = !rt ? "detail" : rt.detail.includes(code ?? "") ? "detail" : rt.trailer?.includes(code ?? "") ? "trailer" : "other";
+    const role = !rt
+      ? "detail"
+      : rt.detail.includes(code ?? "")
+        ? "detail"
+        : rt.trailer?.includes(code ?? "")
+          ? "trailer"
+          : "other";
     if (role === "detail") {
       for (let n = 0; n < factor; n++) out.push(line);
     } else if (role === "trailer") {
@@ -48,7 +59,13 @@ export function amplifyFlat<C, F>(sample: Buffer, factor: number, layout: FlatLa
   return Buffer.from(out.join(eol) + eol, encoding);
 }
 
-function scaleTrailer<C, F>(line: string, cells: C, factor: number, layout: FlatLayout<F>, codec: LineCodec<C, F>): string | null {
+function scaleTrailer<C, F>(
+  line: string,
+  cells: C,
+  factor: number,
+  layout: FlatLayout<F>,
+  codec: LineCodec<C, F>,
+): string | null {
   const { count, total } = layout.trailer ?? {};
   let result = line;
   if (count) {
@@ -82,4 +99,3 @@ function read<C, F>(codec: LineCodec<C, F>, cells: C, field: TextField<F>): stri
   if (value === undefined) return null;
   return field.trim ? value.trim() : value;
 }
-

@@ -7,5 +7,7 @@ import type { FixedWidthMapping } from "./fixed-width/mapping";
 /** For the conformance suite's memory test: the sample with its detail records repeated. */
 export const conformanceHooks: FamilyConformanceHooks = {
   csv: { amplify: (sample, factor, mapping) => amplifyCsv(sample, factor, mapping as CsvMapping) },
-  "fixed-width": { amplify: (sample, factor, mapping) => amplifyFixedWidth(sample, factor, mapping as FixedWidthMapping) },
+  "fixed-width": {
+    amplify: (sample, factor, mapping) => amplifyFixedWidth(sample, factor, mapping as FixedWidthMapping),
+  },
 };

@@ -21,7 +21,10 @@ type DefaultEncoding = (typeof TEXT_ENCODINGS)[number];
  * Builds the zod schemas of a flat layout around a family's way of locating a field, and the
  * encoding the family assumes when a mapping does not declare one.
  */
-export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<Shape>, defaultEncoding: DefaultEncoding = "utf-8") {
+export function flatLayoutSchemas<Shape extends z.ZodRawShape>(
+  ref: z.ZodObject<Shape>,
+  defaultEncoding: DefaultEncoding = "utf-8",
+) {
   const { DetailFields, HeaderFields, TrailerFields, RecordTypes } = recordSchemas<Shape>(fieldSchemas(ref));
   const Layout = {
     encoding: z
@@ -39,7 +42,9 @@ export function flatLayoutSchemas<Shape extends z.ZodRawShape>(ref: z.ZodObject<
     trailerTotal: z
       .enum(["net", "gross"])
       .default("net")
-      .describe('What the trailer total sums: "net" (payments less reversals and returns) or "gross" (every amount as a magnitude).'),
+      .describe(
+        'What the trailer total sums: "net" (payments less reversals and returns) or "gross" (every amount as a magnitude).',
+      ),
     negativeKind: z
       .enum(["reversal", "return"])
       .default("reversal")
@@ -117,11 +122,17 @@ function recordSchemas<Shape extends z.ZodRawShape>(fields: ReturnType<typeof fi
     .object({
       amount: AmountField.describe("The amount paid (a magnitude unless negative; see negativeKind)."),
       accountRaw: TextField.describe("The member's billing account number as typed at the bank."),
-      sourceRef: TextField.optional().describe("The aggregator's reference for the payment (confirmation or trace number)."),
+      sourceRef: TextField.optional().describe(
+        "The aggregator's reference for the payment (confirmation or trace number).",
+      ),
       payerName: TextField.optional().describe("The member's name."),
       initiatedOn: DateField.optional().describe("The day the member scheduled or the bank sent the payment."),
-      settledOn: DateField.optional().describe("The day the money is credited to the payee; defaults to the header's settledOn."),
-      coverageMonth: DateField.optional().describe("The coverage month when the file states it (any day of that month)."),
+      settledOn: DateField.optional().describe(
+        "The day the money is credited to the payee; defaults to the header's settledOn.",
+      ),
+      coverageMonth: DateField.optional().describe(
+        "The coverage month when the file states it (any day of that month).",
+      ),
       kind: KindField.optional().describe("Payment, reversal or return; without it every detail is a payment."),
       planType: PlanField.optional().describe("Health or dental, when the file says."),
       reasonCode: TextField.optional().describe("Return reason code (R01…)."),
@@ -137,7 +148,9 @@ function recordSchemas<Shape extends z.ZodRawShape>(fields: ReturnType<typeof fi
   const HeaderFields = z
     .object({
       fileId: TextField.optional().describe("The sender's file id: the file's identity for duplicate detection."),
-      settledOn: DateField.optional().describe("The settlement day of the whole file, for details that do not carry their own."),
+      settledOn: DateField.optional().describe(
+        "The settlement day of the whole file, for details that do not carry their own.",
+      ),
       initiatedOn: DateField.optional().describe("The day the file was sent, for details that do not carry their own."),
       payeeName: TextField.optional().describe("The payee name the sender wrote; checked against expectedPayeeName."),
     })

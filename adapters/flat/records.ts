@@ -73,12 +73,21 @@ class FileState<C, F> {
     const role = this.roleOf(read, layout);
     if (role === null || role === "ignore") return;
     if (this.trailerLine !== null) {
-      errors.add(new FormatError("record_after_trailer", record.line, null, `a ${role} record after the trailer (line ${this.trailerLine})`));
+      errors.add(
+        new FormatError(
+          "record_after_trailer",
+          record.line,
+          null,
+          `a ${role} record after the trailer (line ${this.trailerLine})`,
+        ),
+      );
       return;
     }
     if (role === "header") {
       if (this.seenHeader || this.seenDetail) {
-        errors.add(new FormatError("header_out_of_place", record.line, null, "a header record after the file's first record"));
+        errors.add(
+          new FormatError("header_out_of_place", record.line, null, "a header record after the file's first record"),
+        );
         return;
       }
       this.seenHeader = true;
@@ -106,7 +115,12 @@ class FileState<C, F> {
     }
     if (this.layout.recordTypes?.trailer && this.trailerLine === null) {
       errors.add(
-        new FormatError("missing_trailer", this.lastLine, null, `the file ends at line ${this.lastLine} without a trailer record (truncated?)`),
+        new FormatError(
+          "missing_trailer",
+          this.lastLine,
+          null,
+          `the file ends at line ${this.lastLine} without a trailer record (truncated?)`,
+        ),
       );
     }
   }
@@ -154,7 +168,8 @@ class FileState<C, F> {
     if (amountCents === null) this.totalKnown = false;
     else this.total += layout.trailerTotal === "gross" ? amountCents : kind === "payment" ? amountCents : -amountCents;
     const details: Record<string, string | null> = {};
-    for (const [name, field] of Object.entries(d.details ?? {})) details[name] = read.optionalText(field, `details.${name}`);
+    for (const [name, field] of Object.entries(d.details ?? {}))
+      details[name] = read.optionalText(field, `details.${name}`);
     const coverageDay = read.day(d.coverageMonth, "coverageMonth");
     const draft: PaymentDraft = {
       kind,
@@ -196,7 +211,12 @@ class FileState<C, F> {
     };
     if (declaredCount !== null && declaredCount !== this.count) {
       this.errors.add(
-        new FormatError("control_count_mismatch", line, "trailer.count", `the trailer declares ${declaredCount} detail records; the file has ${this.count}`),
+        new FormatError(
+          "control_count_mismatch",
+          line,
+          "trailer.count",
+          `the trailer declares ${declaredCount} detail records; the file has ${this.count}`,
+        ),
       );
     }
     if (declaredTotal !== null && parsedTotal !== null && declaredTotal !== parsedTotal) {
@@ -233,7 +253,12 @@ class FieldReader<C, F> {
     const value = this.access.read(this.record.cells, field);
     if (value === undefined) {
       // One report per record: a short record lacks every field past its end.
-      if (!this.short) this.fail("missing_field", key, `the record ends before ${this.access.where(field)} (short or truncated record)`);
+      if (!this.short)
+        this.fail(
+          "missing_field",
+          key,
+          `the record ends before ${this.access.where(field)} (short or truncated record)`,
+        );
       this.short = true;
       this.failed = true;
       return null;
@@ -283,7 +308,11 @@ class FieldReader<C, F> {
     for (const [name, codes] of Object.entries(field.values) as [V, string[]][]) {
       if (codes.includes(value)) return name;
     }
-    this.fail("unknown_code", key, `${this.access.where(field)}: "${shown(value)}" is not one of the codes the mapping declares`);
+    this.fail(
+      "unknown_code",
+      key,
+      `${this.access.where(field)}: "${shown(value)}" is not one of the codes the mapping declares`,
+    );
     return null;
   }
 }

@@ -93,8 +93,9 @@ function scaled(line: string, factor: number, sums: FieldSpec[], hash: FieldSpec
     if (isDigits(value)) text = replaceField(text, spec, zeroPad(Number(value) * factor, value.length));
   }
   const declared = cut(text, hash);
-  if (isDigits(declared)) text = replaceField(text, hash, zeroPad((Number(declared) * factor) % 10 ** declared.length, declared.length));
+  if (isDigits(declared))
+    text = replaceField(text, hash, zeroPad((Number(declared) * factor) % 10 ** declared.length, declared.length));
   return text;
 }
 
-export const conformanceHooks: FamilyConformanceHooks = { "nacha": { amplify } };
+export const conformanceHooks: FamilyConformanceHooks = { nacha: { amplify } };

@@ -63,12 +63,23 @@ function compare(rows: Comparison[], lineNo: number): FormatError[] {
   return errors;
 }
 
-export function compareBatchControl(totals: RunningTotals, c: BatchControl, profile: NachaProfile, lineNo: number): FormatError[] {
+export function compareBatchControl(
+  totals: RunningTotals,
+  c: BatchControl,
+  profile: NachaProfile,
+  lineNo: number,
+): FormatError[] {
   const f = BATCH_CONTROL;
   return compare(
     [
       ["batch_entry_count_mismatch", f.entryAddendaCount.name, c.entryAddendaCount, totals.count],
-      ["batch_entry_hash_mismatch", f.entryHash.name, c.entryHash, totals.hash, c.entryHashBlank && profile.allowBlankEntryHash],
+      [
+        "batch_entry_hash_mismatch",
+        f.entryHash.name,
+        c.entryHash,
+        totals.hash,
+        c.entryHashBlank && profile.allowBlankEntryHash,
+      ],
       ["batch_debit_total_mismatch", f.totalDebits.name, c.totalDebitCents, totals.debitCents],
       ["batch_credit_total_mismatch", f.totalCredits.name, c.totalCreditCents, totals.creditCents],
     ],
@@ -89,9 +100,21 @@ export function compareFileControl(
   return compare(
     [
       ["file_batch_count_mismatch", f.batchCount.name, c.batchCount, batches],
-      ["file_block_count_mismatch", f.blockCount.name, c.blockCount, blockCount(records), c.blockCountBlank && profile.allowBlankBlockCount],
+      [
+        "file_block_count_mismatch",
+        f.blockCount.name,
+        c.blockCount,
+        blockCount(records),
+        c.blockCountBlank && profile.allowBlankBlockCount,
+      ],
       ["file_entry_count_mismatch", f.entryAddendaCount.name, c.entryAddendaCount, totals.count],
-      ["file_entry_hash_mismatch", f.entryHash.name, c.entryHash, totals.hash, c.entryHashBlank && profile.allowBlankEntryHash],
+      [
+        "file_entry_hash_mismatch",
+        f.entryHash.name,
+        c.entryHash,
+        totals.hash,
+        c.entryHashBlank && profile.allowBlankEntryHash,
+      ],
       ["file_debit_total_mismatch", f.totalDebits.name, c.totalDebitCents, totals.debitCents],
       ["file_credit_total_mismatch", f.totalCredits.name, c.totalCreditCents, totals.creditCents],
     ],

@@ -3,7 +3,8 @@ import { cut, positions, type FieldSpec } from "./fields";
 
 /** A control's declared figure against the parsed one: "<declares> 12 <unit>; <parsed> 11". */
 function mismatch(declares: string, unit: string, parsed: string) {
-  return (p: { declared: number; parsed: number }) => `${declares} ${p.declared}${unit ? ` ${unit}` : ""}; ${parsed} ${p.parsed}`;
+  return (p: { declared: number; parsed: number }) =>
+    `${declares} ${p.declared}${unit ? ` ${unit}` : ""}; ${parsed} ${p.parsed}`;
 }
 
 /**
@@ -24,7 +25,8 @@ const TEMPLATES = {
   missing_batch_control: (p: { endLine: number }) =>
     `batch that starts here has no batch control (record type 8); it ends at line ${p.endLine}`,
   empty_batch: () => "batch has no entries",
-  unexpected_addenda: () => "addenda record where none is announced (previous entry's addenda indicator is 0, or no entry)",
+  unexpected_addenda: () =>
+    "addenda record where none is announced (previous entry's addenda indicator is 0, or no entry)",
   missing_addenda: () => "entry announces an addenda record (indicator 1) but none follows",
   iat_not_supported: () =>
     "IAT (international ACH) batches are not a bill-pay format: their records have other layouts (seven or more " +
@@ -38,7 +40,8 @@ const TEMPLATES = {
     `check digit ${JSON.stringify(p.actual)} does not match the receiving DFI identification (expected ${p.expected})`,
   invalid_effective_date: (p: { value: string }) =>
     `effective entry date ${JSON.stringify(p.value)} is not a date YYMMDD; the settlement day of the batch is unknown`,
-  invalid_transaction_code: (p: { code: string }) => `transaction code ${JSON.stringify(p.code)} is not a NACHA transaction code`,
+  invalid_transaction_code: (p: { code: string }) =>
+    `transaction code ${JSON.stringify(p.code)} is not a NACHA transaction code`,
   return_without_addenda: (p: { code: string }) =>
     `transaction code ${p.code} is a return or notification of change but has no addenda 99 or 98`,
   nonzero_amount: (p: { what: string; cents: number }) => `${p.what} must carry a zero amount, not ${p.cents} cents`,
@@ -83,6 +86,12 @@ export function invalidField(line: number, spec: FieldSpec, expected: string, va
 }
 
 /** Adds an invalid_field error when a numeric field did not parse (its value is null). */
-export function requireNumber(errors: FormatError[], lineNo: number, raw: string, spec: FieldSpec, value: number | null): void {
+export function requireNumber(
+  errors: FormatError[],
+  lineNo: number,
+  raw: string,
+  spec: FieldSpec,
+  value: number | null,
+): void {
   if (value === null) errors.push(invalidField(lineNo, spec, `${spec.end - spec.start + 1} digits`, cut(raw, spec)));
 }

@@ -22,7 +22,8 @@ export function cut(line: string, spec: FieldSpec): string {
 
 /** The record with one field replaced; the value must already have the field's width. */
 export function replaceField(line: string, spec: FieldSpec, value: string): string {
-  if (value.length !== spec.end - spec.start + 1) throw new RangeError(`${spec.name}: ${value} does not have the field's width`);
+  if (value.length !== spec.end - spec.start + 1)
+    throw new RangeError(`${spec.name}: ${value} does not have the field's width`);
   return line.slice(0, spec.start - 1) + value + line.slice(spec.end);
 }
 

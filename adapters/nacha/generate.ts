@@ -68,7 +68,10 @@ export interface FileTotals {
 }
 
 /** The file's lines, one at a time; `totals` is filled as they are produced. */
-export function* nachaFileLines(spec: FileSpec, totals: FileTotals = { entries: 0, debitCents: 0, creditCents: 0 }): Generator<string> {
+export function* nachaFileLines(
+  spec: FileSpec,
+  totals: FileTotals = { entries: 0, debitCents: 0, creditCents: 0 },
+): Generator<string> {
   const blank = spec.blankHashAndBlockCount ?? true;
   const file = new RunningTotals();
   let batches = 0;
@@ -129,17 +132,43 @@ function* batchLines(b: BatchSpec, batchNumber: number, state: FileState): Gener
 }
 
 /** One entry and its addenda, counted into the batch's totals. */
-function* entryLines(e: EntrySpec, b: BatchSpec, trace: string, layout: EntryLayout, batch: RunningTotals): Generator<string> {
+function* entryLines(
+  e: EntrySpec,
+  b: BatchSpec,
+  trace: string,
+  layout: EntryLayout,
+  batch: RunningTotals,
+): Generator<string> {
   const code = e.transactionCode ?? "22";
   const addenda = e.note !== undefined || e.returned !== undefined || e.change !== undefined;
   yield formatEntryDetail(
-    { transactionCode: code, receivingDfi: b.receivingDfi, amountCents: e.amountCents, individualName: e.name, identification: e.account, addenda, traceNumber: trace },
+    {
+      transactionCode: code,
+      receivingDfi: b.receivingDfi,
+      amountCents: e.amountCents,
+      individualName: e.name,
+      identification: e.account,
+      addenda,
+      traceNumber: trace,
+    },
     layout,
   );
-  batch.addEntry(b.receivingDfi ? Number(b.receivingDfi) : 0, transactionCode(code)?.direction ?? "credit", e.amountCents);
+  batch.addEntry(
+    b.receivingDfi ? Number(b.receivingDfi) : 0,
+    transactionCode(code)?.direction ?? "credit",
+    e.amountCents,
+  );
   const lines: string[] = [];
   if (e.note !== undefined) lines.push(formatPaymentAddenda(e.note, 1, trace));
-  if (e.returned) lines.push(formatReturnAddenda({ ...e.returned, information: e.returned.information ?? "", dateOfDeath: null, traceNumber: trace }));
+  if (e.returned)
+    lines.push(
+      formatReturnAddenda({
+        ...e.returned,
+        information: e.returned.information ?? "",
+        dateOfDeath: null,
+        traceNumber: trace,
+      }),
+    );
   if (e.change) lines.push(formatChangeAddenda({ ...e.change, traceNumber: trace }));
   for (const line of lines) {
     batch.addAddenda();

@@ -69,7 +69,11 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  */
 function sniff(head: Buffer): boolean {
   const at = head.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0;
-  return head.length >= at + 40 && head.toString("latin1", at, at + 3) === "101" && head.toString("latin1", at + 34, at + 39) === "09410";
+  return (
+    head.length >= at + 40 &&
+    head.toString("latin1", at, at + 3) === "101" &&
+    head.toString("latin1", at + 34, at + 39) === "09410"
+  );
 }
 
 /**
@@ -79,7 +83,8 @@ function sniff(head: Buffer): boolean {
  */
 export const adapter: RemittanceAdapter<NachaMapping> = {
   id: "nacha",
-  description: "NACHA/ACH files (RPPS CIE, PPD, CCD, WEB, TEL, returns, reversals, NOCs) with strict or RPPS validation profiles.",
+  description:
+    "NACHA/ACH files (RPPS CIE, PPD, CCD, WEB, TEL, returns, reversals, NOCs) with strict or RPPS validation profiles.",
   mappingSchema: NachaMapping,
   sniff,
   parse: (input, mapping) => parse(input, mapping),

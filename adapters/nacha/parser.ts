@@ -8,8 +8,20 @@ import { RECORD_LENGTH } from "./fields";
 import type { NachaProfile } from "./profile";
 import { isPaymentAddenda, parseAddenda, validateAddenda, type Addenda } from "./records/addenda";
 import { parseBatchControl, validateBatchControl, type BatchControl } from "./records/batch-control";
-import { BATCH_HEADER, entryLayoutOf, parseBatchHeader, validateBatchHeader, type BatchHeader } from "./records/batch-header";
-import { ENTRY_DETAIL, hashContribution, parseEntryDetail, validateEntryDetail, type EntryDetail } from "./records/entry-detail";
+import {
+  BATCH_HEADER,
+  entryLayoutOf,
+  parseBatchHeader,
+  validateBatchHeader,
+  type BatchHeader,
+} from "./records/batch-header";
+import {
+  ENTRY_DETAIL,
+  hashContribution,
+  parseEntryDetail,
+  validateEntryDetail,
+  type EntryDetail,
+} from "./records/entry-detail";
 import { parseFileControl, PADDING_LINE, validateFileControl, type FileControl } from "./records/file-control";
 import { parseFileHeader, validateFileHeader, type FileHeader } from "./records/file-header";
 import type { Direction, TransactionCode } from "./transaction-codes";
@@ -286,7 +298,8 @@ export class NachaParser {
   }
 
   private checkAddendaCount(p: PendingEntry, batch: OpenBatch): void {
-    if (p.detail.addendaRecordIndicator === "1" && p.addenda.length === 0) this.error(nachaError("missing_addenda", p.line, null));
+    if (p.detail.addendaRecordIndicator === "1" && p.addenda.length === 0)
+      this.error(nachaError("missing_addenda", p.line, null));
     const sec = batch.header.standardEntryClassCode;
     if (sec === "CIE" && p.addenda.filter(isPaymentAddenda).length > 1) {
       this.error(nachaError("too_many_addenda", p.line, null, { sec, max: 1 }));
@@ -298,24 +311,38 @@ export class NachaParser {
     const d = p.detail;
     const kind = entryKind(code, p.addenda, batch.header);
     if (kind === null) {
-      this.error(nachaError("return_without_addenda", p.line, ENTRY_DETAIL.transactionCode.name, { code: d.transactionCode }));
+      this.error(
+        nachaError("return_without_addenda", p.line, ENTRY_DETAIL.transactionCode.name, { code: d.transactionCode }),
+      );
     } else if (ZERO_AMOUNT_KINDS.has(kind) && d.amountCents !== 0) {
-      this.error(nachaError("nonzero_amount", p.line, ENTRY_DETAIL.amount.name, { what: `a ${kind} entry`, cents: d.amountCents ?? 0 }));
+      this.error(
+        nachaError("nonzero_amount", p.line, ENTRY_DETAIL.amount.name, {
+          what: `a ${kind} entry`,
+          cents: d.amountCents ?? 0,
+        }),
+      );
     }
     const serviceClass = batch.header.serviceClassCode;
     const direction = code.direction;
     if ((serviceClass === "220" && direction === "debit") || (serviceClass === "225" && direction === "credit")) {
-      this.error(nachaError("service_class_mismatch", p.line, ENTRY_DETAIL.transactionCode.name, { serviceClass, direction }));
+      this.error(
+        nachaError("service_class_mismatch", p.line, ENTRY_DETAIL.transactionCode.name, { serviceClass, direction }),
+      );
     }
     return kind;
   }
 
   /** The batch's effective entry date, or (leniency) the file creation date for a return or NOC. */
-  private settlementDay(p: PendingEntry, kind: EntryKind | null, batch: OpenBatch): { settledOn: string | null; effectiveDateMissing: boolean } {
+  private settlementDay(
+    p: PendingEntry,
+    kind: EntryKind | null,
+    batch: OpenBatch,
+  ): { settledOn: string | null; effectiveDateMissing: boolean } {
     const settledOn = batch.header.effectiveDay;
     if (settledOn !== null) return { settledOn, effectiveDateMissing: false };
     const leniency = this.profile.allowMissingEffectiveDateOnReturns;
-    if (leniency && (kind === "return" || kind === "noc")) return { settledOn: this.header?.creationDay ?? null, effectiveDateMissing: true };
+    if (leniency && (kind === "return" || kind === "noc"))
+      return { settledOn: this.header?.creationDay ?? null, effectiveDateMissing: true };
     if (leniency && !batch.effectiveDateReported) {
       // Under strict the batch header already reported it; here the first entry that needs it does.
       batch.effectiveDateReported = true;
@@ -357,7 +384,9 @@ export async function* nachaEventChunks(input: Readable, parser: NachaParser): A
     // The reader gives up on an unbounded line; report it, under NACHA's own code, with whatever
     // was already found.
     if (!(error instanceof FormatError)) throw error;
-    parser.errors.add(error.code === "line_too_long" ? new FormatError("long_line", error.line, null, error.message) : error);
+    parser.errors.add(
+      error.code === "line_too_long" ? new FormatError("long_line", error.line, null, error.message) : error,
+    );
     parser.errors.throwIfAny();
   }
   if (parser.saturated) parser.errors.throwIfAny();

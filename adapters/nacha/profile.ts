@@ -21,8 +21,7 @@ export const LENIENCY_REASONS: Record<keyof NachaLeniencies, string> = {
   allowBlankEntryHash:
     "RPPS files, seen from the sending side, leave the entry hash of batch and file controls blank. A blank " +
     "hash is taken as 'not given'; a hash that is given must still be right.",
-  allowBlankBlockCount:
-    "RPPS leaves the file control's block count blank too. A given block count is still checked.",
+  allowBlankBlockCount: "RPPS leaves the file control's block count blank too. A given block count is still checked.",
   allowBlankFileIdModifier:
     "Some processors leave the file ID modifier (position 34) blank (moov-io's Fiserv zero file). The file's " +
     "identity then has an empty modifier; the content hash still tells resends apart.",

@@ -31,7 +31,9 @@ export function readDelimiters(isa: string): X12Delimiters {
   const repetition = version >= "00402" ? isa[82] : null;
   const used = [element, component, segment, ...(repetition ? [repetition] : [])];
   if (new Set(used).size !== used.length) throw invalid(`delimiters ${JSON.stringify(used.join(""))} are not distinct`);
-  if (/[A-Za-z0-9 ]/.test(component)) throw invalid(`component separator ${JSON.stringify(component)} is a letter, digit or blank`);
-  if (/[A-Za-z0-9 ]/.test(segment)) throw invalid(`segment terminator ${JSON.stringify(segment)} is a letter, digit or blank`);
+  if (/[A-Za-z0-9 ]/.test(component))
+    throw invalid(`component separator ${JSON.stringify(component)} is a letter, digit or blank`);
+  if (/[A-Za-z0-9 ]/.test(segment))
+    throw invalid(`segment terminator ${JSON.stringify(segment)} is a letter, digit or blank`);
   return { element, repetition, component, segment };
 }

@@ -9,28 +9,36 @@ import { FormatError } from "../../src/adapter-kit/format-error";
 const TEMPLATES = {
   empty_file: () => "the file is empty",
   missing_isa: () => "the file does not begin with an ISA segment",
-  invalid_isa: (p: { reason: string }) => `the ISA segment is not the fixed 106-character header, so its delimiters cannot be read: ${p.reason}`,
-  segment_too_long: (p: { max: number }) => `no segment terminator within ${p.max} characters (is this the right format?)`,
+  invalid_isa: (p: { reason: string }) =>
+    `the ISA segment is not the fixed 106-character header, so its delimiters cannot be read: ${p.reason}`,
+  segment_too_long: (p: { max: number }) =>
+    `no segment terminator within ${p.max} characters (is this the right format?)`,
   invalid_segment_id: (p: { tag: string }) => `${JSON.stringify(p.tag.slice(0, 8))} is not a segment identifier`,
   out_of_place: (p: { tag: string; where: string }) => `${p.tag} segment ${p.where}`,
-  truncated: (p: { missing: string; inside: string }) => `the file ends inside ${p.inside}: no ${p.missing} segment (truncated?)`,
+  truncated: (p: { missing: string; inside: string }) =>
+    `the file ends inside ${p.inside}: no ${p.missing} segment (truncated?)`,
   unsupported_transaction_set: (p: { value: string }) => `transaction set ${JSON.stringify(p.value)} is not an 820`,
-  unsupported_functional_group: (p: { value: string }) => `functional group ${JSON.stringify(p.value)} is not RA (payment order/remittance advice)`,
+  unsupported_functional_group: (p: { value: string }) =>
+    `functional group ${JSON.stringify(p.value)} is not RA (payment order/remittance advice)`,
   unsupported_version: (p: { value: string; accepted: readonly string[] }) =>
     `version ${JSON.stringify(p.value)} is not one this mapping accepts (${p.accepted.join(", ")})`,
   missing_element: (p: { what: string }) => `${p.what} is required`,
-  invalid_amount: (p: { value: string }) => `${JSON.stringify(p.value)} is not a decimal amount with at most two decimals`,
+  invalid_amount: (p: { value: string }) =>
+    `${JSON.stringify(p.value)} is not a decimal amount with at most two decimals`,
   invalid_date: (p: { value: string; format: string }) => `${JSON.stringify(p.value)} is not a date ${p.format}`,
   missing_bpr: () => "remittance detail before the BPR segment of its transaction set",
   segment_count_mismatch: (p: { declared: string; parsed: number; st: string }) =>
     `SE01 declares ${p.declared} segments; transaction set ${p.st} has ${p.parsed} (ST through SE)`,
   control_number_mismatch: (p: { trailer: string; declared: string; header: string; expected: string }) =>
     `${p.trailer} is ${JSON.stringify(p.declared)} but ${p.header} is ${JSON.stringify(p.expected)}`,
-  set_count_mismatch: (p: { declared: string; parsed: number }) => `GE01 declares ${p.declared} transaction sets; the group has ${p.parsed}`,
-  group_count_mismatch: (p: { declared: string; parsed: number }) => `IEA01 declares ${p.declared} functional groups; the interchange has ${p.parsed}`,
+  set_count_mismatch: (p: { declared: string; parsed: number }) =>
+    `GE01 declares ${p.declared} transaction sets; the group has ${p.parsed}`,
+  group_count_mismatch: (p: { declared: string; parsed: number }) =>
+    `IEA01 declares ${p.declared} functional groups; the interchange has ${p.parsed}`,
   payment_total_mismatch: (p: { declared: string; parsed: string; rmrs: number; adjustments: string }) =>
     `BPR02 declares ${p.declared}; the ${p.rmrs} RMR04 amount(s)${p.adjustments} sum to ${p.parsed}`,
-  total_out_of_range: (p: { st: string }) => `the RMR04 and ADX01 amounts of transaction set ${p.st} add up past the largest amount this system can hold`,
+  total_out_of_range: (p: { st: string }) =>
+    `the RMR04 and ADX01 amounts of transaction set ${p.st} add up past the largest amount this system can hold`,
 } as const;
 
 type Templates = typeof TEMPLATES;

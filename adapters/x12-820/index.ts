@@ -62,30 +62,60 @@ function* toItems(event: X12Event, mapping: X12Mapping): Generator<ParsedItem> {
         };
       }
       if (line.rmr.paidCents < 0) {
-        yield { kind: "warning", code: "negative_remittance", line: rmrAt, field: "RMR04", message: `RMR04 is negative (${centsToDecimal(line.rmr.paidCents)}): recorded as a reversal` };
+        yield {
+          kind: "warning",
+          code: "negative_remittance",
+          line: rmrAt,
+          field: "RMR04",
+          message: `RMR04 is negative (${centsToDecimal(line.rmr.paidCents)}): recorded as a reversal`,
+        };
       }
       for (const a of line.adjustments) {
-        yield { kind: "warning", code: "x12_adjustment", line: a.at.index, field: "ADX01", message: `${describeAdjustment(a)} on the RMR at segment ${rmrAt}` };
+        yield {
+          kind: "warning",
+          code: "x12_adjustment",
+          line: a.at.index,
+          field: "ADX01",
+          message: `${describeAdjustment(a)} on the RMR at segment ${rmrAt}`,
+        };
       }
       yield { kind: "payment", line: rmrAt, draft: toPaymentDraft(line, mapping) };
       return;
     }
     case "adjustment": {
       const a = event.adjustment;
-      const owner = event.entity ? `entity ${event.entity.ent.assignedNumber || "(unnumbered)"}` : `transaction set ${event.transaction.st.controlNumber}`;
+      const owner = event.entity
+        ? `entity ${event.entity.ent.assignedNumber || "(unnumbered)"}`
+        : `transaction set ${event.transaction.st.controlNumber}`;
       const counted = mapping.adjustmentBalance === "none" ? "not counted" : "counted";
-      yield { kind: "warning", code: "x12_adjustment", line: a.at.index, field: "ADX01", message: `${describeAdjustment(a)} on ${owner} (${counted} in BPR02)` };
+      yield {
+        kind: "warning",
+        code: "x12_adjustment",
+        line: a.at.index,
+        field: "ADX01",
+        message: `${describeAdjustment(a)} on ${owner} (${counted} in BPR02)`,
+      };
       return;
     }
     case "control":
-      yield { kind: "control", scope: `${event.scope} ${event.controlNumber}`, line: event.at.index, declared: event.declared, parsed: event.parsed };
+      yield {
+        kind: "control",
+        scope: `${event.scope} ${event.controlNumber}`,
+        line: event.at.index,
+        declared: event.declared,
+        parsed: event.parsed,
+      };
       return;
   }
 }
 
 async function* parse(input: Readable, mapping: X12Mapping): AsyncGenerator<ParsedItem> {
-  for await (const event of read820(input, { versions: mapping.versions, adjustmentBalance: mapping.adjustmentBalance })) {
-    if (event.type === "control" && event.transaction) yield* transactionWarnings(event.transaction, event.at.index, mapping);
+  for await (const event of read820(input, {
+    versions: mapping.versions,
+    adjustmentBalance: mapping.adjustmentBalance,
+  })) {
+    if (event.type === "control" && event.transaction)
+      yield* transactionWarnings(event.transaction, event.at.index, mapping);
     yield* toItems(event, mapping);
   }
 }

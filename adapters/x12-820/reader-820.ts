@@ -109,7 +109,10 @@ export type X12Event =
  * is checked at SE. Errors name the segment number as `line` and the element (e.g. "SE01"); all
  * errors of the file are collected and thrown together at the end as FormatErrors.
  */
-export async function* read820(input: AsyncIterable<Buffer | string>, options: Read820Options): AsyncGenerator<X12Event> {
+export async function* read820(
+  input: AsyncIterable<Buffer | string>,
+  options: Read820Options,
+): AsyncGenerator<X12Event> {
   const reader = new Reader820(options);
   let last: X12Segment | null = null;
   try {
@@ -175,9 +178,13 @@ class Reader820 {
       const inside = `transaction set ${this.tx.ctx.st.controlNumber}`;
       this.errors.add(x12Error("truncated", at, "SE", { missing: "SE", inside }));
     } else if (this.gs) {
-      this.errors.add(x12Error("truncated", at, "GE", { missing: "GE", inside: `functional group ${this.gs.controlNumber}` }));
+      this.errors.add(
+        x12Error("truncated", at, "GE", { missing: "GE", inside: `functional group ${this.gs.controlNumber}` }),
+      );
     } else if (this.isa) {
-      this.errors.add(x12Error("truncated", at, "IEA", { missing: "IEA", inside: `interchange ${this.isa.controlNumber}` }));
+      this.errors.add(
+        x12Error("truncated", at, "IEA", { missing: "IEA", inside: `interchange ${this.isa.controlNumber}` }),
+      );
     }
     this.errors.throwIfAny();
   }
@@ -204,7 +211,8 @@ class Reader820 {
     this.gs = gs;
     this.gsAt = s;
     const versions = this.options.versions;
-    if (gs.functionalId !== "RA") this.errors.add(x12Error("unsupported_functional_group", s, "GS01", { value: gs.functionalId }));
+    if (gs.functionalId !== "RA")
+      this.errors.add(x12Error("unsupported_functional_group", s, "GS01", { value: gs.functionalId }));
     if (!versions.includes(gs.version)) {
       this.errors.add(x12Error("unsupported_version", s, "GS08", { value: gs.version, accepted: versions }));
     }
@@ -221,7 +229,9 @@ class Reader820 {
     if (st.setId !== "820") throw x12Error("unsupported_transaction_set", s, "ST01", { value: st.setId });
     const versions = this.options.versions;
     if (st.conventionReference && !versions.includes(st.conventionReference)) {
-      this.errors.add(x12Error("unsupported_version", s, "ST03", { value: st.conventionReference, accepted: versions }));
+      this.errors.add(
+        x12Error("unsupported_version", s, "ST03", { value: st.conventionReference, accepted: versions }),
+      );
     }
     // A GS is open only inside an ISA.
     this.tx = new OpenTransaction(this.isa as Isa, gs, st, s.delimiters.segment, this.errors);
@@ -347,12 +357,27 @@ class OpenTransaction {
     const st = this.ctx.st;
     const trailer = parseTrailer(se);
     if (toCount(trailer.count) !== this.segments) {
-      this.errors.add(x12Error("segment_count_mismatch", se, "SE01", { declared: trailer.count, parsed: this.segments, st: st.controlNumber }));
+      this.errors.add(
+        x12Error("segment_count_mismatch", se, "SE01", {
+          declared: trailer.count,
+          parsed: this.segments,
+          st: st.controlNumber,
+        }),
+      );
     }
     if (!sameControlNumber(trailer.controlNumber, st.controlNumber)) {
-      this.errors.add(x12Error("control_number_mismatch", se, "SE02", { trailer: "SE02", declared: trailer.controlNumber, header: "ST02", expected: st.controlNumber }));
+      this.errors.add(
+        x12Error("control_number_mismatch", se, "SE02", {
+          trailer: "SE02",
+          declared: trailer.controlNumber,
+          header: "ST02",
+          expected: st.controlNumber,
+        }),
+      );
     }
-    const adjustments = this.adjustmentCents.filter((a) => balance === "all" || (balance === "unattached" && !a.attached));
+    const adjustments = this.adjustmentCents.filter(
+      (a) => balance === "all" || (balance === "unattached" && !a.attached),
+    );
     const parsed = this.sumOrNull(se, [...this.rmrCents, ...adjustments.map((a) => a.cents)]);
     if (parsed !== null) this.checkBalance(se, parsed, adjustments.length);
     const bpr = this.ctx.bpr;
@@ -425,7 +450,17 @@ class OpenTransaction {
     const rmr = parseRmr(s);
     this.rmrCount += 1;
     this.rmrCents.push(rmr.paidCents);
-    this.open = { sequence: this.rmrCount, at: s, rmr, transaction: this.ctx, entity: this.entity, coverage: null, refs: [], adjustments: [], raw: "" };
+    this.open = {
+      sequence: this.rmrCount,
+      at: s,
+      rmr,
+      transaction: this.ctx,
+      entity: this.entity,
+      coverage: null,
+      refs: [],
+      adjustments: [],
+      raw: "",
+    };
   }
 
   private ref(s: X12Segment): void {
@@ -477,9 +512,23 @@ function closeEnvelope(
   }
   if (!sameControlNumber(trailer.controlNumber, header.controlNumber)) {
     const field = `${s.tag}02`;
-    errors.add(x12Error("control_number_mismatch", s, field, { trailer: field, declared: trailer.controlNumber, header: header.name, expected: header.controlNumber }));
+    errors.add(
+      x12Error("control_number_mismatch", s, field, {
+        trailer: field,
+        declared: trailer.controlNumber,
+        header: header.name,
+        expected: header.controlNumber,
+      }),
+    );
   }
-  return { type: "control", scope, controlNumber: header.controlNumber, at: s, declared: { count: declared, totalCents: null }, parsed: { count: parsed, totalCents: null } };
+  return {
+    type: "control",
+    scope,
+    controlNumber: header.controlNumber,
+    at: s,
+    declared: { count: declared, totalCents: null },
+    parsed: { count: parsed, totalCents: null },
+  };
 }
 
 function toCount(value: string): number | null {

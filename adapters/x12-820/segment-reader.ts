@@ -33,7 +33,10 @@ const TAG = /^[A-Z][A-Z0-9]{1,2}$/;
  * node-x12's stream parser is not used: it silently drops any chunk shorter than 113 characters
  * that arrives after the first, so the tail of a file read in 64 KiB chunks can vanish.
  */
-export async function* readSegments(input: AsyncIterable<Buffer | string>, options: SegmentReaderOptions = {}): AsyncGenerator<X12Segment> {
+export async function* readSegments(
+  input: AsyncIterable<Buffer | string>,
+  options: SegmentReaderOptions = {},
+): AsyncGenerator<X12Segment> {
   const splitter = new SegmentSplitter(options.maxSegmentLength ?? 64 * 1024);
   for await (const text of decodeChunks(input)) {
     splitter.append(text);
@@ -92,7 +95,8 @@ class SegmentSplitter {
   private isa(): X12Segment | null {
     const at = this.line;
     if (this.buf.length - this.pos < ISA_LENGTH) {
-      if (!"ISA".startsWith(this.buf.slice(this.pos, this.pos + 3))) throw x12Error("missing_isa", { index: 1, line: at }, "ISA");
+      if (!"ISA".startsWith(this.buf.slice(this.pos, this.pos + 3)))
+        throw x12Error("missing_isa", { index: 1, line: at }, "ISA");
       return null;
     }
     const delimiters = readDelimiters(this.buf.slice(this.pos, this.pos + ISA_LENGTH));
@@ -108,7 +112,8 @@ class SegmentSplitter {
     const end = this.buf.indexOf(delimiters.segment, this.pos);
     if (end < 0) {
       const max = this.max;
-      if (this.buf.length - this.pos > max) throw x12Error("segment_too_long", { index: this.index + 1, line: at }, null, { max });
+      if (this.buf.length - this.pos > max)
+        throw x12Error("segment_too_long", { index: this.index + 1, line: at }, null, { max });
       return null;
     }
     const raw = this.buf.slice(this.pos, end);
@@ -119,7 +124,11 @@ class SegmentSplitter {
   }
 
   private skipBlanks(): void {
-    while (this.pos < this.buf.length && BLANK.test(this.buf[this.pos]) && this.buf[this.pos] !== this.delimiters?.segment) {
+    while (
+      this.pos < this.buf.length &&
+      BLANK.test(this.buf[this.pos]) &&
+      this.buf[this.pos] !== this.delimiters?.segment
+    ) {
       if (this.buf[this.pos] === "\n") this.line += 1;
       this.pos += 1;
     }

@@ -67,7 +67,9 @@ export function toPaymentDraft(line: RemittanceLine, mapping: X12Mapping): Payme
         reason: ADJUSTMENT_REASONS[a.adx.reasonCode] ?? null,
         segment: a.at.index,
       })),
-      entity: line.entity ? { assignedNumber: line.entity.ent.assignedNumber, entityCode: line.entity.ent.entityCode } : null,
+      entity: line.entity
+        ? { assignedNumber: line.entity.ent.assignedNumber, entityCode: line.entity.ent.entityCode }
+        : null,
       handlingCode: bpr?.handlingCode ?? null,
       paymentMethodCode: bpr?.methodCode ?? null,
       version: ctx.version,

@@ -29,9 +29,7 @@ export class FormatErrors extends Error {
     readonly errors: FormatError[],
     readonly truncated = false,
   ) {
-    super(
-      `${errors.length}${truncated ? "+" : ""} format error(s); first: ${errors[0]?.toString() ?? "none"}`,
-    );
+    super(`${errors.length}${truncated ? "+" : ""} format error(s); first: ${errors[0]?.toString() ?? "none"}`);
     this.name = "FormatErrors";
   }
 }

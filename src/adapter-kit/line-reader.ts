@@ -32,7 +32,10 @@ export interface LineReaderOptions {
  * already in memory, and a format may want to report it with its number (see `readLines`).
  * Generic over formats: it knows nothing of record layouts.
  */
-export async function* readLineChunks(input: AsyncIterable<Buffer | string>, options: LineReaderOptions = {}): AsyncGenerator<LineChunk> {
+export async function* readLineChunks(
+  input: AsyncIterable<Buffer | string>,
+  options: LineReaderOptions = {},
+): AsyncGenerator<LineChunk> {
   const max = options.maxLineLength ?? 64 * 1024;
   let carry = "";
   let lineNo = 1;
@@ -79,7 +82,10 @@ function splitLines(data: string, lines: string[]): number {
 }
 
 /** The same lines one at a time, each one bounded by `maxLineLength`. */
-export async function* readLines(input: AsyncIterable<Buffer | string>, options: LineReaderOptions = {}): AsyncGenerator<TextLine> {
+export async function* readLines(
+  input: AsyncIterable<Buffer | string>,
+  options: LineReaderOptions = {},
+): AsyncGenerator<TextLine> {
   const max = options.maxLineLength ?? 64 * 1024;
   for await (const { firstLineNo, lines } of readLineChunks(input, options)) {
     for (let i = 0; i < lines.length; i++) {
@@ -91,5 +97,10 @@ export async function* readLines(input: AsyncIterable<Buffer | string>, options:
 }
 
 function tooLong(line: number, max: number): FormatError {
-  return new FormatError("line_too_long", line, null, `a line longer than ${max} characters (is this the right format?)`);
+  return new FormatError(
+    "line_too_long",
+    line,
+    null,
+    `a line longer than ${max} characters (is this the right format?)`,
+  );
 }

@@ -15,8 +15,13 @@ export const BaseMapping = z.object({
         .array(z.string().min(1))
         .min(1)
         .optional()
-        .describe('Account masks registered with this aggregator: # digit, * letter, @ either, else literal ("7########").'),
-      checkDigit: z.enum(["none", "luhn", "mod11"]).optional().describe("Check-digit routine for account numbers: none, luhn or mod11."),
+        .describe(
+          'Account masks registered with this aggregator: # digit, * letter, @ either, else literal ("7########").',
+        ),
+      checkDigit: z
+        .enum(["none", "luhn", "mod11"])
+        .optional()
+        .describe("Check-digit routine for account numbers: none, luhn or mod11."),
     })
     .strict()
     .optional()
@@ -25,7 +30,9 @@ export const BaseMapping = z.object({
 
 /** BaseMapping for one adapter: its `adapter:` key must name that adapter. */
 export function mappingBase<A extends string>(adapter: A) {
-  return BaseMapping.extend({ adapter: z.literal(adapter).describe(`The adapter that reads this mapping: "${adapter}".`) });
+  return BaseMapping.extend({
+    adapter: z.literal(adapter).describe(`The adapter that reads this mapping: "${adapter}".`),
+  });
 }
 export type BaseMapping = z.infer<typeof BaseMapping>;
 

@@ -17,7 +17,10 @@ export type DetectedEncoding = "utf-8" | "windows-1252";
  * chunks is held back until its last byte arrives, so nothing is read ahead beyond one chunk
  * (under `auto`, beyond the rest of one line: see `AutoDecoder`).
  */
-export async function* decodeChunks(input: AsyncIterable<Buffer | string>, encoding: TextEncodingName = "utf-8"): AsyncGenerator<string> {
+export async function* decodeChunks(
+  input: AsyncIterable<Buffer | string>,
+  encoding: TextEncodingName = "utf-8",
+): AsyncGenerator<string> {
   const decoder = chunkDecoder(encoding);
   for await (const chunk of input) {
     if (typeof chunk === "string") {
@@ -173,10 +176,16 @@ function lineEndFrom(data: Buffer, from: number): number {
  */
 export function checkDecoded(text: string, line: number, encoding: TextEncodingName): FormatError | null {
   if ((encoding !== "utf-8" && encoding !== "auto") || !text.includes("\uFFFD")) return null;
-  return new FormatError("invalid_encoding", line, null, encoding === "auto" ? AUTO_INVALID : "bytes that are not valid utf-8");
+  return new FormatError(
+    "invalid_encoding",
+    line,
+    null,
+    encoding === "auto" ? AUTO_INVALID : "bytes that are not valid utf-8",
+  );
 }
 
-const AUTO_INVALID = "bytes that are not valid UTF-8 in a file read as UTF-8 from its first line beyond ASCII (a file that mixes encodings?)";
+const AUTO_INVALID =
+  "bytes that are not valid UTF-8 in a file read as UTF-8 from its first line beyond ASCII (a file that mixes encodings?)";
 
 /**
  * The Buffer encoding that reads a whole sample held in memory (tools that rewrite a sample, not

@@ -47,7 +47,8 @@ function discover(): Registry {
     const family: AdapterFamily = { name: entry.name, dir, adapters };
     for (const adapter of adapters) {
       const other = registry.byId.get(adapter.id);
-      if (other) throw new Error(`two adapters claim the id "${adapter.id}" (families ${other.family.name} and ${family.name})`);
+      if (other)
+        throw new Error(`two adapters claim the id "${adapter.id}" (families ${other.family.name} and ${family.name})`);
       registry.byId.set(adapter.id, { adapter, family });
     }
     registry.families.push(family);

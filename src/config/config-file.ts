@@ -45,7 +45,12 @@ const commonSource = {
     .refine((s) => !s.includes("/"), "must not contain /")
     .optional(),
   maxFilesPerPoll: z.number().int().positive().default(100),
-  maxFileBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(2 * 1024 ** 3),
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(2 * 1024 ** 3),
   /** Pause between the two listings that tell a finished file from one still being written. */
   settleMs: z.number().int().nonnegative().max(60_000).default(2_000),
   password: noSecret,
@@ -67,12 +72,21 @@ export const SftpSourceConfig = z
     port: z.number().int().min(1).max(65535).default(22),
     username: z.string().min(1),
     privateKeyFile: z.string().min(1).optional(),
-    privateKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name").optional(),
+    privateKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+      .optional(),
     /** Env var holding the key's passphrase, when the key has one. */
-    passphraseEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name").optional(),
+    passphraseEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+      .optional(),
     hostKeySha256: z
       .string({ error: "is required: the server's host key fingerprint as `ssh-keygen -lf` prints it (SHA256:…)" })
-      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must look like "SHA256:" followed by 43 base64 characters, as `ssh-keygen -lf` prints it'),
+      .regex(
+        /^SHA256:[A-Za-z0-9+/]{43}$/,
+        'must look like "SHA256:" followed by 43 base64 characters, as `ssh-keygen -lf` prints it',
+      ),
     remoteDir: remoteFolder,
     archiveDir: moveTarget,
     errorDir: moveTarget.optional(),
@@ -82,7 +96,11 @@ export const SftpSourceConfig = z
   .strict()
   .superRefine((s, ctx) => {
     if (!s.privateKeyFile === !s.privateKeyEnv) {
-      ctx.addIssue({ code: "custom", path: ["privateKeyFile"], message: "give exactly one of privateKeyFile or privateKeyEnv" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["privateKeyFile"],
+        message: "give exactly one of privateKeyFile or privateKeyEnv",
+      });
     }
     requireErrorDir(s, ctx);
   });
@@ -101,7 +119,11 @@ export const LocalSourceConfig = z
 
 function requireErrorDir(s: { archiveDir: string; errorDir?: string }, ctx: z.RefinementCtx): void {
   if (s.archiveDir !== LEAVE && s.errorDir === undefined) {
-    ctx.addIssue({ code: "custom", path: ["errorDir"], message: "is required when archiveDir is a folder (or set it to leave)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["errorDir"],
+      message: "is required when archiveDir is a folder (or set it to leave)",
+    });
   }
 }
 
@@ -128,7 +150,10 @@ export const ConfigFileSchema = z
   .object({
     payee: PayeePolicy.optional(),
     aggregators: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "aggregator ids are lower-case letters, digits, - and _"), AggregatorEntry)
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "aggregator ids are lower-case letters, digits, - and _"),
+        AggregatorEntry,
+      )
       .refine((a) => Object.keys(a).length > 0, "must name at least one aggregator"),
   })
   .strict();
@@ -157,7 +182,10 @@ export const CONFIG_ENV = "BILLPAY_CONFIG";
 /** The config file to use: the option, else BILLPAY_CONFIG; a clear error when neither is given. */
 export function resolveConfigPath(option?: string): string {
   const file = option ?? process.env[CONFIG_ENV];
-  if (!file) throw new ConfigError(`no configuration: pass --config FILE or set ${CONFIG_ENV} (see examples/billpay.example.yaml)`);
+  if (!file)
+    throw new ConfigError(
+      `no configuration: pass --config FILE or set ${CONFIG_ENV} (see examples/billpay.example.yaml)`,
+    );
   return path.resolve(file);
 }
 
@@ -176,7 +204,9 @@ export function parseConfig(doc: unknown, file: string): BillpayConfig {
     const key = `aggregators.${id}`;
     const mapping = loadMapping(id, entry.mapping, base, payee, key);
     if (entry.adapter && entry.adapter !== mapping.adapter.id) {
-      throw new ConfigError(`${file}: ${key}.adapter: is "${entry.adapter}" but ${mapping.file} says adapter "${mapping.adapter.id}"`);
+      throw new ConfigError(
+        `${file}: ${key}.adapter: is "${entry.adapter}" but ${mapping.file} says adapter "${mapping.adapter.id}"`,
+      );
     }
     const source = entry.source;
     const errorDir = source.errorDir ?? LEAVE;
@@ -194,7 +224,13 @@ export function parseConfig(doc: unknown, file: string): BillpayConfig {
   return { file, payee, aggregators };
 }
 
-function loadMapping(id: string, given: string | undefined, base: string, payee: PayeePolicy, key: string): LoadedMapping {
+function loadMapping(
+  id: string,
+  given: string | undefined,
+  base: string,
+  payee: PayeePolicy,
+  key: string,
+): LoadedMapping {
   try {
     if (!given) return loadAggregatorMapping(id, payee);
     const candidates = path.isAbsolute(given)

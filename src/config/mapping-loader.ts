@@ -17,7 +17,11 @@ export interface LoadedMapping {
   policy: PayeePolicy;
 }
 
-export function loadMappingFile(file: string, aggregator?: string, basePolicy: PayeePolicy = DEFAULT_PAYEE_POLICY): LoadedMapping {
+export function loadMappingFile(
+  file: string,
+  aggregator?: string,
+  basePolicy: PayeePolicy = DEFAULT_PAYEE_POLICY,
+): LoadedMapping {
   const doc = readYamlFile(file, "mapping file");
   const base = BaseMapping.safeParse(doc);
   if (!base.success) throw describeZodError(file, base.error);

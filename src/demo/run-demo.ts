@@ -1,4 +1,14 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
@@ -48,7 +58,13 @@ function sampleFiles(dir: string): string[] {
 export interface DemoOptions {
   /** Ingest into a throwaway database instead of dataDir() (so a second run is not all duplicates). */
   fresh?: boolean;
-  onReady?: (info: { port: number; hostKeySha256: string; configFile: string; aggregators: DemoAggregator[]; database: string }) => void;
+  onReady?: (info: {
+    port: number;
+    hostKeySha256: string;
+    configFile: string;
+    aggregators: DemoAggregator[];
+    database: string;
+  }) => void;
 }
 
 export interface DemoResult {
@@ -73,7 +89,9 @@ async function matchingOverview(db: DataSource): Promise<MatchingOverview> {
   const statuses = (await db.query(
     `SELECT match_status AS key, count(*)::int AS n FROM payments WHERE status = 'active' AND kind = 'payment' GROUP BY 1 ORDER BY 1`,
   )) as { key: string; n: number }[];
-  const open = (await db.query(`SELECT reason AS key, count(*)::int AS n FROM exceptions WHERE status = 'open' GROUP BY 1 ORDER BY 1`)) as { key: string; n: number }[];
+  const open = (await db.query(
+    `SELECT reason AS key, count(*)::int AS n FROM exceptions WHERE status = 'open' GROUP BY 1 ORDER BY 1`,
+  )) as { key: string; n: number }[];
   const toRecord = (rows: { key: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key, r.n]));
   return { byMatchStatus: toRecord(statuses), openExceptions: toRecord(open) };
 }
@@ -98,7 +116,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   writeFileSync(configFile, demoConfigYaml(aggregators, { port, hostKeySha256: server.hostKeySha256, keyFile }));
   const freshDir = options.fresh ? path.join(work, "data") : null;
   const db = await openDatabase(freshDir ? { dataDir: freshDir, url: "" } : {});
-  const database = freshDir ? `a throwaway database in ${freshDir}` : process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `the embedded database in ${dataDir()}`;
+  const database = freshDir
+    ? `a throwaway database in ${freshDir}`
+    : process.env.DATABASE_URL
+      ? "PostgreSQL (DATABASE_URL)"
+      : `the embedded database in ${dataDir()}`;
   try {
     options.onReady?.({ port, hostKeySha256: server.hostKeySha256, configFile, aggregators, database });
     const config = loadConfig(configFile);
@@ -114,7 +136,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 }
 
 /** The demo's config: the same keys an operator writes, pointing at the local server. */
-export function demoConfigYaml(aggregators: DemoAggregator[], server: { port: number; hostKeySha256: string; keyFile: string }): string {
+export function demoConfigYaml(
+  aggregators: DemoAggregator[],
+  server: { port: number; hostKeySha256: string; keyFile: string },
+): string {
   const entries = Object.fromEntries(
     aggregators.map((agg) => [
       agg.id,

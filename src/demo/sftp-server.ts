@@ -95,7 +95,9 @@ export class DemoSftpServer {
       }
       // Without a signature the client is only asking whether this key would do.
       if (!ctx.signature) return ctx.accept();
-      return this.authorized.verify(ctx.blob as Buffer, ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : ctx.reject(["publickey"]);
+      return this.authorized.verify(ctx.blob as Buffer, ctx.signature, ctx.hashAlgo) === true
+        ? ctx.accept()
+        : ctx.reject(["publickey"]);
     });
     client.on("ready", () => {
       client.on("session", (acceptSession) => {
@@ -232,7 +234,8 @@ class SftpSession {
 
   private async opendir(reqid: number, p: string): Promise<void> {
     try {
-      if (!(await stat(this.local(p))).isDirectory()) return this.sftp.status(reqid, STATUS_CODE.FAILURE, "not a directory");
+      if (!(await stat(this.local(p))).isDirectory())
+        return this.sftp.status(reqid, STATUS_CODE.FAILURE, "not a directory");
       this.sftp.handle(reqid, this.newHandle({ kind: "dir", path: path.posix.normalize(`/${p}`), sent: false }));
     } catch (error) {
       this.fail(reqid, error);
@@ -261,12 +264,20 @@ class SftpSession {
 
   /** Answers OK when the file-system change succeeds, or the status its error maps to. */
   private async settle(reqid: number, change: () => Promise<unknown>): Promise<void> {
-    await change().then(() => this.sftp.status(reqid, STATUS_CODE.OK), (e: unknown) => this.fail(reqid, e));
+    await change().then(
+      () => this.sftp.status(reqid, STATUS_CODE.OK),
+      (e: unknown) => this.fail(reqid, e),
+    );
   }
 
   private async rename(reqid: number, from: string, to: string): Promise<void> {
     // SFTP v3: a rename onto an existing name fails (what posix-rename exists to avoid).
-    if (await lstat(this.local(to)).then(() => true, () => false)) {
+    if (
+      await lstat(this.local(to)).then(
+        () => true,
+        () => false,
+      )
+    ) {
       return this.sftp.status(reqid, STATUS_CODE.FAILURE, "target exists");
     }
     await this.settle(reqid, () => rename(this.local(from), this.local(to)));
@@ -287,7 +298,14 @@ function statusOf(error: unknown): number {
 }
 
 function toAttrs(s: Stats): Attributes {
-  return { mode: s.mode, uid: s.uid, gid: s.gid, size: s.size, atime: Math.floor(s.atimeMs / 1000), mtime: Math.floor(s.mtimeMs / 1000) };
+  return {
+    mode: s.mode,
+    uid: s.uid,
+    gid: s.gid,
+    size: s.size,
+    atime: Math.floor(s.atimeMs / 1000),
+    mtime: Math.floor(s.mtimeMs / 1000),
+  };
 }
 
 /** A directory entry; ssh2-sftp-client reads the type from the first letter of `longname`. */

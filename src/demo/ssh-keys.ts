@@ -13,7 +13,8 @@ export interface KeyPair {
 export function generateEd25519(comment?: string): KeyPair {
   for (let attempt = 0; attempt < 20; attempt++) {
     const pair = utils.generateKeyPairSync("ed25519", comment ? { comment } : undefined);
-    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair;
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error))
+      return pair;
   }
   throw new Error("could not generate a well-formed ed25519 key pair");
 }

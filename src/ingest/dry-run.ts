@@ -2,7 +2,13 @@ import path from "node:path";
 import { asFormatErrors } from "../adapter-kit/format-error";
 import type { ErrorRecord } from "../model";
 import type { LoadedMapping } from "../config/mapping-loader";
-import { emptySummary, readRemittance, type AssessedPayment, type ParsedBankEntry, type ReadSummary } from "./read-remittance";
+import {
+  emptySummary,
+  readRemittance,
+  type AssessedPayment,
+  type ParsedBankEntry,
+  type ReadSummary,
+} from "./read-remittance";
 
 export interface DryRunResult {
   aggregator: string;
@@ -20,21 +26,40 @@ export interface DryRunResult {
  * Parses a file and applies the rules without touching a database: for `billpay parse`,
  * `mapping check` and the golden tests. Holds the results in memory, so it is for samples.
  */
-export async function dryRun(file: string, loaded: LoadedMapping, onPayment?: (p: AssessedPayment) => void): Promise<DryRunResult> {
+export async function dryRun(
+  file: string,
+  loaded: LoadedMapping,
+  onPayment?: (p: AssessedPayment) => void,
+): Promise<DryRunResult> {
   const payments: AssessedPayment[] = [];
   const bankEntries: ParsedBankEntry[] = [];
   const summary = emptySummary();
-  const result: DryRunResult = { aggregator: loaded.aggregator, adapter: loaded.adapter.id, file: path.basename(file), status: "ok", summary, payments, bankEntries, errors: [] };
+  const result: DryRunResult = {
+    aggregator: loaded.aggregator,
+    adapter: loaded.adapter.id,
+    file: path.basename(file),
+    status: "ok",
+    summary,
+    payments,
+    bankEntries,
+    errors: [],
+  };
   try {
-    await readRemittance(file, loaded, { name: path.basename(file), aggregator: loaded.aggregator }, {
-      payment: (p) => {
-        if (onPayment) onPayment(p);
-        else payments.push(p);
+    await readRemittance(
+      file,
+      loaded,
+      { name: path.basename(file), aggregator: loaded.aggregator },
+      {
+        payment: (p) => {
+          if (onPayment) onPayment(p);
+          else payments.push(p);
+        },
+        bankEntry: (e) => {
+          bankEntries.push(e);
+        },
       },
-      bankEntry: (e) => {
-        bankEntries.push(e);
-      },
-    }, { summary });
+      { summary },
+    );
   } catch (error) {
     const errors = asFormatErrors(error);
     if (!errors) throw error;

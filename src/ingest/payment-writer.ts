@@ -3,18 +3,75 @@ import type { QueryRunner } from "typeorm";
 import type { AssessedPayment, ParsedBankEntry } from "./read-remittance";
 
 const PAYMENT_COLUMNS = [
-  "id", "file_id", "aggregator", "line", "kind", "source_ref", "amount_cents", "currency", "payer_name",
-  "account_raw", "account_number", "account_status", "initiated_on", "settled_on", "coverage_month",
-  "due_on", "lead_days", "timing_status", "earliest_coverage_start", "plan_type", "method", "reason_code",
-  "original_ref", "status", "duplicate_of", "match_status", "findings", "details", "raw",
+  "id",
+  "file_id",
+  "aggregator",
+  "line",
+  "kind",
+  "source_ref",
+  "amount_cents",
+  "currency",
+  "payer_name",
+  "account_raw",
+  "account_number",
+  "account_status",
+  "initiated_on",
+  "settled_on",
+  "coverage_month",
+  "due_on",
+  "lead_days",
+  "timing_status",
+  "earliest_coverage_start",
+  "plan_type",
+  "method",
+  "reason_code",
+  "original_ref",
+  "status",
+  "duplicate_of",
+  "match_status",
+  "findings",
+  "details",
+  "raw",
 ] as const;
 
-function paymentValues(id: string, fileId: string, aggregator: string, p: AssessedPayment, status: "active" | "duplicate", duplicateOf: string | null): unknown[] {
+function paymentValues(
+  id: string,
+  fileId: string,
+  aggregator: string,
+  p: AssessedPayment,
+  status: "active" | "duplicate",
+  duplicateOf: string | null,
+): unknown[] {
   return [
-    id, fileId, aggregator, p.line, p.kind, p.sourceRef, p.amountCents, p.currency, p.payerName,
-    p.accountRaw, p.accountNumber, p.accountStatus, p.initiatedOn, p.settledOn, p.coverageMonth,
-    p.dueOn, p.leadDays, p.timingStatus, p.earliestCoverageStart, p.planType, p.method, p.reasonCode,
-    p.originalRef, status, duplicateOf, "unmatched", JSON.stringify(p.findings), JSON.stringify(p.details), p.raw,
+    id,
+    fileId,
+    aggregator,
+    p.line,
+    p.kind,
+    p.sourceRef,
+    p.amountCents,
+    p.currency,
+    p.payerName,
+    p.accountRaw,
+    p.accountNumber,
+    p.accountStatus,
+    p.initiatedOn,
+    p.settledOn,
+    p.coverageMonth,
+    p.dueOn,
+    p.leadDays,
+    p.timingStatus,
+    p.earliestCoverageStart,
+    p.planType,
+    p.method,
+    p.reasonCode,
+    p.originalRef,
+    status,
+    duplicateOf,
+    "unmatched",
+    JSON.stringify(p.findings),
+    JSON.stringify(p.details),
+    p.raw,
   ];
 }
 
@@ -33,7 +90,12 @@ function placeholders(rows: number, columns: number): string {
  * kind) is already active — resent in another file — is stored as `duplicate`, linked to the first.
  * Returns how many were duplicates.
  */
-export async function insertPayments(runner: QueryRunner, fileId: string, aggregator: string, batch: AssessedPayment[]): Promise<number> {
+export async function insertPayments(
+  runner: QueryRunner,
+  fileId: string,
+  aggregator: string,
+  batch: AssessedPayment[],
+): Promise<number> {
   const ids = batch.map(() => randomUUID());
   const values = batch.flatMap((p, i) => paymentValues(ids[i], fileId, aggregator, p, "active", null));
   const inserted = (await runner.query(
@@ -53,30 +115,85 @@ export async function insertPayments(runner: QueryRunner, fileId: string, aggreg
          ON p.source_ref = d.source_ref AND p.settled_on IS NOT DISTINCT FROM d.settled_on
         AND p.amount_cents = d.amount_cents AND p.kind = d.kind
       WHERE p.aggregator = $1 AND p.status = 'active'`,
-    [aggregator, duplicates.map((p) => p.sourceRef), duplicates.map((p) => p.settledOn), duplicates.map((p) => p.amountCents), duplicates.map((p) => p.kind)],
+    [
+      aggregator,
+      duplicates.map((p) => p.sourceRef),
+      duplicates.map((p) => p.settledOn),
+      duplicates.map((p) => p.amountCents),
+      duplicates.map((p) => p.kind),
+    ],
   )) as { id: string; source_ref: string; settled_on: string | null; amount_cents: string; kind: string }[];
-  const identity = (ref: string | null, settledOn: string | null, cents: number | string, kind: string) => JSON.stringify([ref, settledOn, String(cents), kind]);
-  const originalOf = new Map(originals.map((o) => [identity(o.source_ref, o.settled_on, o.amount_cents, o.kind), o.id]));
-  const finding = { code: "duplicate_payment", message: "the same payment (trace, date, amount, kind) was already received; stored once as money", severity: "warning" as const };
+  const identity = (ref: string | null, settledOn: string | null, cents: number | string, kind: string) =>
+    JSON.stringify([ref, settledOn, String(cents), kind]);
+  const originalOf = new Map(
+    originals.map((o) => [identity(o.source_ref, o.settled_on, o.amount_cents, o.kind), o.id]),
+  );
+  const finding = {
+    code: "duplicate_payment",
+    message: "the same payment (trace, date, amount, kind) was already received; stored once as money",
+    severity: "warning" as const,
+  };
   await runner.query(
     `INSERT INTO payments (${PAYMENT_COLUMNS.join(",")}) VALUES ${placeholders(duplicates.length, PAYMENT_COLUMNS.length)}`,
     duplicates.flatMap((p) =>
-      paymentValues(randomUUID(), fileId, aggregator, { ...p, findings: [...p.findings, finding] }, "duplicate",
-        originalOf.get(identity(p.sourceRef, p.settledOn, p.amountCents, p.kind)) ?? null),
+      paymentValues(
+        randomUUID(),
+        fileId,
+        aggregator,
+        { ...p, findings: [...p.findings, finding] },
+        "duplicate",
+        originalOf.get(identity(p.sourceRef, p.settledOn, p.amountCents, p.kind)) ?? null,
+      ),
     ),
   );
   return duplicates.length;
 }
 
 const ENTRY_COLUMNS = [
-  "id", "file_id", "aggregator", "line", "direction", "amount_cents", "currency", "bank_account", "type_code",
-  "bank_ref", "customer_ref", "text", "booked_on", "value_on", "details", "raw",
+  "id",
+  "file_id",
+  "aggregator",
+  "line",
+  "direction",
+  "amount_cents",
+  "currency",
+  "bank_account",
+  "type_code",
+  "bank_ref",
+  "customer_ref",
+  "text",
+  "booked_on",
+  "value_on",
+  "details",
+  "raw",
 ] as const;
 
-export async function insertBankEntries(runner: QueryRunner, fileId: string, aggregator: string, batch: ParsedBankEntry[]): Promise<void> {
+export async function insertBankEntries(
+  runner: QueryRunner,
+  fileId: string,
+  aggregator: string,
+  batch: ParsedBankEntry[],
+): Promise<void> {
   const values = batch.flatMap((e) => [
-    randomUUID(), fileId, aggregator, e.line, e.direction, e.amountCents, e.currency, e.bankAccount, e.typeCode,
-    e.bankRef, e.customerRef, e.text, e.bookedOn, e.valueOn, JSON.stringify(e.details), e.raw,
+    randomUUID(),
+    fileId,
+    aggregator,
+    e.line,
+    e.direction,
+    e.amountCents,
+    e.currency,
+    e.bankAccount,
+    e.typeCode,
+    e.bankRef,
+    e.customerRef,
+    e.text,
+    e.bookedOn,
+    e.valueOn,
+    JSON.stringify(e.details),
+    e.raw,
   ]);
-  await runner.query(`INSERT INTO bank_entries (${ENTRY_COLUMNS.join(",")}) VALUES ${placeholders(batch.length, ENTRY_COLUMNS.length)}`, values);
+  await runner.query(
+    `INSERT INTO bank_entries (${ENTRY_COLUMNS.join(",")}) VALUES ${placeholders(batch.length, ENTRY_COLUMNS.length)}`,
+    values,
+  );
 }

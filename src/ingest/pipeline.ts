@@ -6,7 +6,16 @@ import { log } from "../log";
 import type { ControlRecord, ErrorRecord, FileStatus, PaymentKind } from "../model";
 import { hashFile } from "./file-hash";
 import { loadAggregatorMapping, type LoadedMapping } from "../config/mapping-loader";
-import { emptySummary, netCents, readRemittance, type AssessedPayment, type KindTotal, type ParsedBankEntry, type ReadOptions, type ReadSummary } from "./read-remittance";
+import {
+  emptySummary,
+  netCents,
+  readRemittance,
+  type AssessedPayment,
+  type KindTotal,
+  type ParsedBankEntry,
+  type ReadOptions,
+  type ReadSummary,
+} from "./read-remittance";
 import { insertBankEntries, insertPayments } from "./payment-writer";
 import { matchPostedFile } from "../match/matcher";
 import type { PayeePolicy } from "../rules/payee-policy";
@@ -64,7 +73,11 @@ export interface IngestOptions extends ReadOptions {
  * `quarantined` with the errors on the ledger row and no payments. Anything unexpected → `failed`
  * (rolled back and retryable) and rethrown.
  */
-export async function ingestFile(db: DataSource, req: IngestRequest, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestFile(
+  db: DataSource,
+  req: IngestRequest,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   const result = await postFile(db, req, options);
   // Matching runs after the commit, on its own connection (the embedded database has only one).
   if (result.status === "posted" && result.fileId && options.match !== false) await matchPostedFile(db, result.fileId);
@@ -81,7 +94,16 @@ async function postFile(db: DataSource, req: IngestRequest, options: IngestOptio
   const name = req.name ?? path.basename(req.path);
   const source = req.source ?? { kind: "cli", location: path.resolve(req.path) };
   const { sha256, sizeBytes } = req.hashed ?? (await hashFile(req.path));
-  const claimRow: ClaimRow = { id: randomUUID(), aggregator: req.aggregator, adapter: loaded.adapter.id, name, sha256, sizeBytes, source, policy: loaded.policy };
+  const claimRow: ClaimRow = {
+    id: randomUUID(),
+    aggregator: req.aggregator,
+    adapter: loaded.adapter.id,
+    name,
+    sha256,
+    sizeBytes,
+    source,
+    policy: loaded.policy,
+  };
   const base = { aggregator: req.aggregator, name, sha256 };
   // The runner is released before any other query: the embedded database has one connection.
   const runner = db.createQueryRunner();
@@ -92,9 +114,11 @@ async function postFile(db: DataSource, req: IngestRequest, options: IngestOptio
   } catch (error) {
     await runner.release();
     const message = (error as Error).message;
-    await recordOutcome(db, { ...claimRow, status: "failed", errors: [{ code: "unexpected", line: null, field: null, message }] }).catch((e: unknown) =>
-      log.error("could not record failed file", { file: name, error: e }),
-    );
+    await recordOutcome(db, {
+      ...claimRow,
+      status: "failed",
+      errors: [{ code: "unexpected", line: null, field: null, message }],
+    }).catch((e: unknown) => log.error("could not record failed file", { file: name, error: e }));
     throw error;
   }
   await runner.release();
@@ -104,15 +128,34 @@ async function postFile(db: DataSource, req: IngestRequest, options: IngestOptio
     case "duplicate":
       return duplicateResult(db, base);
     case "rejected": {
-      const fileId = await recordOutcome(db, { ...claimRow, id: outcome.fileId, status: "quarantined", errors: outcome.errors, controls: outcome.controls, warnings: outcome.warnings });
-      log.warn("file quarantined", { aggregator: req.aggregator, file: name, fileId, errors: outcome.errors.length, first: outcome.errors[0] });
+      const fileId = await recordOutcome(db, {
+        ...claimRow,
+        id: outcome.fileId,
+        status: "quarantined",
+        errors: outcome.errors,
+        controls: outcome.controls,
+        warnings: outcome.warnings,
+      });
+      log.warn("file quarantined", {
+        aggregator: req.aggregator,
+        file: name,
+        fileId,
+        errors: outcome.errors.length,
+        first: outcome.errors[0],
+      });
       return { ...emptyResult(base), status: "quarantined", fileId, errors: outcome.errors };
     }
   }
 }
 
 /** Claim, parse, rules and every row of the file in one transaction; rolled back on any failure. */
-async function postInTransaction(runner: QueryRunner, row: ClaimRow, req: IngestRequest, loaded: LoadedMapping, options: IngestOptions): Promise<Transacted> {
+async function postInTransaction(
+  runner: QueryRunner,
+  row: ClaimRow,
+  req: IngestRequest,
+  loaded: LoadedMapping,
+  options: IngestOptions,
+): Promise<Transacted> {
   await runner.startTransaction();
   try {
     const fileId = await claim(runner, row);
@@ -131,7 +174,14 @@ async function postInTransaction(runner: QueryRunner, row: ClaimRow, req: Ingest
     const money = await markPosted(runner, row.aggregator, fileId, summary);
     await runner.commitTransaction();
     const duplicatePayments = writer.duplicatePayments;
-    log.info("file posted", { aggregator: row.aggregator, file: row.name, fileId, payments: summary.payments, totalCents: money.totalCents, duplicatePayments });
+    log.info("file posted", {
+      aggregator: row.aggregator,
+      file: row.name,
+      fileId,
+      payments: summary.payments,
+      totalCents: money.totalCents,
+      duplicatePayments,
+    });
     return { kind: "posted", result: postedResult(row, fileId, summary, money, duplicatePayments) };
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
@@ -183,12 +233,24 @@ class BatchWriter {
 }
 
 /** Reads the file through the rules into the writer. A format or control failure comes back as its errors; anything else is thrown. */
-async function readIntoBatches(filePath: string, loaded: LoadedMapping, row: ClaimRow, writer: BatchWriter, options: ReadOptions): Promise<ErrorRecord[] | null> {
+async function readIntoBatches(
+  filePath: string,
+  loaded: LoadedMapping,
+  row: ClaimRow,
+  writer: BatchWriter,
+  options: ReadOptions,
+): Promise<ErrorRecord[] | null> {
   try {
-    await readRemittance(filePath, loaded, { name: row.name, aggregator: row.aggregator, sizeBytes: row.sizeBytes }, {
-      payment: (p) => writer.payment(p),
-      bankEntry: (e) => writer.bankEntry(e),
-    }, options);
+    await readRemittance(
+      filePath,
+      loaded,
+      { name: row.name, aggregator: row.aggregator, sizeBytes: row.sizeBytes },
+      {
+        payment: (p) => writer.payment(p),
+        bankEntry: (e) => writer.bankEntry(e),
+      },
+      options,
+    );
     await writer.flush();
     return null;
   } catch (error) {
@@ -201,7 +263,12 @@ async function readIntoBatches(filePath: string, loaded: LoadedMapping, row: Cla
 type FileMoney = { totalCents: number; byKind: Partial<Record<PaymentKind, KindTotal>> };
 
 /** Sets the claimed row to posted with its figures (still inside the transaction; the caller commits). */
-async function markPosted(runner: QueryRunner, aggregator: string, fileId: string, summary: ReadSummary): Promise<FileMoney> {
+async function markPosted(
+  runner: QueryRunner,
+  aggregator: string,
+  fileId: string,
+  summary: ReadSummary,
+): Promise<FileMoney> {
   const sameIdentity = await earlierFileWithIdentity(runner, aggregator, summary.identity, fileId);
   if (sameIdentity) {
     summary.warnings.push({
@@ -216,13 +283,28 @@ async function markPosted(runner: QueryRunner, aggregator: string, fileId: strin
     `UPDATE remittance_files SET status = 'posted', identity = $2, payment_count = $3, total_cents = $4, by_kind = $5,
        bank_entry_count = $6, controls = $7, warnings = $8, header = $9, errors = '[]', posted_at = now()
      WHERE id = $1`,
-    [fileId, summary.identity, summary.payments, money.totalCents, JSON.stringify(money.byKind), summary.bankEntries,
-      JSON.stringify(summary.controls), JSON.stringify(summary.warnings), JSON.stringify(summary.header)],
+    [
+      fileId,
+      summary.identity,
+      summary.payments,
+      money.totalCents,
+      JSON.stringify(money.byKind),
+      summary.bankEntries,
+      JSON.stringify(summary.controls),
+      JSON.stringify(summary.warnings),
+      JSON.stringify(summary.header),
+    ],
   );
   return money;
 }
 
-function postedResult(row: ClaimRow, fileId: string, summary: ReadSummary, money: FileMoney, duplicatePayments: number): IngestResult {
+function postedResult(
+  row: ClaimRow,
+  fileId: string,
+  summary: ReadSummary,
+  money: FileMoney,
+  duplicatePayments: number,
+): IngestResult {
   return {
     aggregator: row.aggregator,
     name: row.name,
@@ -244,12 +326,29 @@ function postedResult(row: ClaimRow, fileId: string, summary: ReadSummary, money
  */
 export async function quarantineUnread(
   db: DataSource,
-  req: { aggregator: string; name: string; sha256: string | null; sizeBytes: number; source: SourceInfo; errors: ErrorRecord[]; adapter?: string },
+  req: {
+    aggregator: string;
+    name: string;
+    sha256: string | null;
+    sizeBytes: number;
+    source: SourceInfo;
+    errors: ErrorRecord[];
+    adapter?: string;
+  },
 ): Promise<IngestResult> {
   // A file we could not hash is keyed by a hash of what we know about it, so a retry finds the same row.
-  const sha256 = req.sha256 ?? createHash("sha256").update(`unread:${req.source.location}:${req.sizeBytes}`).digest("hex");
+  const sha256 =
+    req.sha256 ?? createHash("sha256").update(`unread:${req.source.location}:${req.sizeBytes}`).digest("hex");
   const base = { aggregator: req.aggregator, name: req.name, sha256 };
-  const id = await recordOutcome(db, { id: randomUUID(), ...base, adapter: req.adapter ?? "none", sizeBytes: req.sizeBytes, source: req.source, status: "quarantined", errors: req.errors });
+  const id = await recordOutcome(db, {
+    id: randomUUID(),
+    ...base,
+    adapter: req.adapter ?? "none",
+    sizeBytes: req.sizeBytes,
+    source: req.source,
+    status: "quarantined",
+    errors: req.errors,
+  });
   return { ...emptyResult(base), status: "quarantined", fileId: id, errors: req.errors };
 }
 
@@ -281,7 +380,17 @@ async function claim(runner: QueryRunner, row: ClaimRow): Promise<string | null>
            policy_hash = EXCLUDED.policy_hash
        WHERE remittance_files.status = 'failed'
      RETURNING id`,
-    [row.id, row.aggregator, row.adapter, row.name, row.sha256, row.sizeBytes, row.source.kind, row.source.location, policyHash],
+    [
+      row.id,
+      row.aggregator,
+      row.adapter,
+      row.name,
+      row.sha256,
+      row.sizeBytes,
+      row.source.kind,
+      row.source.location,
+      policyHash,
+    ],
   )) as { id: string }[];
   return rows[0]?.id ?? null;
 }
@@ -289,7 +398,12 @@ async function claim(runner: QueryRunner, row: ClaimRow): Promise<string | null>
 /** Writes a quarantined or failed outcome in its own transaction; never overwrites a posted file. */
 async function recordOutcome(
   db: DataSource,
-  row: ClaimRow & { status: "quarantined" | "failed"; errors: ErrorRecord[]; controls?: ControlRecord[]; warnings?: ErrorRecord[] },
+  row: ClaimRow & {
+    status: "quarantined" | "failed";
+    errors: ErrorRecord[];
+    controls?: ControlRecord[];
+    warnings?: ErrorRecord[];
+  },
 ): Promise<string> {
   const rows = (await db.query(
     `INSERT INTO remittance_files (id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location, errors, controls, warnings)
@@ -298,17 +412,43 @@ async function recordOutcome(
        SET status = EXCLUDED.status, errors = EXCLUDED.errors, controls = EXCLUDED.controls, warnings = EXCLUDED.warnings
        WHERE remittance_files.status = 'failed'
      RETURNING id`,
-    [row.id, row.aggregator, row.adapter, row.name, row.sha256, row.sizeBytes, row.status, row.source.kind, row.source.location,
-      JSON.stringify(row.errors), JSON.stringify(row.controls ?? []), JSON.stringify(row.warnings ?? [])],
+    [
+      row.id,
+      row.aggregator,
+      row.adapter,
+      row.name,
+      row.sha256,
+      row.sizeBytes,
+      row.status,
+      row.source.kind,
+      row.source.location,
+      JSON.stringify(row.errors),
+      JSON.stringify(row.controls ?? []),
+      JSON.stringify(row.warnings ?? []),
+    ],
   )) as { id: string }[];
   if (rows[0]) return rows[0].id;
-  const existing = (await db.query(`SELECT id FROM remittance_files WHERE aggregator = $1 AND sha256 = $2`, [row.aggregator, row.sha256])) as { id: string }[];
+  const existing = (await db.query(`SELECT id FROM remittance_files WHERE aggregator = $1 AND sha256 = $2`, [
+    row.aggregator,
+    row.sha256,
+  ])) as { id: string }[];
   return existing[0].id;
 }
 
-async function duplicateResult(db: DataSource, base: { aggregator: string; name: string; sha256: string }): Promise<IngestResult> {
-  const rows = (await db.query(`SELECT id, status FROM remittance_files WHERE aggregator = $1 AND sha256 = $2`, [base.aggregator, base.sha256])) as { id: string; status: string }[];
-  log.info("file is a duplicate", { aggregator: base.aggregator, file: base.name, fileId: rows[0]?.id, firstOutcome: rows[0]?.status });
+async function duplicateResult(
+  db: DataSource,
+  base: { aggregator: string; name: string; sha256: string },
+): Promise<IngestResult> {
+  const rows = (await db.query(`SELECT id, status FROM remittance_files WHERE aggregator = $1 AND sha256 = $2`, [
+    base.aggregator,
+    base.sha256,
+  ])) as { id: string; status: string }[];
+  log.info("file is a duplicate", {
+    aggregator: base.aggregator,
+    file: base.name,
+    fileId: rows[0]?.id,
+    firstOutcome: rows[0]?.status,
+  });
   return { ...emptyResult(base), status: "duplicate", fileId: rows[0]?.id ?? null };
 }
 
@@ -316,7 +456,12 @@ async function duplicateResult(db: DataSource, base: { aggregator: string; name:
  * A resend with new bytes (re-padded, re-blocked) but the same header identity (NACHA: origin +
  * creation date/time + modifier) is worth a warning; its payments are de-duplicated by identity.
  */
-async function earlierFileWithIdentity(runner: QueryRunner, aggregator: string, identity: string | null, fileId: string): Promise<{ id: string; name: string } | null> {
+async function earlierFileWithIdentity(
+  runner: QueryRunner,
+  aggregator: string,
+  identity: string | null,
+  fileId: string,
+): Promise<{ id: string; name: string } | null> {
   if (!identity) return null;
   const rows = (await runner.query(
     `SELECT id, name FROM remittance_files WHERE aggregator = $1 AND identity = $2 AND id <> $3 AND status = 'posted' ORDER BY received_at LIMIT 1`,
@@ -326,7 +471,10 @@ async function earlierFileWithIdentity(runner: QueryRunner, aggregator: string, 
 }
 
 /** By-kind counts and net money of the file, leaving out payments that duplicate another file's. */
-async function netOfDuplicates(runner: QueryRunner, fileId: string): Promise<{ totalCents: number; byKind: Partial<Record<PaymentKind, KindTotal>> }> {
+async function netOfDuplicates(
+  runner: QueryRunner,
+  fileId: string,
+): Promise<{ totalCents: number; byKind: Partial<Record<PaymentKind, KindTotal>> }> {
   const rows = (await runner.query(
     `SELECT kind, count(*)::int AS count, coalesce(sum(amount_cents), 0)::text AS total
        FROM payments WHERE file_id = $1 AND status = 'active' GROUP BY kind`,
@@ -343,5 +491,15 @@ async function netOfDuplicates(runner: QueryRunner, fileId: string): Promise<{ t
 }
 
 function emptyResult(base: { aggregator: string; name: string; sha256: string | null }): IngestResult {
-  return { ...base, status: "failed", fileId: null, payments: 0, totalCents: 0, byKind: {}, duplicatePayments: 0, errors: [], warnings: [] };
+  return {
+    ...base,
+    status: "failed",
+    fileId: null,
+    payments: 0,
+    totalCents: 0,
+    byKind: {},
+    duplicatePayments: 0,
+    errors: [],
+    warnings: [],
+  };
 }

@@ -47,7 +47,16 @@ export interface ReadOptions {
 }
 
 export function emptySummary(): ReadSummary {
-  return { identity: null, header: {}, controls: [], warnings: [], payments: 0, bankEntries: 0, totalCents: 0, byKind: {} };
+  return {
+    identity: null,
+    header: {},
+    controls: [],
+    warnings: [],
+    payments: 0,
+    bankEntries: 0,
+    totalCents: 0,
+    byKind: {},
+  };
 }
 
 const MAX_WARNINGS = 1000;
@@ -136,7 +145,11 @@ function withoutSsn(payment: AssessedPayment, typed: string | null): AssessedPay
   const mask = payment.accountRaw ?? "";
   const forms = [...new Set([typed.trim(), typed.replace(/\D/g, "")])].filter((f) => f.length >= 4);
   const scrub = (text: string) => forms.reduce((acc, form) => acc.split(form).join(mask), text);
-  return { ...payment, raw: scrub(payment.raw), details: JSON.parse(scrub(JSON.stringify(payment.details))) as Record<string, unknown> };
+  return {
+    ...payment,
+    raw: scrub(payment.raw),
+    details: JSON.parse(scrub(JSON.stringify(payment.details))) as Record<string, unknown>,
+  };
 }
 
 /** An adapter's record that does not fit the canonical model is a format error at its line. */

@@ -18,7 +18,11 @@ export function schemaFile(adapterId: string): string {
 
 /** The schema text for one adapter: what a mapping file may say (input side: defaults optional). */
 export function renderMappingSchema(adapter: RemittanceAdapter): string {
-  const schema = z.toJSONSchema(adapter.mappingSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  const schema = z.toJSONSchema(adapter.mappingSchema, {
+    io: "input",
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  });
   const titled = {
     $schema: schema.$schema,
     $id: `https://billpay-adapter.local/mappings/schema/${adapter.id}.schema.json`,

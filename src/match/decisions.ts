@@ -19,7 +19,17 @@ export async function recordDecision(sql: Sql, d: DecisionRecord): Promise<void>
   await sql.query(
     `INSERT INTO match_decisions (id, payment_id, invoice_id, related_payment_id, rule, outcome, applied_cents, reason, decided_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [randomUUID(), d.paymentId, d.invoiceId, d.relatedPaymentId ?? null, d.rule, d.outcome, d.appliedCents, d.reason, d.decidedBy],
+    [
+      randomUUID(),
+      d.paymentId,
+      d.invoiceId,
+      d.relatedPaymentId ?? null,
+      d.rule,
+      d.outcome,
+      d.appliedCents,
+      d.reason,
+      d.decidedBy,
+    ],
   );
 }
 
@@ -49,7 +59,15 @@ export async function decisionsFor(sql: Sql, paymentId: string): Promise<Decisio
        FROM match_decisions d LEFT JOIN invoices i ON i.id = d.invoice_id
       WHERE d.payment_id = $1 ORDER BY d.decided_at, d.id`,
     [paymentId],
-  )) as { rule: string; outcome: string; invoice_number: string | null; applied: string; reason: string; decided_by: string; decided_at: Date }[];
+  )) as {
+    rule: string;
+    outcome: string;
+    invoice_number: string | null;
+    applied: string;
+    reason: string;
+    decided_by: string;
+    decided_at: Date;
+  }[];
   return rows.map((r) => ({
     rule: r.rule,
     outcome: r.outcome,

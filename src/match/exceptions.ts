@@ -54,15 +54,28 @@ export function toException(r: ExceptionRow): QueuedException {
 }
 
 /** What the audit log shows of an exception. */
-export function exceptionState(e: Pick<QueuedException, "status" | "reason" | "amountCents" | "resolution" | "resolvedBy">): Record<string, unknown> {
-  return { status: e.status, reason: e.reason, amount_cents: e.amountCents, resolution: e.resolution, resolved_by: e.resolvedBy };
+export function exceptionState(
+  e: Pick<QueuedException, "status" | "reason" | "amountCents" | "resolution" | "resolvedBy">,
+): Record<string, unknown> {
+  return {
+    status: e.status,
+    reason: e.reason,
+    amount_cents: e.amountCents,
+    resolution: e.resolution,
+    resolved_by: e.resolvedBy,
+  };
 }
 
 /**
  * Queues an exception for a payment unless the same reason is already open for it (a unique
  * index guarantees it even under concurrent runs). Returns the new id, or null when it was open.
  */
-export async function openException(sql: Sql, paymentId: string, draft: ExceptionDraft, actor: string): Promise<number | null> {
+export async function openException(
+  sql: Sql,
+  paymentId: string,
+  draft: ExceptionDraft,
+  actor: string,
+): Promise<number | null> {
   const rows = (await sql.query(
     `INSERT INTO exceptions (payment_id, invoice_id, reason, message, amount_cents, status, details)
      VALUES ($1, $2, $3, $4, $5, 'open', $6)
@@ -78,14 +91,25 @@ export async function openException(sql: Sql, paymentId: string, draft: Exceptio
     entityId: String(id),
     action: "opened",
     before: null,
-    after: { ...exceptionState({ status: "open", reason: draft.reason, amountCents: draft.amountCents, resolution: null, resolvedBy: null }), message: draft.message },
+    after: {
+      ...exceptionState({
+        status: "open",
+        reason: draft.reason,
+        amountCents: draft.amountCents,
+        resolution: null,
+        resolvedBy: null,
+      }),
+      message: draft.message,
+    },
     paymentId,
   });
   return id;
 }
 
 export async function getException(sql: Sql, id: number, lock = false): Promise<QueuedException | null> {
-  const rows = (await sql.query(`SELECT * FROM exceptions WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id])) as ExceptionRow[];
+  const rows = (await sql.query(`SELECT * FROM exceptions WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [
+    id,
+  ])) as ExceptionRow[];
   return rows[0] ? toException(rows[0]) : null;
 }
 
@@ -99,7 +123,13 @@ export async function closeException(
     `UPDATE exceptions SET status = 'resolved', resolved_at = now(), resolved_by = $2, resolution = $3, note = $4 WHERE id = $1`,
     [e.id, resolution.by, resolution.action, resolution.note],
   );
-  const next: QueuedException = { ...e, status: "resolved", resolvedBy: resolution.by, resolution: resolution.action, note: resolution.note };
+  const next: QueuedException = {
+    ...e,
+    status: "resolved",
+    resolvedBy: resolution.by,
+    resolution: resolution.action,
+    note: resolution.note,
+  };
   await appendAudit(sql, {
     actor: resolution.by,
     entity: "exception",
@@ -139,7 +169,14 @@ export interface ExceptionFilter {
 /** A queued exception with what a person needs to act on it. */
 export interface ExceptionView extends QueuedException {
   ageDays: number;
-  payment: { kind: string; accountLast4: string | null; payerName: string | null; settledOn: string | null; fileName: string; matchStatus: string } | null;
+  payment: {
+    kind: string;
+    accountLast4: string | null;
+    payerName: string | null;
+    settledOn: string | null;
+    fileName: string;
+    matchStatus: string;
+  } | null;
   invoiceNumber: string | null;
 }
 
@@ -156,12 +193,28 @@ export async function listExceptions(sql: Sql, filter: ExceptionFilter = {}): Pr
       WHERE ($1::text IS NULL OR e.reason = $1) AND ($2 = 'all' OR e.status = $2)
       ORDER BY e.id`,
     [filter.reason ?? null, status],
-  )) as (ExceptionRow & { age_days: number; kind: string | null; last4: string | null; payer_name: string | null; settled_on: string | null; match_status: string; file_name: string; invoice_number: string | null })[];
+  )) as (ExceptionRow & {
+    age_days: number;
+    kind: string | null;
+    last4: string | null;
+    payer_name: string | null;
+    settled_on: string | null;
+    match_status: string;
+    file_name: string;
+    invoice_number: string | null;
+  })[];
   return rows.map((r) => ({
     ...toException(r),
     ageDays: r.age_days,
     payment: r.kind
-      ? { kind: r.kind, accountLast4: r.last4, payerName: r.payer_name, settledOn: r.settled_on, fileName: r.file_name, matchStatus: r.match_status }
+      ? {
+          kind: r.kind,
+          accountLast4: r.last4,
+          payerName: r.payer_name,
+          settledOn: r.settled_on,
+          fileName: r.file_name,
+          matchStatus: r.match_status,
+        }
       : null,
     invoiceNumber: r.invoice_number,
   }));

@@ -18,7 +18,15 @@ import { invoiceState, statusFor, toInvoice, type Invoice } from "./invoices";
  * and field and the good rows are still imported. Importing the same file again changes nothing.
  */
 
-export const INVOICE_COLUMNS = ["invoice", "account_number", "member_name", "plan", "coverage_month", "amount_due", "first_payment"] as const;
+export const INVOICE_COLUMNS = [
+  "invoice",
+  "account_number",
+  "member_name",
+  "plan",
+  "coverage_month",
+  "amount_due",
+  "first_payment",
+] as const;
 
 /** One checked CSV row: an invoice before it has an id or any money applied. */
 export type InvoiceInput = Omit<Invoice, "id" | "paidCents" | "status">;
@@ -35,11 +43,20 @@ const YES = new Set(["yes", "y", "true", "1"]);
 const NO = new Set(["no", "n", "false", "0", ""]);
 
 /** Reads and checks every row; nothing is written. */
-export async function readInvoicesCsv(path: string, policy: PayeePolicy = DEFAULT_PAYEE_POLICY): Promise<{ rows: { line: number; input: InvoiceInput }[]; errors: ErrorRecord[] }> {
+export async function readInvoicesCsv(
+  path: string,
+  policy: PayeePolicy = DEFAULT_PAYEE_POLICY,
+): Promise<{ rows: { line: number; input: InvoiceInput }[]; errors: ErrorRecord[] }> {
   const rows: { line: number; input: InvoiceInput }[] = [];
   const errors: ErrorRecord[] = [];
   const parser = createReadStream(path).pipe(
-    parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), info: true, trim: true, skip_empty_lines: true, bom: true }),
+    parse({
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      info: true,
+      trim: true,
+      skip_empty_lines: true,
+      bom: true,
+    }),
   );
   let checkedHeader = false;
   for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -47,7 +64,12 @@ export async function readInvoicesCsv(path: string, policy: PayeePolicy = DEFAUL
       checkedHeader = true;
       const missing = INVOICE_COLUMNS.filter((c) => c !== "first_payment" && !(c in record.record));
       if (missing.length) {
-        errors.push({ code: "missing_column", line: 1, field: missing[0], message: `the header has no column ${missing.join(", ")}; expected ${INVOICE_COLUMNS.join(",")}` });
+        errors.push({
+          code: "missing_column",
+          line: 1,
+          field: missing[0],
+          message: `the header has no column ${missing.join(", ")}; expected ${INVOICE_COLUMNS.join(",")}`,
+        });
         return { rows, errors };
       }
     }
@@ -62,7 +84,12 @@ export async function readInvoicesCsv(path: string, policy: PayeePolicy = DEFAUL
     const bill = `${input.accountNumber}/${input.plan}/${input.coverageMonth}`;
     const again = seen.get(input.invoiceNumber) ?? bills.get(bill);
     if (again !== undefined) {
-      errors.push({ code: "duplicate_row", line, field: seen.has(input.invoiceNumber) ? "invoice" : "plan", message: `repeats the invoice or the account, plan and month of line ${again}` });
+      errors.push({
+        code: "duplicate_row",
+        line,
+        field: seen.has(input.invoiceNumber) ? "invoice" : "plan",
+        message: `repeats the invoice or the account, plan and month of line ${again}`,
+      });
       return false;
     }
     seen.set(input.invoiceNumber, line);
@@ -72,7 +99,11 @@ export async function readInvoicesCsv(path: string, policy: PayeePolicy = DEFAUL
   return { rows: unique, errors };
 }
 
-function checkRow(r: Record<string, string>, line: number, policy: PayeePolicy): { input: InvoiceInput } | { error: ErrorRecord } {
+function checkRow(
+  r: Record<string, string>,
+  line: number,
+  policy: PayeePolicy,
+): { input: InvoiceInput } | { error: ErrorRecord } {
   const fail = (field: string, message: string) => ({ error: { code: "invalid_row", line, field, message } });
   if (!r.invoice) return fail("invoice", "the invoice number is empty");
   const account = checkAccount(r.account_number ?? "", policy);
@@ -105,19 +136,36 @@ function checkRow(r: Record<string, string>, line: number, policy: PayeePolicy):
 }
 
 /** Upserts the file's invoices in one transaction, each creation and change with an audit entry. */
-export async function importInvoices(db: DataSource, path: string, options: { actor?: string; policy?: PayeePolicy } = {}): Promise<InvoiceImportResult> {
+export async function importInvoices(
+  db: DataSource,
+  path: string,
+  options: { actor?: string; policy?: PayeePolicy } = {},
+): Promise<InvoiceImportResult> {
   const actor = options.actor ?? SYSTEM_ACTOR;
   const { rows, errors } = await readInvoicesCsv(path, options.policy);
-  const result: InvoiceImportResult = { rows: rows.length + errors.filter((e) => e.code !== "missing_column").length, created: 0, updated: 0, unchanged: 0, errors };
+  const result: InvoiceImportResult = {
+    rows: rows.length + errors.filter((e) => e.code !== "missing_column").length,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    errors,
+  };
   await db.transaction(async (tx) => {
     for (const { line, input } of rows) {
-      const existing = (await tx.query(`SELECT * FROM invoices WHERE invoice_number = $1 FOR UPDATE`, [input.invoiceNumber])) as Parameters<typeof toInvoice>[0][];
+      const existing = (await tx.query(`SELECT * FROM invoices WHERE invoice_number = $1 FOR UPDATE`, [
+        input.invoiceNumber,
+      ])) as Parameters<typeof toInvoice>[0][];
       const clash = (await tx.query(
         `SELECT invoice_number FROM invoices WHERE account_number = $1 AND plan = $2 AND coverage_month = $3 AND invoice_number <> $4`,
         [input.accountNumber, input.plan, input.coverageMonth, input.invoiceNumber],
       )) as { invoice_number: string }[];
       if (clash.length) {
-        errors.push({ code: "conflict", line, field: "invoice", message: `invoice ${clash[0].invoice_number} already bills this account, plan and month` });
+        errors.push({
+          code: "conflict",
+          line,
+          field: "invoice",
+          message: `invoice ${clash[0].invoice_number} already bills this account, plan and month`,
+        });
         continue;
       }
       if (!existing.length) {
@@ -125,14 +173,32 @@ export async function importInvoices(db: DataSource, path: string, options: { ac
         await tx.query(
           `INSERT INTO invoices (id, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment, paid_cents, status)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'open')`,
-          [invoice.id, input.invoiceNumber, input.accountNumber, input.memberName, input.plan, input.coverageMonth, input.amountDueCents, input.firstPayment],
+          [
+            invoice.id,
+            input.invoiceNumber,
+            input.accountNumber,
+            input.memberName,
+            input.plan,
+            input.coverageMonth,
+            input.amountDueCents,
+            input.firstPayment,
+          ],
         );
-        await appendAudit(tx, { actor, entity: "invoice", entityId: invoice.id, action: "created", before: null, after: invoiceState(invoice), note: `imported from line ${line}` });
+        await appendAudit(tx, {
+          actor,
+          entity: "invoice",
+          entityId: invoice.id,
+          action: "created",
+          before: null,
+          after: invoiceState(invoice),
+          note: `imported from line ${line}`,
+        });
         result.created += 1;
         continue;
       }
       const current = toInvoice(existing[0]);
-      const status = current.status === "written_off" ? current.status : statusFor(current.paidCents, input.amountDueCents);
+      const status =
+        current.status === "written_off" ? current.status : statusFor(current.paidCents, input.amountDueCents);
       const next: Invoice = { ...current, ...input, status };
       const diff = changedFields(invoiceState(current), invoiceState(next));
       if (!diff) {
@@ -142,9 +208,25 @@ export async function importInvoices(db: DataSource, path: string, options: { ac
       await tx.query(
         `UPDATE invoices SET account_number = $2, member_name = $3, plan = $4, coverage_month = $5, amount_due_cents = $6,
            first_payment = $7, status = $8, updated_at = now() WHERE id = $1`,
-        [current.id, next.accountNumber, next.memberName, next.plan, next.coverageMonth, next.amountDueCents, next.firstPayment, next.status],
+        [
+          current.id,
+          next.accountNumber,
+          next.memberName,
+          next.plan,
+          next.coverageMonth,
+          next.amountDueCents,
+          next.firstPayment,
+          next.status,
+        ],
       );
-      await appendAudit(tx, { actor, entity: "invoice", entityId: current.id, action: "updated", ...diff, note: `imported from line ${line}` });
+      await appendAudit(tx, {
+        actor,
+        entity: "invoice",
+        entityId: current.id,
+        action: "updated",
+        ...diff,
+        note: `imported from line ${line}`,
+      });
       result.updated += 1;
     }
   });

@@ -113,7 +113,11 @@ export async function setInvoice(
   audit: { actor: string; action: string; paymentId: string | null; note?: string | null },
 ): Promise<Invoice> {
   const next: Invoice = { ...invoice, ...change };
-  await sql.query(`UPDATE invoices SET paid_cents = $2, status = $3, updated_at = now() WHERE id = $1`, [invoice.id, next.paidCents, next.status]);
+  await sql.query(`UPDATE invoices SET paid_cents = $2, status = $3, updated_at = now() WHERE id = $1`, [
+    invoice.id,
+    next.paidCents,
+    next.status,
+  ]);
   await appendAudit(sql, {
     actor: audit.actor,
     entity: "invoice",

@@ -1,4 +1,11 @@
-import { formatUsd, type AccountStatus, type ExceptionReason, type MatchStatus, type PaymentRecordStatus, type PlanType } from "../model";
+import {
+  formatUsd,
+  type AccountStatus,
+  type ExceptionReason,
+  type MatchStatus,
+  type PaymentRecordStatus,
+  type PlanType,
+} from "../model";
 import { addMonths } from "../rules/local-date";
 import { balanceCents, type Invoice } from "./invoices";
 
@@ -72,7 +79,13 @@ function describe(i: Invoice): string {
   return `${i.invoiceNumber} (${i.plan} ${i.coverageMonth}, ${formatUsd(balanceCents(i))} owed)`;
 }
 
-function exception(reason: ExceptionReason, message: string, amountCents: number, invoices: Invoice[], details: Record<string, unknown> = {}): ExceptionDraft {
+function exception(
+  reason: ExceptionReason,
+  message: string,
+  amountCents: number,
+  invoices: Invoice[],
+  details: Record<string, unknown> = {},
+): ExceptionDraft {
   return {
     reason,
     message,
@@ -115,7 +128,12 @@ function duplicateRung(p: LadderPayment, facts: LadderFacts): LadderDecision | n
     same_trace: `a payment with the same trace was already received${where}`,
     same_account_amount_day: `a payment of ${formatUsd(p.amountCents)} to the same account settling the same day was already received${where}`,
   }[d.rule];
-  return queued("duplicate_suspect", d.rule, why, exception("duplicate_suspect", why, p.amountCents, [], { duplicate_of: d.paymentId }));
+  return queued(
+    "duplicate_suspect",
+    d.rule,
+    why,
+    exception("duplicate_suspect", why, p.amountCents, [], { duplicate_of: d.paymentId }),
+  );
 }
 
 function invalidAccountRung(p: LadderPayment): LadderDecision | null {
@@ -154,7 +172,10 @@ function decideOnInvoices(p: LadderPayment, invoices: Invoice[]): LadderDecision
     p,
     amount: formatUsd(p.amountCents),
     month,
-    late: p.coverageMonth !== null && month < p.coverageMonth ? ` (paid after its due date; the payment's own dates point to ${p.coverageMonth})` : "",
+    late:
+      p.coverageMonth !== null && month < p.coverageMonth
+        ? ` (paid after its due date; the payment's own dates point to ${p.coverageMonth})`
+        : "",
     monthOpen: open.filter((i) => i.coverageMonth === month),
     candidates: pool.filter((i) => i.coverageMonth === month),
   };
@@ -188,7 +209,12 @@ function combinedPlansRung({ p, amount, month, monthOpen }: MonthInView): Ladder
   const dental = monthOpen.find((i) => i.plan === "dental");
   if (!health || !dental || balanceCents(health) + balanceCents(dental) !== p.amountCents) return null;
   const why = `${amount} equals the health plus dental premiums for ${month} (${describe(health)} + ${describe(dental)}); each plan must be paid separately, a person splits it`;
-  return queued("combined_plans", "combined_plans", why, exception("combined_plans", why, p.amountCents, [health, dental]));
+  return queued(
+    "combined_plans",
+    "combined_plans",
+    why,
+    exception("combined_plans", why, p.amountCents, [health, dental]),
+  );
 }
 
 /** One invoice for the month: apply what fits, and queue the shortfall or the excess. */
@@ -199,11 +225,25 @@ function oneInvoiceRung({ p, amount, month, late, candidates }: MonthInView): La
   if (p.amountCents < owed) {
     const short = owed - p.amountCents;
     const why = `${amount} is ${formatUsd(short)} less than the ${formatUsd(owed)} owed on ${invoice.invoiceNumber} for ${month}${late}; applied, the rest is still owed`;
-    return { outcome: "partial", rule: "partial", reason: why, applications: [{ invoice, cents: p.amountCents }], invoice, exception: exception("partial", why, short, [invoice]) };
+    return {
+      outcome: "partial",
+      rule: "partial",
+      reason: why,
+      applications: [{ invoice, cents: p.amountCents }],
+      invoice,
+      exception: exception("partial", why, short, [invoice]),
+    };
   }
   const excess = p.amountCents - owed;
   const why = `${amount} is ${formatUsd(excess)} more than the ${formatUsd(owed)} owed on ${invoice.invoiceNumber} for ${month}${late}; the amount owed is applied, the excess is not`;
-  return { outcome: "overpaid", rule: "overpaid", reason: why, applications: [{ invoice, cents: owed }], invoice, exception: exception("overpaid", why, excess, [invoice]) };
+  return {
+    outcome: "overpaid",
+    rule: "overpaid",
+    reason: why,
+    applications: [{ invoice, cents: owed }],
+    invoice,
+    exception: exception("overpaid", why, excess, [invoice]),
+  };
 }
 
 /** Health and dental both open and the payment fits neither: which plan it pays is a person's call. */
@@ -215,5 +255,10 @@ function unclearPlanRung({ p, amount, month, candidates }: MonthInView): LadderD
     return queued("partial", "partial_unclear_plan", why, exception("partial", why, p.amountCents, candidates));
   }
   const why = `${amount} is more than ${list} together`;
-  return queued("overpaid", "overpaid_unclear_plan", why, exception("overpaid", why, p.amountCents - total, candidates));
+  return queued(
+    "overpaid",
+    "overpaid_unclear_plan",
+    why,
+    exception("overpaid", why, p.amountCents - total, candidates),
+  );
 }

@@ -7,7 +7,14 @@ import { recordDecision } from "./decisions";
 import { closeOpenExceptions, openException } from "./exceptions";
 import { changePaid, invoicesForAccount } from "./invoices";
 import { decide, type DuplicateHint, type LadderDecision } from "./ladder";
-import { invoiceContext, reassess, selectPayments, updatePayment, type PaymentChange, type StoredPayment } from "./payments";
+import {
+  invoiceContext,
+  reassess,
+  selectPayments,
+  updatePayment,
+  type PaymentChange,
+  type StoredPayment,
+} from "./payments";
 import { matchReversal } from "./reversals";
 
 export interface MatchOptions {
@@ -61,7 +68,8 @@ type Outcome = { outcome: MatchStatus | null; exceptions: number };
 export async function matchPayments(db: DataSource, options: MatchOptions = {}): Promise<MatchSummary> {
   const actor = SYSTEM_ACTOR;
   const scope = options.fileId ? `AND (p.file_id = $1 OR p.kind IN ('reversal','return'))` : "";
-  const billing = ((await db.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0].present;
+  const billing = ((await db.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0]
+    .present;
   // Without billing data a good payment can only be decided as a duplicate; skip the rest in SQL
   // rather than one by one, so that a large file posts and matches quickly.
   const waiting = `p.match_status = 'unmatched' ${billing ? "" : `AND (${DECIDABLE_WITHOUT_BILLING})`}`;
@@ -71,14 +79,27 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
       ORDER BY (p.kind IN ('reversal','return')), f.posted_at, p.file_id, p.line`,
     options.fileId ? [options.fileId] : [],
   )) as { id: string }[];
-  const summary: MatchSummary = { considered: ids.length, reconsidered: 0, decided: 0, waiting: 0, exceptionsOpened: 0, byOutcome: {} };
+  const summary: MatchSummary = {
+    considered: ids.length,
+    reconsidered: 0,
+    decided: 0,
+    waiting: 0,
+    exceptionsOpened: 0,
+    byOutcome: {},
+  };
   for (let start = 0; start < ids.length; start += BATCH_SIZE) {
     const chunk = ids.slice(start, start + BATCH_SIZE).map((r) => r.id);
     await db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MATCH_LOCK]);
-      const billing = ((await tx.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0].present;
+      const billing = (
+        (await tx.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[]
+      )[0].present;
       // Checked again under the lock: another run may have decided (or a person resolved) them meanwhile.
-      const payments = await selectPayments(tx, `p.id = ANY($1::uuid[]) AND (p.match_status = 'unmatched' OR (${RECONSIDERABLE}))`, [chunk]);
+      const payments = await selectPayments(
+        tx,
+        `p.id = ANY($1::uuid[]) AND (p.match_status = 'unmatched' OR (${RECONSIDERABLE}))`,
+        [chunk],
+      );
       const order = new Map(chunk.map((id, i) => [id, i]));
       payments.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
       for (const [i, p] of payments.entries()) {
@@ -107,14 +128,34 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
  */
 async function reconsider(tx: EntityManager, p: StoredPayment, actor: string): Promise<StoredPayment> {
   const billed = (await invoicesForAccount(tx, p.accountNumber as string)).map((i) => i.invoiceNumber);
-  const shown = billed.length > 3 ? `${billed.slice(0, 3).join(", ")} and ${billed.length - 3} more` : billed.join(", ");
+  const shown =
+    billed.length > 3 ? `${billed.slice(0, 3).join(", ")} and ${billed.length - 3} more` : billed.join(", ");
   const why = `the account was not on file when this payment was decided; billing data now has it (invoice ${shown}), so the payment goes through the matching ladder again`;
   await closeOpenExceptions(tx, p.id, { action: "invoice_arrived", by: actor, note: why }, "unknown_account");
-  await recordDecision(tx, { paymentId: p.id, invoiceId: null, rule: "account_now_known", outcome: "unmatched", appliedCents: 0, reason: why, decidedBy: actor });
-  return updatePayment(tx, p, { ...reassess(p, { knownAccount: true }), matchStatus: "unmatched" }, { actor, action: "reconsidered", note: why });
+  await recordDecision(tx, {
+    paymentId: p.id,
+    invoiceId: null,
+    rule: "account_now_known",
+    outcome: "unmatched",
+    appliedCents: 0,
+    reason: why,
+    decidedBy: actor,
+  });
+  return updatePayment(
+    tx,
+    p,
+    { ...reassess(p, { knownAccount: true }), matchStatus: "unmatched" },
+    { actor, action: "reconsidered", note: why },
+  );
 }
 
-async function matchOne(tx: EntityManager, p: StoredPayment, billing: boolean, duplicate: DuplicateHint | null, actor: string): Promise<Outcome> {
+async function matchOne(
+  tx: EntityManager,
+  p: StoredPayment,
+  billing: boolean,
+  duplicate: DuplicateHint | null,
+  actor: string,
+): Promise<Outcome> {
   switch (p.kind) {
     case "prenote":
     case "noc":
@@ -128,14 +169,37 @@ async function matchOne(tx: EntityManager, p: StoredPayment, billing: boolean, d
 }
 
 async function notApplicable(tx: Sql, p: StoredPayment, actor: string): Promise<Outcome> {
-  const reason = p.kind === "prenote" ? "a prenote is a zero-dollar test entry; nothing to match" : `a notification of change (${p.reasonCode ?? "no code"}) corrects data and moves no money`;
-  await recordDecision(tx, { paymentId: p.id, invoiceId: null, rule: "not_applicable", outcome: "not_applicable", appliedCents: 0, reason, decidedBy: actor });
+  const reason =
+    p.kind === "prenote"
+      ? "a prenote is a zero-dollar test entry; nothing to match"
+      : `a notification of change (${p.reasonCode ?? "no code"}) corrects data and moves no money`;
+  await recordDecision(tx, {
+    paymentId: p.id,
+    invoiceId: null,
+    rule: "not_applicable",
+    outcome: "not_applicable",
+    appliedCents: 0,
+    reason,
+    decidedBy: actor,
+  });
   await updatePayment(tx, p, { matchStatus: "not_applicable" }, { actor, action: "matched", note: reason });
   let exceptions = 0;
   // C09: the member's account number with the payee is wrong; a person updates it in billing data.
   if (p.kind === "noc" && p.reasonCode?.toUpperCase() === "C09") {
-    const message = "notification of change C09: the account number the member's bank holds for the payee is to be corrected; check the corrected data and update the member's records";
-    const opened = await openException(tx, p.id, { reason: "account_correction", message, amountCents: 0, invoiceId: null, details: { reason_code: p.reasonCode, original_ref: p.originalRef } }, actor);
+    const message =
+      "notification of change C09: the account number the member's bank holds for the payee is to be corrected; check the corrected data and update the member's records";
+    const opened = await openException(
+      tx,
+      p.id,
+      {
+        reason: "account_correction",
+        message,
+        amountCents: 0,
+        invoiceId: null,
+        details: { reason_code: p.reasonCode, original_ref: p.originalRef },
+      },
+      actor,
+    );
     if (opened !== null) exceptions += 1;
   }
   return { outcome: "not_applicable", exceptions };
@@ -157,7 +221,12 @@ async function duplicateHints(tx: Sql, batch: StoredPayment[]): Promise<Map<stri
       [resent.map((p) => p.duplicateOf)],
     )) as { id: string; name: string }[];
     const names = new Map(firsts.map((r) => [r.id, r.name]));
-    for (const p of resent) hints.set(p.id, { rule: "resent_payment", paymentId: p.duplicateOf, fileName: (p.duplicateOf && names.get(p.duplicateOf)) ?? null });
+    for (const p of resent)
+      hints.set(p.id, {
+        rule: "resent_payment",
+        paymentId: p.duplicateOf,
+        fileName: (p.duplicateOf && names.get(p.duplicateOf)) ?? null,
+      });
   }
   const active = money.filter((p) => p.status !== "duplicate");
   if (!active.length) return hints;
@@ -174,13 +243,33 @@ async function duplicateHints(tx: Sql, batch: StoredPayment[]): Promise<Map<stri
            AND ((o.aggregator = x.aggregator AND o.source_ref = x.source_ref)
              OR (o.account_number = x.account_number AND o.amount_cents = x.amount_cents AND o.settled_on = x.settled_on))
          ORDER BY by_trace DESC, f.posted_at, o.line LIMIT 1) h`,
-    [column("id"), column("fileId"), column("aggregator"), column("sourceRef"), column("accountNumber"), column("amountCents"), column("settledOn"), column("postedAt")],
+    [
+      column("id"),
+      column("fileId"),
+      column("aggregator"),
+      column("sourceRef"),
+      column("accountNumber"),
+      column("amountCents"),
+      column("settledOn"),
+      column("postedAt"),
+    ],
   )) as { for_id: string; id: string; name: string; by_trace: boolean | null }[];
-  for (const r of rows) hints.set(r.for_id, { rule: r.by_trace ? "same_trace" : "same_account_amount_day", paymentId: r.id, fileName: r.name });
+  for (const r of rows)
+    hints.set(r.for_id, {
+      rule: r.by_trace ? "same_trace" : "same_account_amount_day",
+      paymentId: r.id,
+      fileName: r.name,
+    });
   return hints;
 }
 
-async function matchMoney(tx: EntityManager, p: StoredPayment, billing: boolean, duplicate: DuplicateHint | null, actor: string): Promise<Outcome> {
+async function matchMoney(
+  tx: EntityManager,
+  p: StoredPayment,
+  billing: boolean,
+  duplicate: DuplicateHint | null,
+  actor: string,
+): Promise<Outcome> {
   const invoices = p.accountNumber && billing ? await invoicesForAccount(tx, p.accountNumber) : [];
   const decision = decide(p, { billingDataExists: billing, duplicate, invoices });
   if (!decision) return { outcome: null, exceptions: 0 };
@@ -195,7 +284,8 @@ async function matchMoney(tx: EntityManager, p: StoredPayment, billing: boolean,
   await applyDecision(tx, p, decision, reason, actor);
   await updatePayment(tx, p, change, { actor, action: "matched", note: `${decision.rule}: ${reason}` });
   let exceptions = 0;
-  if (decision.exception && (await openException(tx, p.id, { ...decision.exception, message: reason }, actor)) !== null) exceptions += 1;
+  if (decision.exception && (await openException(tx, p.id, { ...decision.exception, message: reason }, actor)) !== null)
+    exceptions += 1;
   return { outcome: decision.outcome, exceptions };
 }
 
@@ -206,14 +296,41 @@ function coverageNote(change: PaymentChange, decision: LadderDecision): string {
   return `; the member's first payment is ${why}, so coverage cannot start in ${decision.invoice.coverageMonth}: the earliest coverage start is ${formatLongDate(change.earliestCoverageStart)}`;
 }
 
-async function applyDecision(tx: Sql, p: StoredPayment, d: LadderDecision, reason: string, actor: string): Promise<void> {
+async function applyDecision(
+  tx: Sql,
+  p: StoredPayment,
+  d: LadderDecision,
+  reason: string,
+  actor: string,
+): Promise<void> {
   if (!d.applications.length) {
-    await recordDecision(tx, { paymentId: p.id, invoiceId: d.invoice?.id ?? null, rule: d.rule, outcome: d.outcome, appliedCents: 0, reason, decidedBy: actor });
+    await recordDecision(tx, {
+      paymentId: p.id,
+      invoiceId: d.invoice?.id ?? null,
+      rule: d.rule,
+      outcome: d.outcome,
+      appliedCents: 0,
+      reason,
+      decidedBy: actor,
+    });
     return;
   }
   for (const a of d.applications) {
-    await changePaid(tx, a.invoice, a.cents, { actor, action: "payment_applied", paymentId: p.id, note: `${formatUsd(a.cents)} from payment ${p.id}` });
-    await recordDecision(tx, { paymentId: p.id, invoiceId: a.invoice.id, rule: d.rule, outcome: d.outcome, appliedCents: a.cents, reason, decidedBy: actor });
+    await changePaid(tx, a.invoice, a.cents, {
+      actor,
+      action: "payment_applied",
+      paymentId: p.id,
+      note: `${formatUsd(a.cents)} from payment ${p.id}`,
+    });
+    await recordDecision(tx, {
+      paymentId: p.id,
+      invoiceId: a.invoice.id,
+      rule: d.rule,
+      outcome: d.outcome,
+      appliedCents: a.cents,
+      reason,
+      decidedBy: actor,
+    });
   }
 }
 

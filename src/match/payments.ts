@@ -1,5 +1,14 @@
 import type { PayeePolicy } from "../rules/payee-policy";
-import { PaymentDraft, type AccountStatus, type Finding, type MatchStatus, type PaymentKind, type PaymentRecordStatus, type PlanType, type TimingStatus } from "../model";
+import {
+  PaymentDraft,
+  type AccountStatus,
+  type Finding,
+  type MatchStatus,
+  type PaymentKind,
+  type PaymentRecordStatus,
+  type PlanType,
+  type TimingStatus,
+} from "../model";
 import { assessPayment, type AssessContext } from "../rules/assess";
 import { RULE_FINDINGS } from "../rules/findings";
 import { appendAudit, changedFields, type Sql } from "./audit-log";
@@ -55,8 +64,15 @@ export async function selectPayments(sql: Sql, where: string, params: unknown[],
     `SELECT ${PAYMENT_SELECT} FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where} ${tail}`,
     params,
   )) as (Omit<StoredPayment, "amountCents" | "policy"> & { amountCents: string; policyHash: string | null })[];
-  const policyOf = await policiesByHash(sql, rows.map((r) => r.policyHash));
-  return rows.map(({ policyHash, ...r }) => ({ ...r, amountCents: centsFromDb(r.amountCents), policy: policyOf(policyHash) }));
+  const policyOf = await policiesByHash(
+    sql,
+    rows.map((r) => r.policyHash),
+  );
+  return rows.map(({ policyHash, ...r }) => ({
+    ...r,
+    amountCents: centsFromDb(r.amountCents),
+    policy: policyOf(policyHash),
+  }));
 }
 
 /** A payment by id, or by a unique prefix of its id (people copy the first 8 characters). */
@@ -148,5 +164,10 @@ export function reassess(p: StoredPayment, context: AssessContext): PaymentChang
 
 /** What an invoice tells the rules about the payment applied to it. */
 export function invoiceContext(invoice: Invoice): AssessContext {
-  return { invoiceCoverageMonth: invoice.coverageMonth, firstPayment: invoice.firstPayment, amountDueCents: invoice.amountDueCents, knownAccount: true };
+  return {
+    invoiceCoverageMonth: invoice.coverageMonth,
+    firstPayment: invoice.firstPayment,
+    amountDueCents: invoice.amountDueCents,
+    knownAccount: true,
+  };
 }

@@ -5,7 +5,14 @@ import { appliedByInvoice, recordDecision } from "./decisions";
 import { closeException, getException, type QueuedException } from "./exceptions";
 import { balanceCents, changePaid, findInvoice, setInvoice, type Invoice } from "./invoices";
 import { MATCH_LOCK } from "./matcher";
-import { findPayment, invoiceContext, reassess, updatePayment, type PaymentChange, type StoredPayment } from "./payments";
+import {
+  findPayment,
+  invoiceContext,
+  reassess,
+  updatePayment,
+  type PaymentChange,
+  type StoredPayment,
+} from "./payments";
 
 /**
  * What a person can do with an exception:
@@ -75,9 +82,11 @@ async function resolveInTransaction(tx: Sql, id: number, req: ResolveRequest): P
   await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MATCH_LOCK]);
   const e = await getException(tx, id, true);
   if (!e) throw new ResolveError(`no exception ${id}`);
-  if (e.status !== "open") throw new ResolveError(`exception ${id} is already resolved (${e.resolution} by ${e.resolvedBy})`);
+  if (e.status !== "open")
+    throw new ResolveError(`exception ${id} is already resolved (${e.resolution} by ${e.resolvedBy})`);
   const p = e.paymentId ? await findPayment(tx, e.paymentId) : null;
-  if (p?.matchStatus === "reversed" && req.action !== "write-off") throw new ResolveError(`payment ${p.id} was reversed; only write-off can close this exception`);
+  if (p?.matchStatus === "reversed" && req.action !== "write-off")
+    throw new ResolveError(`payment ${p.id} was reversed; only write-off can close this exception`);
   const done = await actionFor(req.action)({ tx, id, e, p, req, audit: { actor: req.by, note: req.note } });
   const exception = await closeException(tx, e, { action: done.label, by: req.by, note: req.note });
   return { exception, applied: done.applied, unappliedCents: p ? await unappliedCents(tx, p) : null };
@@ -108,7 +117,9 @@ async function applyTo(r: Resolving): Promise<ActionDone> {
     first ??= invoice;
   }
   if (remaining > 0) {
-    throw new ResolveError(`${formatUsd(remaining)} of the payment would be left unapplied; name more invoices, or apply what fits and refund the rest with another exception`);
+    throw new ResolveError(
+      `${formatUsd(remaining)} of the payment would be left unapplied; name more invoices, or apply what fits and refund the rest with another exception`,
+    );
   }
   // Re-time the payment against the invoice it now pays, unless an earlier application already did.
   let change: PaymentChange = { matchStatus: "matched" };
@@ -118,7 +129,12 @@ async function applyTo(r: Resolving): Promise<ActionDone> {
 }
 
 /** Applies up to what one invoice owes out of `remaining`. */
-async function applyToInvoice({ tx, req, audit }: Resolving, p: StoredPayment, ref: string, remaining: number): Promise<{ invoice: Invoice; cents: number }> {
+async function applyToInvoice(
+  { tx, req, audit }: Resolving,
+  p: StoredPayment,
+  ref: string,
+  remaining: number,
+): Promise<{ invoice: Invoice; cents: number }> {
   const invoice = await findInvoice(tx, ref);
   if (!invoice) throw new ResolveError(`no invoice ${ref}`);
   const owed = balanceCents(invoice);
@@ -127,15 +143,32 @@ async function applyToInvoice({ tx, req, audit }: Resolving, p: StoredPayment, r
   if (cents === 0) throw new ResolveError(`nothing is left to apply to invoice ${invoice.invoiceNumber}`);
   await changePaid(tx, invoice, cents, { ...audit, action: "payment_applied", paymentId: p.id });
   const reason = `${formatUsd(cents)} applied by ${req.by}: ${req.note}`;
-  await recordDecision(tx, { paymentId: p.id, invoiceId: invoice.id, rule: "manual_apply", outcome: "matched", appliedCents: cents, reason, decidedBy: req.by });
+  await recordDecision(tx, {
+    paymentId: p.id,
+    invoiceId: invoice.id,
+    rule: "manual_apply",
+    outcome: "matched",
+    appliedCents: cents,
+    reason,
+    decidedBy: req.by,
+  });
   return { invoice, cents };
 }
 
 async function refund({ tx, id, p, req }: Resolving): Promise<ActionDone> {
   if (!p) throw new ResolveError(`exception ${id} has no payment to refund`);
   const cents = await unappliedCents(tx, p);
-  if (cents <= 0) throw new ResolveError(`payment ${p.id} has no unapplied money to refund; use reject to undo its application`);
-  await recordDecision(tx, { paymentId: p.id, invoiceId: null, rule: "refund", outcome: p.matchStatus, appliedCents: 0, reason: `${formatUsd(cents)} to be refunded to the payer, by ${req.by}: ${req.note}`, decidedBy: req.by });
+  if (cents <= 0)
+    throw new ResolveError(`payment ${p.id} has no unapplied money to refund; use reject to undo its application`);
+  await recordDecision(tx, {
+    paymentId: p.id,
+    invoiceId: null,
+    rule: "refund",
+    outcome: p.matchStatus,
+    appliedCents: 0,
+    reason: `${formatUsd(cents)} to be refunded to the payer, by ${req.by}: ${req.note}`,
+    decidedBy: req.by,
+  });
   return { label: `refund ${formatUsd(cents)}`, applied: [] };
 }
 
@@ -147,10 +180,27 @@ async function reject({ tx, id, p, req, audit }: Resolving): Promise<ActionDone>
     const invoice = await findInvoice(tx, a.invoiceId);
     if (!invoice) continue;
     await changePaid(tx, invoice, -a.cents, { ...audit, action: "payment_rejected", paymentId: p.id });
-    await recordDecision(tx, { paymentId: p.id, invoiceId: invoice.id, rule: "manual_reject", outcome: p.matchStatus, appliedCents: -a.cents, reason: `rejected by ${req.by}: ${req.note}`, decidedBy: req.by });
+    await recordDecision(tx, {
+      paymentId: p.id,
+      invoiceId: invoice.id,
+      rule: "manual_reject",
+      outcome: p.matchStatus,
+      appliedCents: -a.cents,
+      reason: `rejected by ${req.by}: ${req.note}`,
+      decidedBy: req.by,
+    });
     applied.push({ invoiceNumber: invoice.invoiceNumber, cents: -a.cents });
   }
-  if (!applied.length) await recordDecision(tx, { paymentId: p.id, invoiceId: null, rule: "manual_reject", outcome: p.matchStatus, appliedCents: 0, reason: `rejected by ${req.by}: ${req.note}`, decidedBy: req.by });
+  if (!applied.length)
+    await recordDecision(tx, {
+      paymentId: p.id,
+      invoiceId: null,
+      rule: "manual_reject",
+      outcome: p.matchStatus,
+      appliedCents: 0,
+      reason: `rejected by ${req.by}: ${req.note}`,
+      decidedBy: req.by,
+    });
   return { label: req.action, applied };
 }
 
@@ -159,9 +209,23 @@ async function writeOff({ tx, e, p, req, audit }: Resolving): Promise<ActionDone
   let label: string = req.action;
   const invoice = e.invoiceId ? await findInvoice(tx, e.invoiceId) : null;
   if (invoice && balanceCents(invoice) > 0) {
-    await setInvoice(tx, invoice, { paidCents: invoice.paidCents, status: "written_off" }, { ...audit, action: "written_off", paymentId: e.paymentId });
+    await setInvoice(
+      tx,
+      invoice,
+      { paidCents: invoice.paidCents, status: "written_off" },
+      { ...audit, action: "written_off", paymentId: e.paymentId },
+    );
     label = `write-off ${formatUsd(balanceCents(invoice))} on ${invoice.invoiceNumber}`;
   }
-  if (p) await recordDecision(tx, { paymentId: p.id, invoiceId: invoice?.id ?? null, rule: "write_off", outcome: p.matchStatus, appliedCents: 0, reason: `${label} by ${req.by}: ${req.note}`, decidedBy: req.by });
+  if (p)
+    await recordDecision(tx, {
+      paymentId: p.id,
+      invoiceId: invoice?.id ?? null,
+      rule: "write_off",
+      outcome: p.matchStatus,
+      appliedCents: 0,
+      reason: `${label} by ${req.by}: ${req.note}`,
+      decidedBy: req.by,
+    });
   return { label, applied: [] };
 }

@@ -14,11 +14,19 @@ export const REVERSAL_WINDOW_DAYS = 14;
  * of the same account and amount that settled up to REVERSAL_WINDOW_DAYS before it. Already
  * reversed payments are skipped.
  */
-export async function findOriginal(sql: Sql, r: StoredPayment): Promise<{ original: StoredPayment; by: "reference" | "account_amount_date" } | null> {
+export async function findOriginal(
+  sql: Sql,
+  r: StoredPayment,
+): Promise<{ original: StoredPayment; by: "reference" | "account_amount_date" } | null> {
   const open = `p.kind = 'payment' AND p.status = 'active' AND p.match_status <> 'reversed' AND p.id <> $1`;
   const refs = [r.originalRef, r.sourceRef].filter((v): v is string => !!v);
   if (refs.length) {
-    const byRef = await selectPayments(sql, `${open} AND p.aggregator = $2 AND p.source_ref = ANY($3::text[])`, [r.id, r.aggregator, refs], "ORDER BY p.settled_on DESC NULLS LAST LIMIT 1");
+    const byRef = await selectPayments(
+      sql,
+      `${open} AND p.aggregator = $2 AND p.source_ref = ANY($3::text[])`,
+      [r.id, r.aggregator, refs],
+      "ORDER BY p.settled_on DESC NULLS LAST LIMIT 1",
+    );
     if (byRef.length) return { original: byRef[0], by: "reference" };
   }
   // An explicit reference that names no payment we hold waits for it: guessing could undo the wrong payment.
@@ -40,12 +48,27 @@ export async function findOriginal(sql: Sql, r: StoredPayment): Promise<{ origin
  * close. Works whenever the reversal arrives (a later file, days later). Without an original the
  * reversal waits, unmatched, with an `original_not_found` exception, and is retried on every run.
  */
-export async function matchReversal(tx: Sql, r: StoredPayment, actor: string): Promise<{ outcome: MatchStatus | null; exceptions: number }> {
+export async function matchReversal(
+  tx: Sql,
+  r: StoredPayment,
+  actor: string,
+): Promise<{ outcome: MatchStatus | null; exceptions: number }> {
   const what = `${r.kind} of ${formatUsd(r.amountCents)} in file ${r.fileName} line ${r.line}`;
   const found = await findOriginal(tx, r);
   if (!found) {
     const message = `no payment found for this ${r.kind} (by reference, or by account and amount within ${REVERSAL_WINDOW_DAYS} days before it); nothing was undone`;
-    const opened = await openException(tx, r.id, { reason: "original_not_found", message, amountCents: r.amountCents, invoiceId: null, details: { original_ref: r.originalRef, reason_code: r.reasonCode } }, actor);
+    const opened = await openException(
+      tx,
+      r.id,
+      {
+        reason: "original_not_found",
+        message,
+        amountCents: r.amountCents,
+        invoiceId: null,
+        details: { original_ref: r.originalRef, reason_code: r.reasonCode },
+      },
+      actor,
+    );
     return { outcome: null, exceptions: opened === null ? 0 : 1 };
   }
   const o = found.original;
@@ -54,17 +77,50 @@ export async function matchReversal(tx: Sql, r: StoredPayment, actor: string): P
   for (const a of await appliedByInvoice(tx, o.id)) {
     const invoice = await findInvoice(tx, a.invoiceId);
     if (!invoice) continue;
-    await changePaid(tx, invoice, -a.cents, { actor, action: "payment_reversed", paymentId: o.id, note: `${what} undoes ${formatUsd(a.cents)}` });
+    await changePaid(tx, invoice, -a.cents, {
+      actor,
+      action: "payment_reversed",
+      paymentId: o.id,
+      note: `${what} undoes ${formatUsd(a.cents)}`,
+    });
     const reason = `${what} undoes this payment (${how}); ${formatUsd(a.cents)} taken off invoice ${invoice.invoiceNumber}, which is open again`;
-    await recordDecision(tx, { paymentId: o.id, invoiceId: invoice.id, relatedPaymentId: r.id, rule: "reversed", outcome: "reversed", appliedCents: -a.cents, reason, decidedBy: actor });
+    await recordDecision(tx, {
+      paymentId: o.id,
+      invoiceId: invoice.id,
+      relatedPaymentId: r.id,
+      rule: "reversed",
+      outcome: "reversed",
+      appliedCents: -a.cents,
+      reason,
+      decidedBy: actor,
+    });
     undone.push(invoice.invoiceNumber);
   }
   const note = `${what} undoes this payment (${how})${undone.length ? `; invoice ${undone.join(", ")} reopened` : "; nothing had been applied"}`;
-  if (!undone.length) await recordDecision(tx, { paymentId: o.id, invoiceId: null, relatedPaymentId: r.id, rule: "reversed", outcome: "reversed", appliedCents: 0, reason: note, decidedBy: actor });
+  if (!undone.length)
+    await recordDecision(tx, {
+      paymentId: o.id,
+      invoiceId: null,
+      relatedPaymentId: r.id,
+      rule: "reversed",
+      outcome: "reversed",
+      appliedCents: 0,
+      reason: note,
+      decidedBy: actor,
+    });
   await updatePayment(tx, o, { matchStatus: "reversed" }, { actor, action: "reversed", note });
   await closeOpenExceptions(tx, o.id, { action: "reversed", by: actor, note });
   const reason = `undoes payment ${o.id} of ${formatUsd(o.amountCents)} in file ${o.fileName} line ${o.line} (${how})`;
-  await recordDecision(tx, { paymentId: r.id, invoiceId: null, relatedPaymentId: o.id, rule: `reversal_${found.by}`, outcome: "matched", appliedCents: 0, reason, decidedBy: actor });
+  await recordDecision(tx, {
+    paymentId: r.id,
+    invoiceId: null,
+    relatedPaymentId: o.id,
+    rule: `reversal_${found.by}`,
+    outcome: "matched",
+    appliedCents: 0,
+    reason,
+    decidedBy: actor,
+  });
   await updatePayment(tx, r, { matchStatus: "matched" }, { actor, action: "matched", note: reason });
   await closeOpenExceptions(tx, r.id, { action: "original_found", by: actor, note: reason });
   return { outcome: "matched", exceptions: 0 };

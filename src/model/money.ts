@@ -6,7 +6,10 @@
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d{1,2}))?$/;
 
 export class MoneyFormatError extends Error {
-  constructor(readonly value: string, reason: string) {
+  constructor(
+    readonly value: string,
+    reason: string,
+  ) {
     super(`"${value}" is not an amount: ${reason}`);
     this.name = "MoneyFormatError";
   }

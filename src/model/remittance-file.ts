@@ -20,7 +20,10 @@ export const ControlRecord = z.object({
 });
 export type ControlRecord = z.infer<typeof ControlRecord>;
 
-export const ByKind = z.record(z.enum(PAYMENT_KINDS), z.object({ count: z.number().int(), totalCents: z.number().int() }));
+export const ByKind = z.record(
+  z.enum(PAYMENT_KINDS),
+  z.object({ count: z.number().int(), totalCents: z.number().int() }),
+);
 
 /** One received file in the ledger. */
 export const RemittanceFile = z.object({

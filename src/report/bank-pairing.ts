@@ -60,7 +60,13 @@ export function pairBankCredits(credits: BankCredit[], groups: RemittanceGroup[]
   const used = new Set<RemittanceGroup>();
   const lines: BankLine[] = [];
   const unpaired: BankCredit[] = [];
-  const base = (c: BankCredit) => ({ creditId: c.id, valueOn: c.day, statement: c.statement, reference: c.reference, creditCents: c.cents });
+  const base = (c: BankCredit) => ({
+    creditId: c.id,
+    valueOn: c.day,
+    statement: c.statement,
+    reference: c.reference,
+    creditCents: c.cents,
+  });
   for (const c of credits) {
     const file = groups.find((g) => !used.has(g) && refersTo(c, g.keys));
     if (!file) {
@@ -86,16 +92,44 @@ export function pairBankCredits(credits: BankCredit[], groups: RemittanceGroup[]
     const g = candidates[0];
     if (g) {
       used.add(g);
-      lines.push({ ...base(c), fileId: g.fileId, fileName: g.fileName, settledOn: g.day, remittanceCents: g.netCents, differenceCents: 0, pairedBy: "amount_and_date" });
+      lines.push({
+        ...base(c),
+        fileId: g.fileId,
+        fileName: g.fileName,
+        settledOn: g.day,
+        remittanceCents: g.netCents,
+        differenceCents: 0,
+        pairedBy: "amount_and_date",
+      });
     } else {
-      lines.push({ ...base(c), fileId: null, fileName: null, settledOn: null, remittanceCents: null, differenceCents: c.cents, pairedBy: "none" });
+      lines.push({
+        ...base(c),
+        fileId: null,
+        fileName: null,
+        settledOn: null,
+        remittanceCents: null,
+        differenceCents: c.cents,
+        pairedBy: "none",
+      });
     }
   }
   // Remittance days with no credit matter only when there is a statement to look in.
   if (credits.length) {
     for (const g of groups) {
       if (used.has(g) || !g.inPeriod || g.netCents === 0) continue;
-      lines.push({ creditId: null, valueOn: null, statement: null, reference: null, creditCents: null, fileId: g.fileId, fileName: g.fileName, settledOn: g.day, remittanceCents: g.netCents, differenceCents: -g.netCents, pairedBy: "none" });
+      lines.push({
+        creditId: null,
+        valueOn: null,
+        statement: null,
+        reference: null,
+        creditCents: null,
+        fileId: g.fileId,
+        fileName: g.fileName,
+        settledOn: g.day,
+        remittanceCents: g.netCents,
+        differenceCents: -g.netCents,
+        pairedBy: "none",
+      });
     }
   }
   lines.sort((a, b) => (a.valueOn ?? a.settledOn ?? "").localeCompare(b.valueOn ?? b.settledOn ?? ""));

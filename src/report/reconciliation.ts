@@ -105,7 +105,8 @@ export function percent(part: number, whole: number): string {
 export function headline(controls: ControlRecord[]): ControlRecord | null {
   const whole = controls.find((c) => c.scope === "file") ?? controls.find((c) => /TtlNtries$/.test(c.scope));
   if (whole) return whole;
-  const sum = (values: (number | null)[]) => (values.some((v) => v === null) ? null : values.reduce<number>((s, v) => s + (v as number), 0));
+  const sum = (values: (number | null)[]) =>
+    values.some((v) => v === null) ? null : values.reduce<number>((s, v) => s + (v as number), 0);
   for (const prefix of ["transaction ", "batch ", "account "]) {
     const parts = controls.filter((c) => c.scope.startsWith(prefix));
     if (!parts.length) continue;
@@ -124,7 +125,8 @@ export function headline(controls: ControlRecord[]): ControlRecord | null {
 /** A declared figure the format does not carry (null) is not a disagreement. */
 export function agrees(c: ControlRecord): boolean {
   const count = c.declaredCount === null || c.parsedCount === null || c.declaredCount === c.parsedCount;
-  const total = c.declaredTotalCents === null || c.parsedTotalCents === null || c.declaredTotalCents === c.parsedTotalCents;
+  const total =
+    c.declaredTotalCents === null || c.parsedTotalCents === null || c.declaredTotalCents === c.parsedTotalCents;
   return count && total;
 }
 
@@ -136,10 +138,31 @@ export async function buildReport(sql: Sql, period: ReportPeriod): Promise<Recon
   const matchRate = await matchRateOf(sql, p);
   const exceptions = await exceptionLines(sql, p, asOf);
   const { lines: bank, rule } = await bankLines(sql, period);
-  return { period: { from: period.from, to: period.to }, generatedAt: asOf.toISOString(), files, days, totals, matchRate, exceptions, bank, bankPairingRule: rule };
+  return {
+    period: { from: period.from, to: period.to },
+    generatedAt: asOf.toISOString(),
+    files,
+    days,
+    totals,
+    matchRate,
+    exceptions,
+    bank,
+    bankPairingRule: rule,
+  };
 }
 
-type FileRow = { id: string; name: string; aggregator: string; status: FileStatus; received_at: Date; controls: ControlRecord[]; errors: number; payment_count: number; bank_entry_count: number; net: string };
+type FileRow = {
+  id: string;
+  name: string;
+  aggregator: string;
+  status: FileStatus;
+  received_at: Date;
+  controls: ControlRecord[];
+  errors: number;
+  payment_count: number;
+  bank_entry_count: number;
+  net: string;
+};
 
 async function fileLines(sql: Sql, p: string[]): Promise<FileLine[]> {
   const fileRows = (await sql.query(
@@ -176,7 +199,15 @@ function fileLine(r: FileRow): FileLine {
   };
 }
 
-type DayRow = { day: string; kind: PaymentKind; timing_status: TimingStatus; match_status: MatchStatus; status: string; count: number; cents: string };
+type DayRow = {
+  day: string;
+  kind: PaymentKind;
+  timing_status: TimingStatus;
+  match_status: MatchStatus;
+  status: string;
+  count: number;
+  cents: string;
+};
 
 async function dayLines(sql: Sql, p: string[]): Promise<{ days: DayLine[]; totals: ReconciliationReport["totals"] }> {
   const dayRows = (await sql.query(
@@ -219,15 +250,17 @@ function add<K extends string>(into: Partial<Record<K, CountCents>>, key: K, cou
 }
 
 async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
-  const rate = ((await sql.query(
-    `SELECT count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
+  const rate = (
+    (await sql.query(
+      `SELECT count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
             count(*) FILTER (WHERE auto.id IS NOT NULL)::int AS matched,
             coalesce(sum(p.amount_cents) FILTER (WHERE auto.id IS NOT NULL), 0)::text AS matched_cents
        FROM payments p
        LEFT JOIN LATERAL (SELECT d.id FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
       WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date`,
-    p,
-  )) as { payments: number; cents: string; matched: number; matched_cents: string }[])[0];
+      p,
+    )) as { payments: number; cents: string; matched: number; matched_cents: string }[]
+  )[0];
   return {
     payments: rate.payments,
     paymentCents: n(rate.cents),
@@ -251,7 +284,14 @@ async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<Except
          OR (x.id IS NULL AND (e.opened_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date)
       GROUP BY e.reason ORDER BY e.reason`,
     [...p, asOf.toISOString()],
-  )) as { reason: string; open: number; open_cents: string; resolved: number; oldest: string | null; mean: string | null }[];
+  )) as {
+    reason: string;
+    open: number;
+    open_cents: string;
+    resolved: number;
+    oldest: string | null;
+    mean: string | null;
+  }[];
   return exceptionRows.map((r) => ({
     reason: r.reason,
     open: r.open,
@@ -270,7 +310,15 @@ async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankL
       WHERE b.direction = 'credit' AND coalesce(b.value_on, b.booked_on) BETWEEN $1::date AND $2::date
       ORDER BY 2, b.line`,
     [period.from, period.to],
-  )) as { id: string; day: string; cents: string; bank_ref: string | null; customer_ref: string | null; text: string | null; statement: string }[];
+  )) as {
+    id: string;
+    day: string;
+    cents: string;
+    bank_ref: string | null;
+    customer_ref: string | null;
+    text: string | null;
+    statement: string;
+  }[];
   const groups = (await sql.query(
     `SELECT f.id AS file_id, f.name, f.identity, f.header, f.total_cents::text AS file_net, p.settled_on::text AS day,
             sum(CASE p.kind WHEN 'payment' THEN p.amount_cents ELSE -p.amount_cents END)::text AS net
@@ -279,18 +327,35 @@ async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankL
         AND p.settled_on BETWEEN $1::date - 3 AND $2::date + 3
       GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 6, 2`,
     [period.from, period.to],
-  )) as { file_id: string; name: string; identity: string | null; header: Record<string, unknown>; file_net: string; day: string; net: string }[];
+  )) as {
+    file_id: string;
+    name: string;
+    identity: string | null;
+    header: Record<string, unknown>;
+    file_net: string;
+    day: string;
+    net: string;
+  }[];
   const remittances: RemittanceGroup[] = groups.map((g) => ({
     fileId: g.file_id,
     fileName: g.name,
-    keys: [g.identity, g.header?.fileId, g.header?.msgId].filter((k): k is string => typeof k === "string" && k.length >= 6),
+    keys: [g.identity, g.header?.fileId, g.header?.msgId].filter(
+      (k): k is string => typeof k === "string" && k.length >= 6,
+    ),
     fileNetCents: n(g.file_net),
     day: g.day,
     netCents: n(g.net),
     inPeriod: g.day >= period.from && g.day <= period.to,
   }));
   return pairBankCredits(
-    credits.map((c) => ({ id: c.id, day: c.day, cents: n(c.cents), refs: [c.customer_ref, c.bank_ref, c.text].filter((r): r is string => !!r), statement: c.statement, reference: c.customer_ref ?? c.bank_ref ?? c.text })),
+    credits.map((c) => ({
+      id: c.id,
+      day: c.day,
+      cents: n(c.cents),
+      refs: [c.customer_ref, c.bank_ref, c.text].filter((r): r is string => !!r),
+      statement: c.statement,
+      reference: c.customer_ref ?? c.bank_ref ?? c.text,
+    })),
     remittances,
   );
 }

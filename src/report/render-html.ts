@@ -1,4 +1,11 @@
-import { formatUsd, MATCH_STATUSES, PAYMENT_KINDS, TIMING_STATUSES, type MatchStatus, type TimingStatus } from "../model";
+import {
+  formatUsd,
+  MATCH_STATUSES,
+  PAYMENT_KINDS,
+  TIMING_STATUSES,
+  type MatchStatus,
+  type TimingStatus,
+} from "../model";
 import { ageText, controlsText, countCents, optionalCount, optionalUsd, presentKeys } from "./labels";
 import type { DayLine, ReconciliationReport } from "./reconciliation";
 import { escapeHtml as h, ratioBar, stackedBars } from "./svg-charts";
@@ -65,7 +72,12 @@ svg text.note { fill: var(--muted); }
   .card, th, tr.bad td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }`;
 
-function table(headers: { label: string; num?: boolean }[], rows: string[][], foot?: string[], badRows: Set<number> = new Set()): string {
+function table(
+  headers: { label: string; num?: boolean }[],
+  rows: string[][],
+  foot?: string[],
+  badRows: Set<number> = new Set(),
+): string {
   const head = headers.map((c) => `<th${c.num ? ' class="num"' : ""}>${h(c.label)}</th>`).join("");
   const cell = (v: string, i: number) => `<td${headers[i]?.num ? ' class="num"' : ""}>${h(v)}</td>`;
   const body = rows.map((r, i) => `<tr${badRows.has(i) ? ' class="bad"' : ""}>${r.map(cell).join("")}</tr>`).join("");
@@ -73,7 +85,11 @@ function table(headers: { label: string; num?: boolean }[], rows: string[][], fo
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody>${tfoot}</table>`;
 }
 
-function dayTable<K extends string>(days: DayLine[], pick: (d: DayLine) => Partial<Record<K, { count: number; cents: number }>>, order: readonly K[]): string {
+function dayTable<K extends string>(
+  days: DayLine[],
+  pick: (d: DayLine) => Partial<Record<K, { count: number; cents: number }>>,
+  order: readonly K[],
+): string {
   const keys = presentKeys(order, days.map(pick));
   return table(
     [{ label: "Settlement day" }, ...keys.map((k) => ({ label: k.replace(/_/g, " "), num: true }))],
@@ -96,13 +112,36 @@ export function renderReportHtml(r: ReconciliationReport): string {
     ["Open exceptions", String(openExceptions), openExceptions > 0],
     ["Bank difference", formatUsd(bankDifference), bankDifference !== 0],
   ]
-    .map(([label, value, warn]) => `<div class="card${warn ? " warn" : ""}"><span>${h(label as string)}</span><b>${h(value as string)}</b></div>`)
+    .map(
+      ([label, value, warn]) =>
+        `<div class="card${warn ? " warn" : ""}"><span>${h(label as string)}</span><b>${h(value as string)}</b></div>`,
+    )
     .join("");
 
   const files = r.files.length
     ? table(
-        [{ label: "File" }, { label: "Aggregator" }, { label: "Status" }, { label: "Declared #", num: true }, { label: "Parsed #", num: true }, { label: "Declared total", num: true }, { label: "Parsed total", num: true }, { label: "Controls" }, { label: "Net", num: true }],
-        r.files.map((f) => [f.name, f.aggregator, f.status, optionalCount(f.declaredCount), optionalCount(f.parsedCount), optionalUsd(f.declaredTotalCents), optionalUsd(f.parsedTotalCents), controlsText(f), formatUsd(f.netCents)]),
+        [
+          { label: "File" },
+          { label: "Aggregator" },
+          { label: "Status" },
+          { label: "Declared #", num: true },
+          { label: "Parsed #", num: true },
+          { label: "Declared total", num: true },
+          { label: "Parsed total", num: true },
+          { label: "Controls" },
+          { label: "Net", num: true },
+        ],
+        r.files.map((f) => [
+          f.name,
+          f.aggregator,
+          f.status,
+          optionalCount(f.declaredCount),
+          optionalCount(f.parsedCount),
+          optionalUsd(f.declaredTotalCents),
+          optionalUsd(f.parsedTotalCents),
+          controlsText(f),
+          formatUsd(f.netCents),
+        ]),
         ["Total", "", "", "", "", "", "", "", formatUsd(r.files.reduce((s, f) => s + f.netCents, 0))],
         new Set(r.files.flatMap((f, i) => (!f.controlsAgree || f.status !== "posted" ? [i] : []))),
       )
@@ -112,7 +151,11 @@ export function renderReportHtml(r: ReconciliationReport): string {
     "Amount of every entry settled per day (gross: payments, reversals and returns), by match status",
     r.days.map((d) => ({
       label: d.day,
-      segments: MATCH_STATUSES.map((s) => ({ label: s.replace(/_/g, " "), value: d.byMatch[s]?.cents ?? 0, color: MATCH_COLORS[s] })),
+      segments: MATCH_STATUSES.map((s) => ({
+        label: s.replace(/_/g, " "),
+        value: d.byMatch[s]?.cents ?? 0,
+        color: MATCH_COLORS[s],
+      })),
       note: formatUsd(Object.values(d.byMatch).reduce((s, v) => s + (v?.cents ?? 0), 0)),
     })),
   );
@@ -120,34 +163,92 @@ export function renderReportHtml(r: ReconciliationReport): string {
     "Payments per day, by timing against the 23rd (count)",
     r.days.map((d) => ({
       label: d.day,
-      segments: TIMING_STATUSES.map((s) => ({ label: s.replace(/_/g, " "), value: d.byTiming[s]?.count ?? 0, color: TIMING_COLORS[s] })),
+      segments: TIMING_STATUSES.map((s) => ({
+        label: s.replace(/_/g, " "),
+        value: d.byTiming[s]?.count ?? 0,
+        color: TIMING_COLORS[s],
+      })),
       note: `${Object.values(d.byTiming).reduce((s, v) => s + (v?.count ?? 0), 0)} payments`,
     })),
   );
   const exceptionChart = stackedBars(
     "Open exceptions by reason (count)",
-    r.exceptions.map((e) => ({ label: e.reason.replace(/_/g, " "), segments: [{ label: "open", value: e.open, color: "#c0392b" }], note: `${e.open} · ${formatUsd(e.openCents)}` })),
+    r.exceptions.map((e) => ({
+      label: e.reason.replace(/_/g, " "),
+      segments: [{ label: "open", value: e.open, color: "#c0392b" }],
+      note: `${e.open} · ${formatUsd(e.openCents)}`,
+    })),
   );
 
   const days = r.days.length
     ? `${matchChart}${timingChart}<h3>By kind</h3>${dayTable(r.days, (d) => d.byKind, PAYMENT_KINDS)}<h3>By timing (payments)</h3>${dayTable(r.days, (d) => d.byTiming, TIMING_STATUSES)}<h3>By match status</h3>${dayTable(r.days, (d) => d.byMatch, MATCH_STATUSES)}` +
-      (r.totals.resent ? `<p class="rule">${r.totals.resent} resent copies of payments already received are stored but not counted.</p>` : "")
+      (r.totals.resent
+        ? `<p class="rule">${r.totals.resent} resent copies of payments already received are stored but not counted.</p>`
+        : "")
     : `<p class="empty">No payments settled in the period.</p>`;
 
   const exceptions = r.exceptions.length
     ? exceptionChart +
       table(
-        [{ label: "Reason" }, { label: "Open", num: true }, { label: "Open amount", num: true }, { label: "Oldest", num: true }, { label: "Mean age", num: true }, { label: "Resolved", num: true }],
-        r.exceptions.map((e) => [e.reason.replace(/_/g, " "), String(e.open), formatUsd(e.openCents), ageText(e.oldestOpenDays), ageText(e.meanOpenDays), String(e.resolved)]),
-        ["Total", String(openExceptions), formatUsd(r.exceptions.reduce((s, e) => s + e.openCents, 0)), "", "", String(r.exceptions.reduce((s, e) => s + e.resolved, 0))],
+        [
+          { label: "Reason" },
+          { label: "Open", num: true },
+          { label: "Open amount", num: true },
+          { label: "Oldest", num: true },
+          { label: "Mean age", num: true },
+          { label: "Resolved", num: true },
+        ],
+        r.exceptions.map((e) => [
+          e.reason.replace(/_/g, " "),
+          String(e.open),
+          formatUsd(e.openCents),
+          ageText(e.oldestOpenDays),
+          ageText(e.meanOpenDays),
+          String(e.resolved),
+        ]),
+        [
+          "Total",
+          String(openExceptions),
+          formatUsd(r.exceptions.reduce((s, e) => s + e.openCents, 0)),
+          "",
+          "",
+          String(r.exceptions.reduce((s, e) => s + e.resolved, 0)),
+        ],
       )
     : `<p class="empty">No exceptions for payments in the period.</p>`;
 
   const bank = r.bank.length
     ? table(
-        [{ label: "Value date" }, { label: "Reference" }, { label: "Credit", num: true }, { label: "Remittance file" }, { label: "Settled" }, { label: "Remitted", num: true }, { label: "Difference", num: true }, { label: "Paired by" }],
-        r.bank.map((b) => [b.valueOn ?? "–", b.reference ?? "–", optionalUsd(b.creditCents), b.fileName ?? "–", b.settledOn ?? "–", optionalUsd(b.remittanceCents), formatUsd(b.differenceCents), b.pairedBy.replace(/_/g, " ")]),
-        ["Total", "", optionalUsd(r.bank.reduce((s, b) => s + (b.creditCents ?? 0), 0)), "", "", optionalUsd(r.bank.reduce((s, b) => s + (b.remittanceCents ?? 0), 0)), formatUsd(bankDifference), ""],
+        [
+          { label: "Value date" },
+          { label: "Reference" },
+          { label: "Credit", num: true },
+          { label: "Remittance file" },
+          { label: "Settled" },
+          { label: "Remitted", num: true },
+          { label: "Difference", num: true },
+          { label: "Paired by" },
+        ],
+        r.bank.map((b) => [
+          b.valueOn ?? "–",
+          b.reference ?? "–",
+          optionalUsd(b.creditCents),
+          b.fileName ?? "–",
+          b.settledOn ?? "–",
+          optionalUsd(b.remittanceCents),
+          formatUsd(b.differenceCents),
+          b.pairedBy.replace(/_/g, " "),
+        ]),
+        [
+          "Total",
+          "",
+          optionalUsd(r.bank.reduce((s, b) => s + (b.creditCents ?? 0), 0)),
+          "",
+          "",
+          optionalUsd(r.bank.reduce((s, b) => s + (b.remittanceCents ?? 0), 0)),
+          formatUsd(bankDifference),
+          "",
+        ],
         new Set(r.bank.flatMap((b, i) => (b.differenceCents !== 0 ? [i] : []))),
       )
     : `<p class="empty">No bank credits in the period.</p>`;

@@ -12,7 +12,8 @@ export function reportJson(r: ReconciliationReport): unknown {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
         out[k] = walk(x);
-        if (/^(cents|.+Cents)$/.test(k) && typeof x === "number") out[k === "cents" ? "amount" : k.replace(/Cents$/, "Amount")] = centsToDecimal(x);
+        if (/^(cents|.+Cents)$/.test(k) && typeof x === "number")
+          out[k === "cents" ? "amount" : k.replace(/Cents$/, "Amount")] = centsToDecimal(x);
       }
       return out;
     }

@@ -3,32 +3,58 @@ import { formatUsd, MATCH_STATUSES, PAYMENT_KINDS, TIMING_STATUSES } from "../mo
 import { ageText, controlsText, countCents, optionalCount, optionalUsd, presentKeys } from "./labels";
 import type { DayLine, ReconciliationReport } from "./reconciliation";
 
-function daysTable<K extends string>(days: DayLine[], pick: (d: DayLine) => Partial<Record<K, { count: number; cents: number }>>, order: readonly K[]): string {
+function daysTable<K extends string>(
+  days: DayLine[],
+  pick: (d: DayLine) => Partial<Record<K, { count: number; cents: number }>>,
+  order: readonly K[],
+): string {
   const keys = presentKeys(order, days.map(pick));
   return renderTable(days, [
     { header: "DAY", value: (d) => d.day },
-    ...keys.map((k) => ({ header: k.toUpperCase(), value: (d: DayLine) => countCents(pick(d)[k]), align: "right" as const })),
+    ...keys.map((k) => ({
+      header: k.toUpperCase(),
+      value: (d: DayLine) => countCents(pick(d)[k]),
+      align: "right" as const,
+    })),
   ]);
 }
 
 /** The report as plain-text tables for a terminal. */
 export function renderReportTable(r: ReconciliationReport): string {
   const out: string[] = [`Reconciliation ${r.period.from} to ${r.period.to} (as of ${r.generatedAt})`, ""];
-  out.push("FILES: declared (file controls) against parsed", r.files.length ? renderTable(r.files, [
-    { header: "FILE", value: (f) => f.name },
-    { header: "AGGREGATOR", value: (f) => f.aggregator },
-    { header: "STATUS", value: (f) => f.status },
-    { header: "DECL#", value: (f) => optionalCount(f.declaredCount), align: "right" },
-    { header: "PARSED#", value: (f) => optionalCount(f.parsedCount), align: "right" },
-    { header: "DECLARED", value: (f) => optionalUsd(f.declaredTotalCents), align: "right" },
-    { header: "PARSED", value: (f) => optionalUsd(f.parsedTotalCents), align: "right" },
-    { header: "CONTROLS", value: (f) => controlsText(f) },
-    { header: "NET", value: (f) => formatUsd(f.netCents), align: "right" },
-  ]) : "(none)", "");
-  out.push("SETTLEMENT DAYS by kind (count · amount)", r.days.length ? daysTable(r.days, (d) => d.byKind, PAYMENT_KINDS) : "(none)", "");
+  out.push(
+    "FILES: declared (file controls) against parsed",
+    r.files.length
+      ? renderTable(r.files, [
+          { header: "FILE", value: (f) => f.name },
+          { header: "AGGREGATOR", value: (f) => f.aggregator },
+          { header: "STATUS", value: (f) => f.status },
+          { header: "DECL#", value: (f) => optionalCount(f.declaredCount), align: "right" },
+          { header: "PARSED#", value: (f) => optionalCount(f.parsedCount), align: "right" },
+          { header: "DECLARED", value: (f) => optionalUsd(f.declaredTotalCents), align: "right" },
+          { header: "PARSED", value: (f) => optionalUsd(f.parsedTotalCents), align: "right" },
+          { header: "CONTROLS", value: (f) => controlsText(f) },
+          { header: "NET", value: (f) => formatUsd(f.netCents), align: "right" },
+        ])
+      : "(none)",
+    "",
+  );
+  out.push(
+    "SETTLEMENT DAYS by kind (count · amount)",
+    r.days.length ? daysTable(r.days, (d) => d.byKind, PAYMENT_KINDS) : "(none)",
+    "",
+  );
   if (r.days.length) {
-    out.push("SETTLEMENT DAYS by timing (payments)", daysTable(r.days, (d) => d.byTiming, TIMING_STATUSES), "");
-    out.push("SETTLEMENT DAYS by match status", daysTable(r.days, (d) => d.byMatch, MATCH_STATUSES), "");
+    out.push(
+      "SETTLEMENT DAYS by timing (payments)",
+      daysTable(r.days, (d) => d.byTiming, TIMING_STATUSES),
+      "",
+    );
+    out.push(
+      "SETTLEMENT DAYS by match status",
+      daysTable(r.days, (d) => d.byMatch, MATCH_STATUSES),
+      "",
+    );
   }
   const m = r.matchRate;
   out.push(
@@ -36,23 +62,36 @@ export function renderReportTable(r: ReconciliationReport): string {
     `AUTO-MATCH RATE: ${m.byCount} by count (${m.autoMatched} of ${m.payments}), ${m.byAmount} by amount (${formatUsd(m.autoMatchedCents)} of ${formatUsd(m.paymentCents)})`,
     "",
   );
-  out.push("EXCEPTIONS by reason", r.exceptions.length ? renderTable(r.exceptions, [
-    { header: "REASON", value: (e) => e.reason },
-    { header: "OPEN", value: (e) => String(e.open), align: "right" },
-    { header: "OPEN AMOUNT", value: (e) => formatUsd(e.openCents), align: "right" },
-    { header: "OLDEST", value: (e) => ageText(e.oldestOpenDays), align: "right" },
-    { header: "MEAN AGE", value: (e) => ageText(e.meanOpenDays), align: "right" },
-    { header: "RESOLVED", value: (e) => String(e.resolved), align: "right" },
-  ]) : "(none)", "");
-  out.push("BANK CREDITS against remittance files", r.bank.length ? renderTable(r.bank, [
-    { header: "VALUE DATE", value: (b) => b.valueOn ?? "–" },
-    { header: "REFERENCE", value: (b) => b.reference ?? "–" },
-    { header: "CREDIT", value: (b) => optionalUsd(b.creditCents), align: "right" },
-    { header: "FILE", value: (b) => b.fileName ?? "–" },
-    { header: "SETTLED", value: (b) => b.settledOn ?? "–" },
-    { header: "REMITTED", value: (b) => optionalUsd(b.remittanceCents), align: "right" },
-    { header: "DIFFERENCE", value: (b) => formatUsd(b.differenceCents), align: "right" },
-    { header: "PAIRED BY", value: (b) => b.pairedBy },
-  ]) : "(no bank credits in the period)", "", `Pairing rule: ${r.bankPairingRule}`);
+  out.push(
+    "EXCEPTIONS by reason",
+    r.exceptions.length
+      ? renderTable(r.exceptions, [
+          { header: "REASON", value: (e) => e.reason },
+          { header: "OPEN", value: (e) => String(e.open), align: "right" },
+          { header: "OPEN AMOUNT", value: (e) => formatUsd(e.openCents), align: "right" },
+          { header: "OLDEST", value: (e) => ageText(e.oldestOpenDays), align: "right" },
+          { header: "MEAN AGE", value: (e) => ageText(e.meanOpenDays), align: "right" },
+          { header: "RESOLVED", value: (e) => String(e.resolved), align: "right" },
+        ])
+      : "(none)",
+    "",
+  );
+  out.push(
+    "BANK CREDITS against remittance files",
+    r.bank.length
+      ? renderTable(r.bank, [
+          { header: "VALUE DATE", value: (b) => b.valueOn ?? "–" },
+          { header: "REFERENCE", value: (b) => b.reference ?? "–" },
+          { header: "CREDIT", value: (b) => optionalUsd(b.creditCents), align: "right" },
+          { header: "FILE", value: (b) => b.fileName ?? "–" },
+          { header: "SETTLED", value: (b) => b.settledOn ?? "–" },
+          { header: "REMITTED", value: (b) => optionalUsd(b.remittanceCents), align: "right" },
+          { header: "DIFFERENCE", value: (b) => formatUsd(b.differenceCents), align: "right" },
+          { header: "PAIRED BY", value: (b) => b.pairedBy },
+        ])
+      : "(no bank credits in the period)",
+    "",
+    `Pairing rule: ${r.bankPairingRule}`,
+  );
   return `${out.join("\n")}\n`;
 }

@@ -20,7 +20,11 @@ export interface AssessContext {
  * they are stored with the payment. Only a `payment` is timed against the 23rd; prenotes and NOCs
  * move no money, and returns and reversals undo an earlier entry, so their timing is not applicable.
  */
-export function assessPayment(draft: ParsedPaymentDraft, policy: PayeePolicy, context: AssessContext = {}): PaymentAssessment {
+export function assessPayment(
+  draft: ParsedPaymentDraft,
+  policy: PayeePolicy,
+  context: AssessContext = {},
+): PaymentAssessment {
   const account = checkAccount(draft.accountRaw, policy, { knownAccount: context.knownAccount });
   const stated = context.invoiceCoverageMonth ?? draft.coverageMonth;
   const timing: TimingAssessment =
@@ -35,7 +39,14 @@ export function assessPayment(draft: ParsedPaymentDraft, policy: PayeePolicy, co
           },
           policy,
         )
-      : { coverageMonth: stated, dueOn: null, leadDays: null, timingStatus: "not_applicable", earliestCoverageStart: null, findings: [] };
+      : {
+          coverageMonth: stated,
+          dueOn: null,
+          leadDays: null,
+          timingStatus: "not_applicable",
+          earliestCoverageStart: null,
+          findings: [],
+        };
   return {
     accountRaw: account.accountRaw,
     accountNumber: account.accountNumber,

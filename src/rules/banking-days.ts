@@ -14,7 +14,9 @@ export function federalReserveHolidays(year: number): ReadonlySet<IsoDate> {
   let days = byYear.get(year);
   if (!days) {
     // dateString is built from the same local calendar date the library computed: no time zone drift.
-    days = new Set(allForYear(year, { shiftSaturdayHolidays: false, shiftSundayHolidays: true }).map((h) => h.dateString));
+    days = new Set(
+      allForYear(year, { shiftSaturdayHolidays: false, shiftSundayHolidays: true }).map((h) => h.dateString),
+    );
     byYear.set(year, days);
   }
   return days;

@@ -58,7 +58,6 @@ export function toDateTime(day: IsoDate): DateTime {
   return dt;
 }
 
-
 export function addDays(day: IsoDate, days: number): IsoDate {
   return fromDateTime(toDateTime(day).plus({ days }));
 }
@@ -67,7 +66,6 @@ export function addDays(day: IsoDate, days: number): IsoDate {
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((toDateTime(to).toMillis() - toDateTime(from).toMillis()) / 86_400_000);
 }
-
 
 /** 1 = Monday … 7 = Sunday (ISO). */
 export function isoWeekday(day: IsoDate): number {
@@ -79,10 +77,14 @@ export function weekdayName(day: IsoDate): string {
 }
 
 /** "January 1, 2017", as the payee's page prints dates. */
-export const formatLongDate: (day: IsoDate) => string = memoize((day) => toDateTime(day).setLocale("en-US").toFormat("MMMM d, yyyy"));
+export const formatLongDate: (day: IsoDate) => string = memoize((day) =>
+  toDateTime(day).setLocale("en-US").toFormat("MMMM d, yyyy"),
+);
 
 /** "May 2017". */
-export const formatMonth: (month: YearMonth) => string = memoize((month) => monthStart(month).setLocale("en-US").toFormat("MMMM yyyy"));
+export const formatMonth: (month: YearMonth) => string = memoize((month) =>
+  monthStart(month).setLocale("en-US").toFormat("MMMM yyyy"),
+);
 
 /** "April 18–20, 2017", or both dates in full when the range spans months. */
 export function formatDateRange(from: IsoDate, to: IsoDate): string {

@@ -45,8 +45,8 @@ export function followingCoverageStart(month: YearMonth): IsoDate {
 }
 
 /** Days from `from` to the due date under the policy: calendar days, or banking days after `from` up to the due date. */
-export const leadDays: (from: IsoDate, due: IsoDate, counting: DayCounting) => number = memoize((from, due, counting) =>
-  counting === "banking" ? bankingDaysBetween(from, due) : daysBetween(from, due),
+export const leadDays: (from: IsoDate, due: IsoDate, counting: DayCounting) => number = memoize(
+  (from, due, counting) => (counting === "banking" ? bankingDaysBetween(from, due) : daysBetween(from, due)),
 );
 
 /** early (> max), recommended (min…max), short_lead (0 … min−1), late (negative: initiated after the due date). */
@@ -140,7 +140,9 @@ export function assessTiming(input: TimingInput, policy: TimingPolicy): TimingAs
       leadDays: null,
       timingStatus: "unknown",
       earliestCoverageStart: null,
-      findings: [finding("timing_unknown", "no coverage month, initiation date or settlement date to time the payment against")],
+      findings: [
+        finding("timing_unknown", "no coverage month, initiation date or settlement date to time the payment against"),
+      ],
     };
   }
   const dueOn = dueDate(coverageMonth);
@@ -158,14 +160,24 @@ export function assessTiming(input: TimingInput, policy: TimingPolicy): TimingAs
     const what = input.initiatedOn ? "initiated" : "settled";
     const { min, max } = policy.leadWindow;
     if (status === "late") {
-      const when = settledLate ? `settled on ${formatLongDate(input.settledOn as IsoDate)}` : `${what} on ${formatLongDate(basis)}`;
+      const when = settledLate
+        ? `settled on ${formatLongDate(input.settledOn as IsoDate)}`
+        : `${what} on ${formatLongDate(basis)}`;
       findings.push(finding("late", `${when}, after ${dueText()}`));
     } else if (status === "short_lead") {
       findings.push(
-        finding("short_lead", `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}; bank bill-pay should be set ${min}–${max} days before`),
+        finding(
+          "short_lead",
+          `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}; bank bill-pay should be set ${min}–${max} days before`,
+        ),
       );
     } else if (status === "early") {
-      findings.push(finding("early", `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}, more than the recommended ${max}`));
+      findings.push(
+        finding(
+          "early",
+          `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}, more than the recommended ${max}`,
+        ),
+      );
     }
   }
   let earliestCoverageStart: IsoDate | null = null;

@@ -26,7 +26,10 @@ export async function tryAdvisoryLock(db: DataSource, space: LockSpace, name: st
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
-    const rows = (await runner.query(`SELECT pg_try_advisory_lock($1::int, $2::int) AS locked`, [LOCK_SPACE[space] | 0, lockKey(name)])) as { locked: boolean }[];
+    const rows = (await runner.query(`SELECT pg_try_advisory_lock($1::int, $2::int) AS locked`, [
+      LOCK_SPACE[space] | 0,
+      lockKey(name),
+    ])) as { locked: boolean }[];
     if (!rows[0]?.locked) {
       await runner.release();
       return null;
@@ -63,7 +66,12 @@ export async function heldLocks(db: DataSource, space: LockSpace, names: string[
 }
 
 /** Runs `work` while holding a lock, waiting for it (instances starting together take turns). */
-export async function withAdvisoryLock<T>(db: DataSource, space: LockSpace, name: string, work: () => Promise<T>): Promise<T> {
+export async function withAdvisoryLock<T>(
+  db: DataSource,
+  space: LockSpace,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const runner = db.createQueryRunner();
   await runner.connect();
   const key = [LOCK_SPACE[space] | 0, lockKey(name)];

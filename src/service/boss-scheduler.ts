@@ -114,11 +114,25 @@ export class BossScheduler implements Scheduler {
     // queue partitions (PostgreSQL reports a deadlock): they take turns.
     await withAdvisoryLock(this.db, "setup", "pg-boss", async () => {
       await boss.start();
-      const retry = { retryLimit: this.settings.retryLimit, retryDelay: this.settings.retryDelaySeconds, retryBackoff: true };
-      await ensureQueue(boss, DEAD_FILE_QUEUE, { name: DEAD_FILE_QUEUE, policy: "standard", retentionMinutes: 30 * 24 * 60 });
+      const retry = {
+        retryLimit: this.settings.retryLimit,
+        retryDelay: this.settings.retryDelaySeconds,
+        retryBackoff: true,
+      };
+      await ensureQueue(boss, DEAD_FILE_QUEUE, {
+        name: DEAD_FILE_QUEUE,
+        policy: "standard",
+        retentionMinutes: 30 * 24 * 60,
+      });
       // A failed poll is not retried: the next tick is the retry.
       await ensureQueue(boss, POLL_QUEUE, { name: POLL_QUEUE, policy: "short", retryLimit: 0, expireInSeconds: 3600 });
-      await ensureQueue(boss, FILE_QUEUE, { name: FILE_QUEUE, policy: "short", ...retry, expireInSeconds: this.settings.fileTimeoutSeconds, deadLetter: DEAD_FILE_QUEUE });
+      await ensureQueue(boss, FILE_QUEUE, {
+        name: FILE_QUEUE,
+        policy: "short",
+        ...retry,
+        expireInSeconds: this.settings.fileTimeoutSeconds,
+        deadLetter: DEAD_FILE_QUEUE,
+      });
     });
     this.boss = boss;
 
@@ -139,7 +153,10 @@ export class BossScheduler implements Scheduler {
 
   async tick(agg: AggregatorConfig, at: Date): Promise<void> {
     if (this.stopping || !this.boss) return;
-    const id = await this.boss.send(POLL_QUEUE, { aggregator: agg.id, tick: at.toISOString() } satisfies PollJob, { id: tickJobId(agg.id, at), singletonKey: agg.id });
+    const id = await this.boss.send(POLL_QUEUE, { aggregator: agg.id, tick: at.toISOString() } satisfies PollJob, {
+      id: tickJobId(agg.id, at),
+      singletonKey: agg.id,
+    });
     if (id) log.debug("poll job sent", { aggregator: agg.id, tick: at.toISOString(), instance: this.instance });
   }
 
@@ -148,12 +165,19 @@ export class BossScheduler implements Scheduler {
     if (this.stopping) return { skipped: "instance stopping" };
     const agg = this.aggregators.get(job.aggregator);
     if (!agg) {
-      log.warn("poll job for an aggregator this instance's config does not have", { aggregator: job.aggregator, instance: this.instance });
+      log.warn("poll job for an aggregator this instance's config does not have", {
+        aggregator: job.aggregator,
+        instance: this.instance,
+      });
       return { skipped: "unknown aggregator" };
     }
     const lock = await tryAdvisoryLock(this.db, "poll", agg.id);
     if (!lock) {
-      log.info("poll skipped: the previous poll of this source is still running", { aggregator: agg.id, tick: job.tick, instance: this.instance });
+      log.info("poll skipped: the previous poll of this source is still running", {
+        aggregator: agg.id,
+        tick: job.tick,
+        instance: this.instance,
+      });
       this.metrics.countJob("poll", "skipped");
       return { skipped: "previous poll still running" };
     }
@@ -177,8 +201,22 @@ export class BossScheduler implements Scheduler {
       const seconds = (performance.now() - started) / 1000;
       this.metrics.pollDuration.observe({ aggregator: agg.id }, seconds);
       this.metrics.countJob("poll", error ? "failed" : "ok");
-      await recordPollOutcome(this.db, agg.id, this.instance, { ok: !error, error, durationMs: seconds * 1000, found, queued });
-      log.info("poll finished", { aggregator: agg.id, tick: job.tick, instance: this.instance, ok: !error, found, queued, seconds });
+      await recordPollOutcome(this.db, agg.id, this.instance, {
+        ok: !error,
+        error,
+        durationMs: seconds * 1000,
+        found,
+        queued,
+      });
+      log.info("poll finished", {
+        aggregator: agg.id,
+        tick: job.tick,
+        instance: this.instance,
+        ok: !error,
+        found,
+        queued,
+        seconds,
+      });
       return { ok: !error, error, found, queued };
     } finally {
       await folder?.close().catch(() => undefined);
@@ -211,7 +249,9 @@ export class BossScheduler implements Scheduler {
     for (const c of candidates) {
       const key = fileKey(agg.id, c.remotePath);
       if (busy.has(key)) continue;
-      const id = await this.boss.send(FILE_QUEUE, { ...c, aggregator: agg.id, key } satisfies FileJob, { singletonKey: key });
+      const id = await this.boss.send(FILE_QUEUE, { ...c, aggregator: agg.id, key } satisfies FileJob, {
+        singletonKey: key,
+      });
       if (id) sent++;
     }
     return sent;
@@ -226,7 +266,11 @@ export class BossScheduler implements Scheduler {
     const lock = await tryAdvisoryLock(this.db, "file", job.key);
     if (!lock) {
       this.metrics.countJob("file", "busy");
-      log.info("file skipped: another worker is taking it", { aggregator: agg.id, file: job.name, instance: this.instance });
+      log.info("file skipped: another worker is taking it", {
+        aggregator: agg.id,
+        file: job.name,
+        instance: this.instance,
+      });
       return { skipped: "another worker is taking it" };
     }
     let folder: SourceFolder | null = null;
@@ -239,15 +283,41 @@ export class BossScheduler implements Scheduler {
         timing.onFile(outcome.file);
         const f = outcome.file;
         this.metrics.countJob("file", f.status);
-        log.info("file done", { aggregator: agg.id, file: job.name, instance: this.instance, status: f.status, fileId: f.fileId, payments: f.payments, totalCents: f.totalCents, movedTo: f.movedTo });
-        return { status: f.status, fileId: f.fileId, payments: f.payments, totalCents: f.totalCents, movedTo: f.movedTo };
+        log.info("file done", {
+          aggregator: agg.id,
+          file: job.name,
+          instance: this.instance,
+          status: f.status,
+          fileId: f.fileId,
+          payments: f.payments,
+          totalCents: f.totalCents,
+          movedTo: f.movedTo,
+        });
+        return {
+          status: f.status,
+          fileId: f.fileId,
+          payments: f.payments,
+          totalCents: f.totalCents,
+          movedTo: f.movedTo,
+        };
       }
       this.metrics.countJob("file", outcome.kind);
-      log.info("file needed nothing", { aggregator: agg.id, file: job.name, instance: this.instance, outcome: outcome.kind, reason: "reason" in outcome ? outcome.reason : undefined });
+      log.info("file needed nothing", {
+        aggregator: agg.id,
+        file: job.name,
+        instance: this.instance,
+        outcome: outcome.kind,
+        reason: "reason" in outcome ? outcome.reason : undefined,
+      });
       return { ...outcome };
     } catch (error) {
       this.metrics.countJob("file", "retry");
-      log.warn("file job failed; it will be retried", { aggregator: agg.id, file: job.name, instance: this.instance, error: (error as Error).message });
+      log.warn("file job failed; it will be retried", {
+        aggregator: agg.id,
+        file: job.name,
+        instance: this.instance,
+        error: (error as Error).message,
+      });
       throw error;
     } finally {
       await folder?.close().catch(() => undefined);
@@ -262,7 +332,10 @@ export class BossScheduler implements Scheduler {
     if (!boss) return true;
     // Stop fetching and wait for the jobs in hand; past the grace time pg-boss fails them (they
     // are retried) and the caller exits, which rolls back a posting still in its transaction.
-    await waitAtMost(boss.stop({ graceful: true, wait: true, timeout: Math.max(graceMs, 1000), close: true }), graceMs + 5000);
+    await waitAtMost(
+      boss.stop({ graceful: true, wait: true, timeout: Math.max(graceMs, 1000), close: true }),
+      graceMs + 5000,
+    );
     return this.inFlight.size === 0;
   }
 
@@ -271,7 +344,14 @@ export class BossScheduler implements Scheduler {
       `SELECT name, state::text AS state, count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`,
       [[POLL_QUEUE, FILE_QUEUE, DEAD_FILE_QUEUE]],
     )) as { name: string; state: string; n: number }[];
-    return [{ name: "billpay_queue_jobs", help: "Jobs in the pg-boss queues by queue and state (dead-letter jobs wait for an operator).", type: "gauge", samples: rows.map((r) => ({ labels: { queue: r.name, state: r.state }, value: r.n })) }];
+    return [
+      {
+        name: "billpay_queue_jobs",
+        help: "Jobs in the pg-boss queues by queue and state (dead-letter jobs wait for an operator).",
+        type: "gauge",
+        samples: rows.map((r) => ({ labels: { queue: r.name, state: r.state }, value: r.n })),
+      },
+    ];
   }
 }
 

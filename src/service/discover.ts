@@ -30,7 +30,12 @@ export interface Discovery {
 }
 
 /** The ready files as `billpay ingest` sees them (src/sources/poll.ts `listReady`), as jobs to send. */
-export async function discoverFiles(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, now: () => Date = () => new Date()): Promise<Discovery> {
+export async function discoverFiles(
+  db: DataSource,
+  agg: AggregatorConfig,
+  folder: SourceFolder,
+  now: () => Date = () => new Date(),
+): Promise<Discovery> {
   const listing = await listReady(db, agg, folder, now());
   const dir = sourceDir(agg);
   const taken = listing.fresh.slice(0, agg.source.maxFilesPerPoll);

@@ -42,7 +42,10 @@ export class EmbeddedScheduler implements Scheduler {
     if (this.stopping) return Promise.resolve();
     const previous = this.running.get(agg.id);
     if (previous) {
-      log.info("poll skipped: the previous poll of this source is still running", { aggregator: agg.id, instance: this.metrics.instance });
+      log.info("poll skipped: the previous poll of this source is still running", {
+        aggregator: agg.id,
+        instance: this.metrics.instance,
+      });
       this.metrics.countJob("poll", "skipped");
       return previous;
     }
@@ -73,8 +76,21 @@ export class EmbeddedScheduler implements Scheduler {
       return;
     }
     this.metrics.countJob("poll", report.ok ? "ok" : "failed");
-    await recordPollOutcome(this.db, agg.id, instance, { ok: report.ok, error: report.error, durationMs: seconds * 1000, found: report.files.length + report.deferred + report.known, queued: report.files.length });
-    log.info("poll finished", { aggregator: agg.id, instance, ok: report.ok, error: report.error, files: report.files.length, seconds });
+    await recordPollOutcome(this.db, agg.id, instance, {
+      ok: report.ok,
+      error: report.error,
+      durationMs: seconds * 1000,
+      found: report.files.length + report.deferred + report.known,
+      queued: report.files.length,
+    });
+    log.info("poll finished", {
+      aggregator: agg.id,
+      instance,
+      ok: report.ok,
+      error: report.error,
+      files: report.files.length,
+      seconds,
+    });
   }
 
   async stop(graceMs: number): Promise<boolean> {

@@ -29,7 +29,9 @@ export class HttpConfigError extends Error {}
 /** Refuses a non-loopback bind without a token (the API shows payments). */
 export function checkBind(host: string, token: string | undefined): void {
   if (!isLoopback(host) && !token) {
-    throw new HttpConfigError(`refusing to listen on ${host} without a bearer token: set ${TOKEN_ENV} (or bind 127.0.0.1)`);
+    throw new HttpConfigError(
+      `refusing to listen on ${host} without a bearer token: set ${TOKEN_ENV} (or bind 127.0.0.1)`,
+    );
   }
 }
 
@@ -85,12 +87,21 @@ export async function readiness(state: ServiceState): Promise<Readiness> {
     };
   });
   const stopping = state.stopping();
-  return { ready: database.ok && !stopping && sources.every((s) => s.state !== "failing"), stopping, database, sources };
+  return {
+    ready: database.ok && !stopping && sources.every((s) => s.state !== "failing"),
+    stopping,
+    database,
+    sources,
+  };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === "string" ? body : `${JSON.stringify(body, null, 2)}\n`;
-  res.writeHead(status, { "content-type": typeof body === "string" ? CONTENT_TYPE : "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
+  res.writeHead(status, {
+    "content-type": typeof body === "string" ? CONTENT_TYPE : "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -104,7 +115,10 @@ function authorized(req: IncomingMessage, token: string | undefined): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-export async function startHttp(state: ServiceState, options: HttpOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function startHttp(
+  state: ServiceState,
+  options: HttpOptions,
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   checkBind(options.host, options.token);
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -116,7 +130,8 @@ export async function startHttp(state: ServiceState, options: HttpOptions): Prom
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { error: "read-only: GET only" }, { allow: "GET, HEAD" });
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return send(res, 405, { error: "read-only: GET only" }, { allow: "GET, HEAD" });
     const ok = authorized(req, options.token);
     switch (url.pathname) {
       case "/healthz":
@@ -126,7 +141,8 @@ export async function startHttp(state: ServiceState, options: HttpOptions): Prom
         return send(res, r.ready ? 200 : 503, ok ? r : { ready: r.ready });
       }
     }
-    if (!ok) return send(res, 401, { error: "a bearer token is required" }, { "www-authenticate": 'Bearer realm="billpay"' });
+    if (!ok)
+      return send(res, 401, { error: "a bearer token is required" }, { "www-authenticate": 'Bearer realm="billpay"' });
     try {
       switch (url.pathname) {
         case "/metrics":
@@ -137,7 +153,9 @@ export async function startHttp(state: ServiceState, options: HttpOptions): Prom
           return send(res, 200, await listPayments(state.db, url.searchParams));
         case "/api/exceptions": {
           const page = await listExceptions(state.db, url.searchParams);
-          return page ? send(res, 200, page) : send(res, 404, { error: "no exception queue in this database yet (run the matching migration)" });
+          return page
+            ? send(res, 200, page)
+            : send(res, 404, { error: "no exception queue in this database yet (run the matching migration)" });
         }
         default:
           return send(res, 404, { error: `no such endpoint: ${url.pathname}` });

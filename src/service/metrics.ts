@@ -12,9 +12,21 @@ import { Histogram, renderFamilies, type Family, type Sample } from "./prometheu
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
 export class ServiceMetrics {
-  readonly pollDuration = new Histogram("billpay_poll_duration_seconds", "Time one poll of a source took (list, select, hand out the files).", SECONDS);
-  readonly parseDuration = new Histogram("billpay_parse_duration_seconds", "Time to parse, check and post one file (after its download), by outcome.", SECONDS);
-  readonly fileDuration = new Histogram("billpay_file_duration_seconds", "Time to take one file end to end (download, ingest, move), by outcome.", SECONDS);
+  readonly pollDuration = new Histogram(
+    "billpay_poll_duration_seconds",
+    "Time one poll of a source took (list, select, hand out the files).",
+    SECONDS,
+  );
+  readonly parseDuration = new Histogram(
+    "billpay_parse_duration_seconds",
+    "Time to parse, check and post one file (after its download), by outcome.",
+    SECONDS,
+  );
+  readonly fileDuration = new Histogram(
+    "billpay_file_duration_seconds",
+    "Time to take one file end to end (download, ingest, move), by outcome.",
+    SECONDS,
+  );
   private readonly jobOutcomes = new Map<string, number>();
 
   constructor(
@@ -39,7 +51,12 @@ export class ServiceMetrics {
       }),
     });
     families.push(this.pollDuration.family(), this.parseDuration.family(), this.fileDuration.family(), ...extra);
-    families.push({ name: "billpay_instance_info", help: "This instance (always 1).", type: "gauge", samples: [{ labels: { instance: this.instance, mode: this.mode }, value: 1 }] });
+    families.push({
+      name: "billpay_instance_info",
+      help: "This instance (always 1).",
+      type: "gauge",
+      samples: [{ labels: { instance: this.instance, mode: this.mode }, value: 1 }],
+    });
     return renderFamilies(families);
   }
 }
@@ -49,38 +66,74 @@ function gauge(name: string, help: string, samples: Sample[]): Family {
 }
 
 async function ledgerFamilies(db: DataSource): Promise<Family[]> {
-  const files = (await db.query(`SELECT aggregator, status, count(*)::int AS n FROM remittance_files GROUP BY 1, 2 ORDER BY 1, 2`)) as { aggregator: string; status: string; n: number }[];
+  const files = (await db.query(
+    `SELECT aggregator, status, count(*)::int AS n FROM remittance_files GROUP BY 1, 2 ORDER BY 1, 2`,
+  )) as { aggregator: string; status: string; n: number }[];
   const payments = (await db.query(
     `SELECT aggregator, status, timing_status, count(*)::int AS n, coalesce(sum(amount_cents), 0)::text AS cents
        FROM payments GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   )) as { aggregator: string; status: string; timing_status: string; n: number; cents: string }[];
   const families: Family[] = [
-    gauge("billpay_files", "Files in the ledger by aggregator and status.", files.map((r) => ({ labels: { aggregator: r.aggregator, status: r.status }, value: r.n }))),
+    gauge(
+      "billpay_files",
+      "Files in the ledger by aggregator and status.",
+      files.map((r) => ({ labels: { aggregator: r.aggregator, status: r.status }, value: r.n })),
+    ),
     gauge(
       "billpay_payments",
       "Payments stored, by aggregator, record status (active or duplicate) and timing status.",
-      payments.map((r) => ({ labels: { aggregator: r.aggregator, status: r.status, timing: r.timing_status }, value: r.n })),
+      payments.map((r) => ({
+        labels: { aggregator: r.aggregator, status: r.status, timing: r.timing_status },
+        value: r.n,
+      })),
     ),
     gauge(
       "billpay_payments_amount_cents",
       "Sum of payment amounts in cents, by aggregator, record status and timing status.",
-      payments.map((r) => ({ labels: { aggregator: r.aggregator, status: r.status, timing: r.timing_status }, value: Number(r.cents) })),
+      payments.map((r) => ({
+        labels: { aggregator: r.aggregator, status: r.status, timing: r.timing_status },
+        value: Number(r.cents),
+      })),
     ),
   ];
   if (await hasExceptions(db)) {
-    const open = (await db.query(`SELECT reason, count(*)::int AS n FROM exceptions WHERE status = 'open' GROUP BY 1 ORDER BY 1`)) as { reason: string; n: number }[];
-    families.push(gauge("billpay_exceptions_open", "Open exceptions waiting for a person, by reason.", open.map((r) => ({ labels: { reason: r.reason }, value: r.n }))));
+    const open = (await db.query(
+      `SELECT reason, count(*)::int AS n FROM exceptions WHERE status = 'open' GROUP BY 1 ORDER BY 1`,
+    )) as { reason: string; n: number }[];
+    families.push(
+      gauge(
+        "billpay_exceptions_open",
+        "Open exceptions waiting for a person, by reason.",
+        open.map((r) => ({ labels: { reason: r.reason }, value: r.n })),
+      ),
+    );
   }
   const polls = [...(await readPollStatus(db)).values()];
   families.push(
     gauge(
       "billpay_last_successful_poll_timestamp_seconds",
       "When each source was last polled without error (Unix time).",
-      polls.filter((p) => p.lastSuccessAt).map((p) => ({ labels: { aggregator: p.aggregator }, value: Math.floor(p.lastSuccessAt!.getTime() / 1000) })),
+      polls
+        .filter((p) => p.lastSuccessAt)
+        .map((p) => ({ labels: { aggregator: p.aggregator }, value: Math.floor(p.lastSuccessAt!.getTime() / 1000) })),
     ),
-    gauge("billpay_last_poll_ok", "1 when the source's last finished poll succeeded, 0 when it failed.", polls.filter((p) => p.ok !== null).map((p) => ({ labels: { aggregator: p.aggregator }, value: p.ok ? 1 : 0 }))),
-    { name: "billpay_polls_total", help: "Finished polls of each source (all instances).", type: "counter", samples: polls.map((p) => ({ labels: { aggregator: p.aggregator }, value: p.polls })) },
-    { name: "billpay_poll_failures_total", help: "Failed polls of each source (all instances).", type: "counter", samples: polls.map((p) => ({ labels: { aggregator: p.aggregator }, value: p.failures })) },
+    gauge(
+      "billpay_last_poll_ok",
+      "1 when the source's last finished poll succeeded, 0 when it failed.",
+      polls.filter((p) => p.ok !== null).map((p) => ({ labels: { aggregator: p.aggregator }, value: p.ok ? 1 : 0 })),
+    ),
+    {
+      name: "billpay_polls_total",
+      help: "Finished polls of each source (all instances).",
+      type: "counter",
+      samples: polls.map((p) => ({ labels: { aggregator: p.aggregator }, value: p.polls })),
+    },
+    {
+      name: "billpay_poll_failures_total",
+      help: "Failed polls of each source (all instances).",
+      type: "counter",
+      samples: polls.map((p) => ({ labels: { aggregator: p.aggregator }, value: p.failures })),
+    },
   );
   return families;
 }
@@ -89,7 +142,10 @@ async function ledgerFamilies(db: DataSource): Promise<Family[]> {
  * Poll options that time each file: from its first downloaded byte, and from its last one (the
  * parse-and-post part), to its outcome.
  */
-export function timedFiles(metrics: ServiceMetrics, aggregator: string): { onProgress(p: PollProgress): void; onFile(f: PolledFile): void } {
+export function timedFiles(
+  metrics: ServiceMetrics,
+  aggregator: string,
+): { onProgress(p: PollProgress): void; onFile(f: PolledFile): void } {
   const started = new Map<string, { first: number; lastDownload: number }>();
   return {
     onProgress(p) {

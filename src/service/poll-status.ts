@@ -36,7 +36,12 @@ export async function recordPollStart(db: DataSource, aggregator: string, instan
   );
 }
 
-export async function recordPollOutcome(db: DataSource, aggregator: string, instance: string, outcome: PollOutcome): Promise<void> {
+export async function recordPollOutcome(
+  db: DataSource,
+  aggregator: string,
+  instance: string,
+  outcome: PollOutcome,
+): Promise<void> {
   await db.query(
     `INSERT INTO source_polls (aggregator, instance, started_at, finished_at, ok, error, duration_ms, files_found, files_queued,
                                last_success_at, polls, failures)

@@ -80,7 +80,13 @@ export class Histogram {
   family(): Family {
     const samples: Sample[] = [];
     for (const s of this.series.values()) {
-      this.buckets.forEach((b, i) => samples.push({ sample: `${this.name}_bucket`, labels: { ...s.labels, le: formatValue(b) }, value: s.counts[i] }));
+      this.buckets.forEach((b, i) =>
+        samples.push({
+          sample: `${this.name}_bucket`,
+          labels: { ...s.labels, le: formatValue(b) },
+          value: s.counts[i],
+        }),
+      );
       samples.push({ sample: `${this.name}_bucket`, labels: { ...s.labels, le: "+Inf" }, value: s.count });
       samples.push({ sample: `${this.name}_sum`, labels: s.labels, value: s.sum });
       samples.push({ sample: `${this.name}_count`, labels: s.labels, value: s.count });

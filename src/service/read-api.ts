@@ -109,7 +109,8 @@ export function listFiles(db: DataSource, query: URLSearchParams): Promise<Page<
     query,
     {
       from: "remittance_files",
-      columns: "id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location, payment_count, total_cents, by_kind, errors, warnings, attempts, received_at, posted_at",
+      columns:
+        "id, aggregator, adapter, name, sha256, size_bytes, status, source_kind, source_location, payment_count, total_cents, by_kind, errors, warnings, attempts, received_at, posted_at",
       order: "received_at DESC, id",
       filters: { aggregator: "aggregator", status: "status" },
     },
@@ -175,7 +176,15 @@ export function listPayments(db: DataSource, query: URLSearchParams): Promise<Pa
         to_char(initiated_on, 'YYYY-MM-DD') AS initiated_on, to_char(settled_on, 'YYYY-MM-DD') AS settled_on, coverage_month,
         to_char(due_on, 'YYYY-MM-DD') AS due_on, lead_days, timing_status, plan_type, status, duplicate_of, match_status, findings, created_at`,
       order: "created_at DESC, file_id, line",
-      filters: { aggregator: "aggregator", fileId: "file_id", status: "status", kind: "kind", timing: "timing_status", account: "account_status", match: "match_status" },
+      filters: {
+        aggregator: "aggregator",
+        fileId: "file_id",
+        status: "status",
+        kind: "kind",
+        timing: "timing_status",
+        account: "account_status",
+        match: "match_status",
+      },
     },
     (r) => ({
       id: r.id,
@@ -211,20 +220,30 @@ export async function hasExceptions(db: DataSource): Promise<boolean> {
   return rows[0]?.present === true;
 }
 
-export async function listExceptions(db: DataSource, query: URLSearchParams): Promise<Page<Record<string, unknown>> | null> {
+export async function listExceptions(
+  db: DataSource,
+  query: URLSearchParams,
+): Promise<Page<Record<string, unknown>> | null> {
   if (!(await hasExceptions(db))) return null;
   return page<Parameters<typeof toException>[0], Record<string, unknown>>(
     db,
     query,
     {
       from: "exceptions",
-      columns: "id, payment_id, invoice_id, reason, message, amount_cents, status, details, opened_at, resolved_at, resolved_by, resolution, note",
+      columns:
+        "id, payment_id, invoice_id, reason, message, amount_cents, status, details, opened_at, resolved_at, resolved_by, resolution, note",
       order: "opened_at DESC, id DESC",
       filters: { status: "status", reason: "reason", paymentId: "payment_id" },
     },
     (r) => {
       const e = toException(r);
-      return { ...e, amount: centsToDecimal(e.amountCents), message: redactText(e.message), details: redact(e.details), note: e.note === null ? null : redactText(e.note) };
+      return {
+        ...e,
+        amount: centsToDecimal(e.amountCents),
+        message: redactText(e.message),
+        details: redact(e.details),
+        note: e.note === null ? null : redactText(e.note),
+      };
     },
   );
 }

@@ -9,7 +9,10 @@ export const SCHEDULE_TIME_ZONE = "America/New_York";
  * One croner job per scheduled aggregator. `tick` gets the scheduled instant (not the moment the
  * timer fired), so every instance names the same tick the same way whatever its clock drift.
  */
-export function startSchedules(aggregators: AggregatorConfig[], tick: (agg: AggregatorConfig, at: Date) => Promise<void> | void): Cron[] {
+export function startSchedules(
+  aggregators: AggregatorConfig[],
+  tick: (agg: AggregatorConfig, at: Date) => Promise<void> | void,
+): Cron[] {
   const crons: Cron[] = [];
   for (const agg of aggregators) {
     if (!agg.schedule) {
@@ -25,12 +28,18 @@ export function startSchedules(aggregators: AggregatorConfig[], tick: (agg: Aggr
       },
       async () => {
         // The latest scheduled run at or before now (+1 s for a timer that fired a hair early).
-        const at = cron.previousRuns(1, new Date(Date.now() + 1000))[0] ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+        const at =
+          cron.previousRuns(1, new Date(Date.now() + 1000))[0] ?? new Date(Math.floor(Date.now() / 1000) * 1000);
         await tick(agg, at);
       },
     );
     crons.push(cron);
-    log.info("source scheduled", { aggregator: agg.id, schedule: agg.schedule, timeZone: SCHEDULE_TIME_ZONE, next: cron.nextRun()?.toISOString() });
+    log.info("source scheduled", {
+      aggregator: agg.id,
+      schedule: agg.schedule,
+      timeZone: SCHEDULE_TIME_ZONE,
+      next: cron.nextRun()?.toISOString(),
+    });
   }
   return crons;
 }

@@ -42,13 +42,23 @@ export async function startService(db: DataSource, options: ServiceOptions): Pro
     scheduler = new BossScheduler(db, options.config, metrics, { ...options.boss, url: options.databaseUrl });
   }
   let stopping = false;
-  const http = await startHttp({ db, config: options.config, metrics, scheduler, stopping: () => stopping }, options.http);
+  const http = await startHttp(
+    { db, config: options.config, metrics, scheduler, stopping: () => stopping },
+    options.http,
+  );
   await scheduler.start();
   const scheduled = options.config.aggregators.filter((a) => a.schedule).map((a) => a.id);
   if (embedded) {
-    log.info("serving as a single instance: the embedded database runs the schedule in this process (set DATABASE_URL to PostgreSQL to run several)", { instance, url: http.url, aggregators: scheduled });
+    log.info(
+      "serving as a single instance: the embedded database runs the schedule in this process (set DATABASE_URL to PostgreSQL to run several)",
+      { instance, url: http.url, aggregators: scheduled },
+    );
   } else {
-    log.info("serving on PostgreSQL with pg-boss: any number of instances share the polls and files", { instance, url: http.url, aggregators: scheduled });
+    log.info("serving on PostgreSQL with pg-boss: any number of instances share the polls and files", {
+      instance,
+      url: http.url,
+      aggregators: scheduled,
+    });
   }
   return {
     instance,

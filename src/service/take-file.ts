@@ -23,7 +23,13 @@ export type TakeOutcome =
  * failure that retrying may cure (source down, ingest failed, move not done, file changed) is
  * thrown so the job is retried with backoff.
  */
-export async function takeFile(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, name: string, options: PollOptions = {}): Promise<TakeOutcome> {
+export async function takeFile(
+  db: DataSource,
+  agg: AggregatorConfig,
+  folder: SourceFolder,
+  name: string,
+  options: PollOptions = {},
+): Promise<TakeOutcome> {
   const doneSuffix = agg.source.doneSuffix;
   const names = new Set(doneSuffix ? [name, name + doneSuffix] : [name]);
   const oneFile = { list: async (dir: string) => (await folder.list(dir)).filter((f) => names.has(f.name)) };
@@ -48,7 +54,9 @@ export async function takeFile(db: DataSource, agg: AggregatorConfig, folder: So
     return { kind: "not_ready", reason: listing.skipped[0]?.reason ?? "not in the folder" };
   }
   if (file.status === "failed" || file.status === "changed" || file.moveError) {
-    throw new RetryableFileError(`${name}: ${file.moveError ? `posted as ${file.status} but not moved: ${file.moveError}` : (file.message ?? file.status)}`);
+    throw new RetryableFileError(
+      `${name}: ${file.moveError ? `posted as ${file.status} but not moved: ${file.moveError}` : (file.message ?? file.status)}`,
+    );
   }
   return { kind: "taken", file };
 }

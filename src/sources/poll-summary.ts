@@ -54,8 +54,12 @@ export function describeSummary(summary: PollSummary, reports: PollReport[]): st
   for (const r of reports) {
     if (!r.ok) lines.push(`SOURCE FAILED ${r.aggregator} (${r.location}): ${r.error}`);
     const waiting = r.skipped.filter((s) => s.reason !== "deferred");
-    if (waiting.length) lines.push(`  ${r.aggregator}: skipped ${waiting.map((s) => `${JSON.stringify(s.name)} (${s.reason})`).join(", ")}`);
-    if (r.deferred) lines.push(`  ${r.aggregator}: ${r.deferred} more file(s) left for the next poll (maxFilesPerPoll)`);
+    if (waiting.length)
+      lines.push(
+        `  ${r.aggregator}: skipped ${waiting.map((s) => `${JSON.stringify(s.name)} (${s.reason})`).join(", ")}`,
+      );
+    if (r.deferred)
+      lines.push(`  ${r.aggregator}: ${r.deferred} more file(s) left for the next poll (maxFilesPerPoll)`);
   }
   return lines.join("\n");
 }

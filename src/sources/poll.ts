@@ -88,7 +88,12 @@ export interface ReadyListing {
 }
 
 /** List twice a moment apart, apply the stable-file rules, and check each survivor in the ledger. */
-export async function listReady(db: DataSource, agg: AggregatorConfig, folder: Pick<SourceFolder, "list">, now: Date): Promise<ReadyListing> {
+export async function listReady(
+  db: DataSource,
+  agg: AggregatorConfig,
+  folder: Pick<SourceFolder, "list">,
+  now: Date,
+): Promise<ReadyListing> {
   const dir = sourceDir(agg);
   const first = await folder.list(dir);
   if (agg.source.settleMs) await sleep(agg.source.settleMs);
@@ -112,9 +117,24 @@ export function sourceDir(agg: AggregatorConfig): string {
   return agg.source.type === "sftp" ? agg.source.remoteDir : agg.source.dir;
 }
 
-export async function pollFolder(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, options: PollOptions = {}): Promise<PollReport> {
+export async function pollFolder(
+  db: DataSource,
+  agg: AggregatorConfig,
+  folder: SourceFolder,
+  options: PollOptions = {},
+): Promise<PollReport> {
   const started = Date.now();
-  const report: PollReport = { aggregator: agg.id, location: folder.location + sourceDir(agg), ok: true, error: null, files: [], skipped: [], deferred: 0, known: 0, durationMs: 0 };
+  const report: PollReport = {
+    aggregator: agg.id,
+    location: folder.location + sourceDir(agg),
+    ok: true,
+    error: null,
+    files: [],
+    skipped: [],
+    deferred: 0,
+    known: 0,
+    durationMs: 0,
+  };
   const steps = fileSteps(db, agg, folder, options);
   const done = (file: PolledFile): void => {
     report.files.push(file);
@@ -146,7 +166,13 @@ export async function pollFolder(db: DataSource, agg: AggregatorConfig, folder: 
   const failed = report.files.filter((f) => f.status === "failed").length;
   if (stopped || moveErrors || failed) {
     report.ok = false;
-    report.error = [stopped, failed && `${failed} file(s) failed`, moveErrors && `${moveErrors} file(s) could not be moved`].filter(Boolean).join("; ");
+    report.error = [
+      stopped,
+      failed && `${failed} file(s) failed`,
+      moveErrors && `${moveErrors} file(s) could not be moved`,
+    ]
+      .filter(Boolean)
+      .join("; ");
   }
   report.durationMs = Date.now() - started;
   return report;
@@ -160,7 +186,12 @@ export interface FileSteps {
   finishMove(row: SourceObjectEntity, file: ListedFile): Promise<PolledFile>;
 }
 
-export function fileSteps(db: DataSource, agg: AggregatorConfig, folder: SourceFolder, options: PollOptions = {}): FileSteps {
+export function fileSteps(
+  db: DataSource,
+  agg: AggregatorConfig,
+  folder: SourceFolder,
+  options: PollOptions = {},
+): FileSteps {
   return new SourceFileSteps(db, agg, folder, options);
 }
 
@@ -207,15 +238,46 @@ class SourceFileSteps implements FileSteps {
   }
 
   async finishMove(row: SourceObjectEntity, file: ListedFile): Promise<PolledFile> {
-    log.info("completing the move of a file committed by an earlier poll", { aggregator: this.agg.id, file: file.name, outcome: row.outcome });
-    const polled: PolledFile = { name: file.name, remotePath: row.remotePath, status: row.outcome, fileId: row.fileId, payments: 0, totalCents: 0, sizeBytes: file.size, movedTo: null, recovered: true, errors: [] };
+    log.info("completing the move of a file committed by an earlier poll", {
+      aggregator: this.agg.id,
+      file: file.name,
+      outcome: row.outcome,
+    });
+    const polled: PolledFile = {
+      name: file.name,
+      remotePath: row.remotePath,
+      status: row.outcome,
+      fileId: row.fileId,
+      payments: 0,
+      totalCents: 0,
+      sizeBytes: file.size,
+      movedTo: null,
+      recovered: true,
+      errors: [],
+    };
     return this.moveAfterCommit(row, polled);
   }
 
   private taking(file: EligibleFile): Taking {
     const remotePath = joinRemote(this.dir, file.name);
-    const sourceInfo: SourceInfo = { kind: this.folder.kind, location: this.folder.location + remotePath, sizeBytes: file.size, mtime: file.mtime };
-    const base: PolledFile = { name: file.name, remotePath, status: "failed", fileId: null, payments: 0, totalCents: 0, sizeBytes: file.size, movedTo: null, recovered: false, errors: [] };
+    const sourceInfo: SourceInfo = {
+      kind: this.folder.kind,
+      location: this.folder.location + remotePath,
+      sizeBytes: file.size,
+      mtime: file.mtime,
+    };
+    const base: PolledFile = {
+      name: file.name,
+      remotePath,
+      status: "failed",
+      fileId: null,
+      payments: 0,
+      totalCents: 0,
+      sizeBytes: file.size,
+      movedTo: null,
+      recovered: false,
+      errors: [],
+    };
     return { file, remotePath, sourceInfo, base };
   }
 
@@ -227,7 +289,14 @@ class SourceFileSteps implements FileSteps {
         dir: this.options.stagingDir,
         maxBytes: source.maxFileBytes,
         idleTimeoutMs: "timeoutSeconds" in source ? source.timeoutSeconds * 1000 : 0,
-        onBytes: (bytes) => this.options.onProgress?.({ aggregator: this.agg.id, name: file.name, phase: "download", bytes, totalBytes: file.size }),
+        onBytes: (bytes) =>
+          this.options.onProgress?.({
+            aggregator: this.agg.id,
+            name: file.name,
+            phase: "download",
+            bytes,
+            totalBytes: file.size,
+          }),
       }),
     );
   }
@@ -236,43 +305,111 @@ class SourceFileSteps implements FileSteps {
   private async postStaged(taking: Taking, staged: StagedFile): Promise<PolledFile> {
     const { file, base } = taking;
     if (staged.sizeBytes !== file.size) {
-      return { ...base, status: "changed", message: `${file.name} changed while it was read (listed ${file.size} bytes, read ${staged.sizeBytes}); taking it on a later poll` };
+      return {
+        ...base,
+        status: "changed",
+        message: `${file.name} changed while it was read (listed ${file.size} bytes, read ${staged.sizeBytes}); taking it on a later poll`,
+      };
     }
     let result: IngestResult;
     try {
       result = await this.ingest(taking, staged);
     } catch (error) {
-      log.error("ingest failed; the file stays on the source for the next poll", { aggregator: this.agg.id, file: file.name, error });
+      log.error("ingest failed; the file stays on the source for the next poll", {
+        aggregator: this.agg.id,
+        file: file.name,
+        error,
+      });
       return { ...base, status: "failed", message: (error as Error).message };
     }
     const outcome = result.status as SourceOutcome;
     const disposition = await this.dispositionOf(result);
-    const row = await recordSourceObject(this.db, { aggregator: this.agg.id, location: this.folder.location, remotePath: taking.remotePath, sizeBytes: file.size, mtime: file.mtime, sha256: staged.sha256, fileId: result.fileId, outcome, disposition });
-    const polled: PolledFile = { ...base, status: outcome, fileId: result.fileId, payments: result.payments, totalCents: result.totalCents, errors: result.errors };
+    const row = await recordSourceObject(this.db, {
+      aggregator: this.agg.id,
+      location: this.folder.location,
+      remotePath: taking.remotePath,
+      sizeBytes: file.size,
+      mtime: file.mtime,
+      sha256: staged.sha256,
+      fileId: result.fileId,
+      outcome,
+      disposition,
+    });
+    const polled: PolledFile = {
+      ...base,
+      status: outcome,
+      fileId: result.fileId,
+      payments: result.payments,
+      totalCents: result.totalCents,
+      errors: result.errors,
+    };
     return await this.moveAfterCommit(row, polled);
   }
 
   private ingest({ file, sourceInfo }: Taking, staged: StagedFile): Promise<IngestResult> {
     const agg = this.agg;
-    return ingestFile(this.db, { aggregator: agg.id, path: staged.path, name: file.name, mapping: agg.mapping, source: sourceInfo, hashed: staged }, {
-      onProgress: ({ bytes }) => this.options.onProgress?.({ aggregator: agg.id, name: file.name, phase: "ingest", bytes, totalBytes: file.size }),
-    });
+    return ingestFile(
+      this.db,
+      {
+        aggregator: agg.id,
+        path: staged.path,
+        name: file.name,
+        mapping: agg.mapping,
+        source: sourceInfo,
+        hashed: staged,
+      },
+      {
+        onProgress: ({ bytes }) =>
+          this.options.onProgress?.({
+            aggregator: agg.id,
+            name: file.name,
+            phase: "ingest",
+            bytes,
+            totalBytes: file.size,
+          }),
+      },
+    );
   }
 
   private async quarantineOversize({ file, base, sourceInfo }: Taking): Promise<PolledFile> {
     const agg = this.agg;
     const errors: ErrorRecord[] = [
-      { code: "file_too_large", line: null, field: null, message: `${file.size} bytes is over maxFileBytes (${this.source.maxFileBytes}); not read` },
+      {
+        code: "file_too_large",
+        line: null,
+        field: null,
+        message: `${file.size} bytes is over maxFileBytes (${this.source.maxFileBytes}); not read`,
+      },
     ];
-    const result = await quarantineUnread(this.db, { aggregator: agg.id, name: file.name, sha256: null, sizeBytes: file.size, source: sourceInfo, errors, adapter: agg.mapping.adapter.id });
-    const row = await recordSourceObject(this.db, { aggregator: agg.id, location: this.folder.location, remotePath: base.remotePath, sizeBytes: file.size, mtime: file.mtime, sha256: null, fileId: result.fileId, outcome: "quarantined", disposition: this.targetKind("quarantined") });
+    const result = await quarantineUnread(this.db, {
+      aggregator: agg.id,
+      name: file.name,
+      sha256: null,
+      sizeBytes: file.size,
+      source: sourceInfo,
+      errors,
+      adapter: agg.mapping.adapter.id,
+    });
+    const row = await recordSourceObject(this.db, {
+      aggregator: agg.id,
+      location: this.folder.location,
+      remotePath: base.remotePath,
+      sizeBytes: file.size,
+      mtime: file.mtime,
+      sha256: null,
+      fileId: result.fileId,
+      outcome: "quarantined",
+      disposition: this.targetKind("quarantined"),
+    });
     return this.moveAfterCommit(row, { ...base, status: "quarantined", fileId: result.fileId, errors });
   }
 
   /** A duplicate goes where its first copy went: a re-sent bad file belongs with the errors. */
   private async dispositionOf(result: IngestResult): Promise<SourceDisposition> {
     if (result.status !== "duplicate" || !result.fileId) return this.targetKind(result.status as SourceOutcome);
-    const rows = (await this.db.query(`SELECT status FROM remittance_files WHERE id = $1`, [result.fileId])) as { status: string }[];
+    const rows = (await this.db.query(`SELECT status FROM remittance_files WHERE id = $1`, [result.fileId])) as {
+      status: string;
+    }[];
     return this.targetKind(rows[0]?.status === "quarantined" ? "quarantined" : "posted");
   }
 
@@ -295,7 +432,11 @@ class SourceFileSteps implements FileSteps {
       if (source.doneSuffix) await this.moveDoneFile(row.remotePath + source.doneSuffix, target + source.doneSuffix);
       return { ...polled, movedTo: target };
     } catch (error) {
-      log.error("file committed but not moved; the next poll will move it", { aggregator: this.agg.id, file: polled.name, error });
+      log.error("file committed but not moved; the next poll will move it", {
+        aggregator: this.agg.id,
+        file: polled.name,
+        error,
+      });
       return { ...polled, moveError: (error as Error).message };
     }
   }
@@ -311,15 +452,25 @@ class SourceFileSteps implements FileSteps {
     const plain = joinRemote(targetDir, name);
     if (!(await this.folder.exists(plain))) return plain;
     const ext = path.posix.extname(name);
-    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-    return joinRemote(targetDir, `${name.slice(0, name.length - ext.length)}.${stamp}-${(sha256 ?? "unread").slice(0, 8)}${ext}`);
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "Z");
+    return joinRemote(
+      targetDir,
+      `${name.slice(0, name.length - ext.length)}.${stamp}-${(sha256 ?? "unread").slice(0, 8)}${ext}`,
+    );
   }
 
   private async moveDoneFile(from: string, to: string): Promise<void> {
     try {
       if (await this.folder.exists(from)) await this.folder.rename(from, to);
     } catch (error) {
-      log.warn("could not move the done-file", { aggregator: this.agg.id, file: from, error: (error as Error).message });
+      log.warn("could not move the done-file", {
+        aggregator: this.agg.id,
+        file: from,
+        error: (error as Error).message,
+      });
     }
   }
 }

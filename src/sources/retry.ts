@@ -22,7 +22,10 @@ export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 500, maxD
 
 /** An error that retrying cannot cure (host key mismatch, missing file, bad credentials). */
 export class PermanentError extends Error {
-  constructor(message: string, readonly code = "permanent") {
+  constructor(
+    message: string,
+    readonly code = "permanent",
+  ) {
     super(message);
     this.name = "PermanentError";
   }
@@ -36,7 +39,11 @@ export class TimeoutError extends Error {
 }
 
 /** The wait before retry number `attempt` (1-based): uniform in [0, min(max, base·2^(attempt-1))]. */
-export function backoffDelay(attempt: number, options: Pick<RetryOptions, "baseDelayMs" | "maxDelayMs">, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: Pick<RetryOptions, "baseDelayMs" | "maxDelayMs">,
+  random = Math.random,
+): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);
 }

@@ -28,23 +28,30 @@ function isRetryable(error: SftpError): boolean {
 }
 
 /** The private key and passphrase, from the file or environment variable the config names. */
-export function readCredentials(config: SftpSourceConfig, keyPath: string): { privateKey: string; passphrase?: string } {
+export function readCredentials(
+  config: SftpSourceConfig,
+  keyPath: string,
+): { privateKey: string; passphrase?: string } {
   let privateKey: string;
   if (config.privateKeyFile) {
     try {
       privateKey = readFileSync(config.privateKeyFile, "utf8");
     } catch (error) {
-      throw new PermanentError(`${keyPath}.privateKeyFile: cannot read ${config.privateKeyFile}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+      throw new PermanentError(
+        `${keyPath}.privateKeyFile: cannot read ${config.privateKeyFile}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+      );
     }
   } else {
     const value = process.env[config.privateKeyEnv ?? ""];
-    if (!value) throw new PermanentError(`${keyPath}.privateKeyEnv: environment variable ${config.privateKeyEnv} is not set`);
+    if (!value)
+      throw new PermanentError(`${keyPath}.privateKeyEnv: environment variable ${config.privateKeyEnv} is not set`);
     privateKey = value;
   }
   let passphrase: string | undefined;
   if (config.passphraseEnv) {
     passphrase = process.env[config.passphraseEnv];
-    if (passphrase === undefined) throw new PermanentError(`${keyPath}.passphraseEnv: environment variable ${config.passphraseEnv} is not set`);
+    if (passphrase === undefined)
+      throw new PermanentError(`${keyPath}.passphraseEnv: environment variable ${config.passphraseEnv} is not set`);
   }
   return { privateKey, passphrase };
 }
@@ -84,7 +91,9 @@ export class SftpFolder implements SourceFolder {
 
   async download(path: string, stage: (input: Readable) => Promise<StagedFile>): Promise<StagedFile> {
     try {
-      return await this.op(`download ${path}`, (c) => stage(c.createReadStream(path) as unknown as Readable), { timeoutMs: 0 });
+      return await this.op(`download ${path}`, (c) => stage(c.createReadStream(path) as unknown as Readable), {
+        timeoutMs: 0,
+      });
     } catch (error) {
       if (isNoSuchFile(error as SftpError)) throw new VanishedError(path);
       throw error;
@@ -124,7 +133,11 @@ export class SftpFolder implements SourceFolder {
     await this.drop();
   }
 
-  private async op<T>(label: string, work: (c: SftpClient) => Promise<T>, overrides: Partial<RetryOptions> = {}): Promise<T> {
+  private async op<T>(
+    label: string,
+    work: (c: SftpClient) => Promise<T>,
+    overrides: Partial<RetryOptions> = {},
+  ): Promise<T> {
     return withRetry(
       `${label} on ${this.location}`,
       async () => work(await this.connected()),
@@ -135,7 +148,13 @@ export class SftpFolder implements SourceFolder {
           if (isRetryable(error)) await this.drop();
         },
         onRetry: ({ attempt, delayMs, error }) =>
-          log.warn("sftp operation failed; retrying", { location: this.location, operation: label, attempt, delayMs, error: error.message }),
+          log.warn("sftp operation failed; retrying", {
+            location: this.location,
+            operation: label,
+            attempt,
+            delayMs,
+            error: error.message,
+          }),
       },
       isRetryable,
     );
@@ -158,27 +177,34 @@ export class SftpFolder implements SourceFolder {
       },
     });
     try {
-      await withTimeout(`connect to ${this.location}`, this.retry.timeoutMs, client.connect({
-        host: this.config.host,
-        port: this.config.port,
-        username: this.config.username,
-        privateKey,
-        passphrase,
-        readyTimeout: this.retry.timeoutMs || 30_000,
-        keepaliveInterval: 10_000,
-        keepaliveCountMax: 3,
-        hostVerifier: (key: Buffer) => {
-          presented = sha256Fingerprint(key);
-          return presented === this.config.hostKeySha256;
-        },
-      }));
+      await withTimeout(
+        `connect to ${this.location}`,
+        this.retry.timeoutMs,
+        client.connect({
+          host: this.config.host,
+          port: this.config.port,
+          username: this.config.username,
+          privateKey,
+          passphrase,
+          readyTimeout: this.retry.timeoutMs || 30_000,
+          keepaliveInterval: 10_000,
+          keepaliveCountMax: 3,
+          hostVerifier: (key: Buffer) => {
+            presented = sha256Fingerprint(key);
+            return presented === this.config.hostKeySha256;
+          },
+        }),
+      );
     } catch (error) {
       await client.end().catch(() => undefined);
       if (presented && presented !== this.config.hostKeySha256) {
         throw new HostKeyMismatchError(`${this.config.host}:${this.config.port}`, presented, this.config.hostKeySha256);
       }
       if (/authentication methods failed/i.test((error as Error).message)) {
-        throw new PermanentError(`${this.location}: the server refused the key for user ${this.config.username}`, "auth_failed");
+        throw new PermanentError(
+          `${this.location}: the server refused the key for user ${this.config.username}`,
+          "auth_failed",
+        );
       }
       throw error;
     }

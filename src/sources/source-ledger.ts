@@ -36,7 +36,18 @@ export async function recordSourceObject(
      ON CONFLICT (aggregator, remote_path, size_bytes, mtime) DO UPDATE
        SET location = EXCLUDED.location, sha256 = EXCLUDED.sha256, file_id = EXCLUDED.file_id, outcome = EXCLUDED.outcome,
            disposition = EXCLUDED.disposition, moved = false, moved_to = NULL, moved_at = NULL, seen_at = now()`,
-    [randomUUID(), row.aggregator, row.location, row.remotePath, row.sizeBytes, row.mtime, row.sha256, row.fileId, row.outcome, row.disposition],
+    [
+      randomUUID(),
+      row.aggregator,
+      row.location,
+      row.remotePath,
+      row.sizeBytes,
+      row.mtime,
+      row.sha256,
+      row.fileId,
+      row.outcome,
+      row.disposition,
+    ],
   );
   const saved = await findSourceObject(db, row);
   if (!saved) throw new Error(`source object ${row.remotePath} was not recorded`);

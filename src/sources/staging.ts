@@ -15,7 +15,10 @@ export interface StagedFile {
 }
 
 export class FileTooLargeError extends Error {
-  constructor(readonly fileName: string, readonly maxBytes: number) {
+  constructor(
+    readonly fileName: string,
+    readonly maxBytes: number,
+  ) {
     super(`${fileName} is larger than maxFileBytes (${maxBytes} bytes)`);
     this.name = "FileTooLargeError";
   }
@@ -49,7 +52,10 @@ export async function stageStream(input: Readable, options: StageOptions): Promi
   const arm = (): void => {
     if (!options.idleTimeoutMs) return;
     clearTimeout(idle);
-    idle = setTimeout(() => input.destroy(new TimeoutError(`download of ${options.name}`, options.idleTimeoutMs)), options.idleTimeoutMs);
+    idle = setTimeout(
+      () => input.destroy(new TimeoutError(`download of ${options.name}`, options.idleTimeoutMs)),
+      options.idleTimeoutMs,
+    );
   };
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -84,7 +90,11 @@ export const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
  * only after its database commit, so it is still on the server and the next poll fetches it again.
  * Returns how many were removed.
  */
-export async function sweepStaleStaging(dir = stagingDir(), maxAgeMs = STALE_STAGING_MS, now = Date.now()): Promise<number> {
+export async function sweepStaleStaging(
+  dir = stagingDir(),
+  maxAgeMs = STALE_STAGING_MS,
+  now = Date.now(),
+): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);

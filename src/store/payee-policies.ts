@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "../rules/payee-policy";
 import type { Sql } from "./sql";
 
-
 /** JSON with object keys sorted at every level, so that equal policies hash alike. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -20,7 +19,10 @@ export function policyHash(policy: PayeePolicy): string {
 /** Keeps the policy (once per content) and returns its hash, for the file row to name. */
 export async function savePolicy(sql: Sql, policy: PayeePolicy): Promise<string> {
   const hash = policyHash(policy);
-  await sql.query(`INSERT INTO payee_policies (hash, policy) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING`, [hash, canonicalJson(policy)]);
+  await sql.query(`INSERT INTO payee_policies (hash, policy) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING`, [
+    hash,
+    canonicalJson(policy),
+  ]);
   return hash;
 }
 
@@ -31,10 +33,15 @@ const known = new Map<string, PayeePolicy>();
  * The policies behind these hashes, read in one query for those not yet known. A null hash (a file
  * posted before policies were kept) reads as the default policy.
  */
-export async function policiesByHash(sql: Sql, hashes: Iterable<string | null>): Promise<(hash: string | null) => PayeePolicy> {
+export async function policiesByHash(
+  sql: Sql,
+  hashes: Iterable<string | null>,
+): Promise<(hash: string | null) => PayeePolicy> {
   const missing = [...new Set(hashes)].filter((h): h is string => h !== null && !known.has(h));
   if (missing.length) {
-    const rows = (await sql.query(`SELECT hash, policy FROM payee_policies WHERE hash = ANY($1::text[])`, [missing])) as { hash: string; policy: unknown }[];
+    const rows = (await sql.query(`SELECT hash, policy FROM payee_policies WHERE hash = ANY($1::text[])`, [
+      missing,
+    ])) as { hash: string; policy: unknown }[];
     for (const row of rows) known.set(row.hash, PayeePolicy.parse(row.policy));
   }
   return (hash) => {

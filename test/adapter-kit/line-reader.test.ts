@@ -6,7 +6,13 @@ import { readLineChunks, readLines } from "../../src/adapter-kit/line-reader";
 
 async function lines(chunks: (string | Buffer)[], options = {}): Promise<string[]> {
   const out: string[] = [];
-  for await (const l of readLines((async function* () { yield* chunks; })(), options)) out.push(`${l.line}:${l.text}`);
+  for await (const l of readLines(
+    (async function* () {
+      yield* chunks;
+    })(),
+    options,
+  ))
+    out.push(`${l.line}:${l.text}`);
   return out;
 }
 
@@ -37,7 +43,9 @@ describe("line reader", () => {
   });
 
   it("reads ISO-8859-1 byte for byte", async () => {
-    expect(await lines([Buffer.from([0x4a, 0xc9, 0x80, 0x0a])], { encoding: "latin1" })).to.deep.equal(["1:J\u00c9\u0080"]);
+    expect(await lines([Buffer.from([0x4a, 0xc9, 0x80, 0x0a])], { encoding: "latin1" })).to.deep.equal([
+      "1:J\u00c9\u0080",
+    ]);
   });
 
   it("stops with a FormatError on a line longer than the limit instead of holding it", async () => {

@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { readLines } from "../../src/adapter-kit/line-reader";
-import { AutoDecoder, checkDecoded, decodeChunks, sampleEncoding, type TextEncodingName } from "../../src/adapter-kit/text-decoding";
+import {
+  AutoDecoder,
+  checkDecoded,
+  decodeChunks,
+  sampleEncoding,
+  type TextEncodingName,
+} from "../../src/adapter-kit/text-decoding";
 
 async function* from(chunks: (Buffer | string)[]): AsyncGenerator<Buffer | string> {
   yield* chunks;
@@ -21,7 +27,15 @@ function chunked(bytes: Buffer, size: number): Buffer[] {
 }
 
 const UTF8 = Buffer.from("HEADER\nALVAREZ MARÍA   \nMÜLLER ÇA\n", "utf8");
-const CP1252 = Buffer.concat([Buffer.from("HEADER\nALVAREZ MAR"), Buffer.from([0xcd]), Buffer.from("A   \nM"), Buffer.from([0xdc]), Buffer.from("LLER "), Buffer.from([0xc7]), Buffer.from("A\n")]);
+const CP1252 = Buffer.concat([
+  Buffer.from("HEADER\nALVAREZ MAR"),
+  Buffer.from([0xcd]),
+  Buffer.from("A   \nM"),
+  Buffer.from([0xdc]),
+  Buffer.from("LLER "),
+  Buffer.from([0xc7]),
+  Buffer.from("A\n"),
+]);
 const TEXT = "HEADER\nALVAREZ MARÍA   \nMÜLLER ÇA\n";
 
 describe("text decoding: auto (UTF-8, else Windows-1252)", () => {
@@ -51,7 +65,9 @@ describe("text decoding: auto (UTF-8, else Windows-1252)", () => {
       await fc.assert(
         fc.asyncProperty(fc.array(fc.nat({ max: bytes.length }), { maxLength: 8 }), async (cuts) => {
           const at = [0, ...new Set(cuts)].sort((a, b) => a - b);
-          expect(await lines(at.map((start, i) => bytes.subarray(start, at[i + 1] ?? bytes.length)))).to.deep.equal(expected);
+          expect(await lines(at.map((start, i) => bytes.subarray(start, at[i + 1] ?? bytes.length)))).to.deep.equal(
+            expected,
+          );
         }),
       );
     }

@@ -1,6 +1,15 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../src/paths";
@@ -24,7 +33,8 @@ function throwawayRoot(): string {
     symlinkSync(path.join(PROJECT_ROOT, entry), path.join(root, entry));
   }
   mkdirSync(path.join(root, "test"));
-  for (const dir of ["support", "conformance"]) symlinkSync(path.join(PROJECT_ROOT, "test", dir), path.join(root, "test", dir));
+  for (const dir of ["support", "conformance"])
+    symlinkSync(path.join(PROJECT_ROOT, "test", dir), path.join(root, "test", dir));
   return root;
 }
 
@@ -61,7 +71,15 @@ describe("billpay adapter", () => {
   it("new refuses a name that is not lower-case letters, digits and dashes", () => {
     const r = runBillpay(["adapter", "new", "../Evil", "--root", root]);
     expect(r.code).to.equal(2);
-    expect(readdirSync(root).sort()).to.deep.equal([".mocharc.json", "node_modules", "package.json", "scripts", "src", "test", "tsconfig.json"]);
+    expect(readdirSync(root).sort()).to.deep.equal([
+      ".mocharc.json",
+      "node_modules",
+      "package.json",
+      "scripts",
+      "src",
+      "test",
+      "tsconfig.json",
+    ]);
   });
 
   it("new refuses the id of an adapter that exists", () => {
@@ -80,7 +98,10 @@ describe("billpay adapter", () => {
   it("the scaffolded conformance test fails until the golden is written, then passes", function () {
     this.timeout(180_000);
     expect(runBillpay(["adapter", "new", "acme-flat", "--root", root]).code).to.equal(0);
-    const mocha = ["node_modules/mocha/bin/mocha.js", ["adapters/acme-flat/test/acme-flat.conformance.test.ts"]] as const;
+    const mocha = [
+      "node_modules/mocha/bin/mocha.js",
+      ["adapters/acme-flat/test/acme-flat.conformance.test.ts"],
+    ] as const;
     const before = runIn(root, mocha[0], [...mocha[1]]);
     expect(before.code, before.out).to.not.equal(0);
     expect(before.out).to.include("no golden yet; review, then run: npx tsx scripts/update-goldens.ts acme-flat");

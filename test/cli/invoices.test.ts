@@ -9,7 +9,13 @@ interface ImportJson {
   created: number;
   updated: number;
   unchanged: number;
-  match: { considered: number; reconsidered: number; decided: number; exceptionsOpened: number; byOutcome: Record<string, number> } | null;
+  match: {
+    considered: number;
+    reconsidered: number;
+    decided: number;
+    exceptionsOpened: number;
+    byOutcome: Record<string, number>;
+  } | null;
 }
 
 function tempFile(name: string, text: string): string {
@@ -33,7 +39,16 @@ describe("billpay invoices import", () => {
   });
 
   it("reports bad rows with their line and field, imports the good ones and exits 2", () => {
-    const file = tempFile("bad.csv", [INVOICE_HEADER, "X-1,712399991,Good Row,health,2017-06,10.00,no", "X-2,123-45-6789,Bad Account,health,2017-06,10.00,no", "X-3,712399992,Bad Amount,health,2017-06,ten,no", ""].join("\n"));
+    const file = tempFile(
+      "bad.csv",
+      [
+        INVOICE_HEADER,
+        "X-1,712399991,Good Row,health,2017-06,10.00,no",
+        "X-2,123-45-6789,Bad Account,health,2017-06,10.00,no",
+        "X-3,712399992,Bad Amount,health,2017-06,ten,no",
+        "",
+      ].join("\n"),
+    );
     const run = billpay(db.env, "invoices", "import", file);
     expect(run.code).to.equal(2);
     expect(run.stdout).to.contain("1 created").and.contain("line 3 account_number").and.contain("line 4 amount_due");
@@ -45,14 +60,34 @@ describe("billpay invoices import, then matching", () => {
   let db: Awaited<ReturnType<typeof cliDatabase>>;
   const known = "K-04,712345678,Ana Rivera,health,2017-04,412.50,no";
   const first = tempFile("first.csv", [INVOICE_HEADER, known, ""].join("\n"));
-  const next = tempFile("next.csv", [INVOICE_HEADER, known, "N-04,712340001,New Member,health,2017-04,200.00,yes", ""].join("\n"));
+  const next = tempFile(
+    "next.csv",
+    [INVOICE_HEADER, known, "N-04,712340001,New Member,health,2017-04,200.00,yes", ""].join("\n"),
+  );
 
   before(async () => {
     db = await cliDatabase();
-    const payments = tempFile("day1.csv", bankCsv("DAY1", "2017-03-20", [
-      { id: "P1", sent: "2017-03-14", settled: "2017-03-20", amount: "412.50", account: "712345678", name: "Ana Rivera" },
-      { id: "P2", sent: "2017-03-14", settled: "2017-03-20", amount: "200.00", account: "712340001", name: "New Member" },
-    ]));
+    const payments = tempFile(
+      "day1.csv",
+      bankCsv("DAY1", "2017-03-20", [
+        {
+          id: "P1",
+          sent: "2017-03-14",
+          settled: "2017-03-20",
+          amount: "412.50",
+          account: "712345678",
+          name: "Ana Rivera",
+        },
+        {
+          id: "P2",
+          sent: "2017-03-14",
+          settled: "2017-03-20",
+          amount: "200.00",
+          account: "712340001",
+          name: "New Member",
+        },
+      ]),
+    );
     const ingest = billpay(db.env, "ingest-file", payments, "--aggregator", "bank-csv");
     expect(ingest.code, ingest.stderr).to.equal(0);
   });
@@ -71,14 +106,29 @@ describe("billpay invoices import, then matching", () => {
     const run = billpay(db.env, "invoices", "import", next);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.contain("1 created, 0 updated, 1 unchanged");
-    expect(run.stdout).to.contain("matching: 1 considered (1 unknown_account now on file): 1 decided [matched 1], 0 waiting, 0 exceptions opened");
-    const queue = JSON.parse(billpay(db.env, "exceptions", "list", "--all", "--json").stdout) as { reason: string; status: string; resolution: string | null }[];
-    expect(queue.map((e) => [e.reason, e.status, e.resolution])).to.deep.equal([["unknown_account", "resolved", "invoice_arrived"]]);
+    expect(run.stdout).to.contain(
+      "matching: 1 considered (1 unknown_account now on file): 1 decided [matched 1], 0 waiting, 0 exceptions opened",
+    );
+    const queue = JSON.parse(billpay(db.env, "exceptions", "list", "--all", "--json").stdout) as {
+      reason: string;
+      status: string;
+      resolution: string | null;
+    }[];
+    expect(queue.map((e) => [e.reason, e.status, e.resolution])).to.deep.equal([
+      ["unknown_account", "resolved", "invoice_arrived"],
+    ]);
   });
 
   it("importing and matching twice changes nothing", () => {
     const again = JSON.parse(billpay(db.env, "invoices", "import", next, "--json").stdout) as ImportJson;
     expect(again).to.include({ created: 0, updated: 0, unchanged: 2 });
-    expect(again.match).to.deep.equal({ considered: 0, reconsidered: 0, decided: 0, waiting: 0, exceptionsOpened: 0, byOutcome: {} });
+    expect(again.match).to.deep.equal({
+      considered: 0,
+      reconsidered: 0,
+      decided: 0,
+      waiting: 0,
+      exceptionsOpened: 0,
+      byOutcome: {},
+    });
   });
 });

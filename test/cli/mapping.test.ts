@@ -26,7 +26,9 @@ describe("billpay mapping check", () => {
     expect(r.code, r.stderr).to.equal(0);
     const rows = r.stdout.split("\n").filter((l) => /^\s+\d+\s+(payment|reversal|return)\s/.test(l));
     expect(rows).to.have.length(13);
-    expect(r.stdout).to.match(/control file \(line 16\): declared 13 records \$3,582\.85, parsed 13 records \$3,582\.85/);
+    expect(r.stdout).to.match(
+      /control file \(line 16\): declared 13 records \$3,582\.85, parsed 13 records \$3,582\.85/,
+    );
     expect(r.stdout).to.not.match(/^error/m);
     expect(existsSync(env.BILLPAY_DATA_DIR as string)).to.equal(false);
   });
@@ -46,7 +48,11 @@ describe("billpay mapping check", () => {
   it("--json gives the payments read so far and every error with line and field for a truncated file", () => {
     const r = runBillpay(["mapping", "check", FIXED, sample("checkfree-fixed", "broken-truncated.txt"), "--json"], env);
     expect(r.code).to.equal(2);
-    const out = JSON.parse(r.stdout) as { status: string; payments: unknown[]; errors: { code: string; line: number; field: string | null }[] };
+    const out = JSON.parse(r.stdout) as {
+      status: string;
+      payments: unknown[];
+      errors: { code: string; line: number; field: string | null }[];
+    };
     expect(out.status).to.equal("rejected");
     expect(out.payments).to.have.length(8);
     expect(out.errors.map((e) => [e.code, e.line])).to.deep.equal([
@@ -56,7 +62,10 @@ describe("billpay mapping check", () => {
   });
 
   it("reports a trailer whose total disagrees with the details at the trailer's line and field", () => {
-    const r = runBillpay(["mapping", "check", FIXED, sample("checkfree-fixed", "broken-trailer-total.txt"), "--json"], env);
+    const r = runBillpay(
+      ["mapping", "check", FIXED, sample("checkfree-fixed", "broken-trailer-total.txt"), "--json"],
+      env,
+    );
     const out = JSON.parse(r.stdout) as { errors: { code: string; line: number; field: string }[] };
     expect(out.errors).to.deep.include({
       code: "control_total_mismatch",
@@ -68,7 +77,10 @@ describe("billpay mapping check", () => {
 
   it("rejects an invalid mapping naming the file and key, and exits 2", () => {
     const bad = path.join(work, "bad.yaml");
-    writeFileSync(bad, "version: 1\nadapter: csv\ndetail:\n  amount: { column: 3, style: euros }\n  accountRaw: { column: 2 }\n");
+    writeFileSync(
+      bad,
+      "version: 1\nadapter: csv\ndetail:\n  amount: { column: 3, style: euros }\n  accountRaw: { column: 2 }\n",
+    );
     const r = runBillpay(["mapping", "check", bad, sample("bank-csv", "day-20170320.csv")], env);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.include("bad.yaml is not valid");

@@ -10,7 +10,13 @@ describe("billpay match", () => {
   after(async () => db?.close());
 
   it("matches payments that waited for billing data, and changes nothing when run again", () => {
-    const ingest = billpay(db.env, "ingest-file", path.join(SAMPLES_DIR, "bank-csv", "day-20170320.csv"), "--aggregator", "bank-csv");
+    const ingest = billpay(
+      db.env,
+      "ingest-file",
+      path.join(SAMPLES_DIR, "bank-csv", "day-20170320.csv"),
+      "--aggregator",
+      "bank-csv",
+    );
     expect(ingest.code, ingest.stderr).to.equal(0);
     expect(billpay(db.env, "invoices", "import", BILLING_SAMPLE, "--no-match").code).to.equal(0);
     const first = billpay(db.env, "match", "--json");

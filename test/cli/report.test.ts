@@ -15,13 +15,26 @@ describe("billpay report", () => {
     expect(table.stdout).to.contain("day-20170320.csv").and.contain("AUTO-MATCH RATE");
     const csv = billpay(db.env, "report", "--from", "2017-03-01", "--to", "2017-03-31", "--format", "csv");
     expect(csv.stdout.split("\r\n")[0]).to.match(/^section,day,file/);
-    const json = JSON.parse(billpay(db.env, "report", "--from", "2017-03-01", "--to", "2017-03-31", "--format", "json").stdout) as { bank: { pairedBy: string; differenceCents: number }[] };
+    const json = JSON.parse(
+      billpay(db.env, "report", "--from", "2017-03-01", "--to", "2017-03-31", "--format", "json").stdout,
+    ) as { bank: { pairedBy: string; differenceCents: number }[] };
     expect(json.bank.find((b) => b.pairedBy === "reference")?.differenceCents).to.equal(0);
   });
 
   it("writes the HTML report to a file with --out", () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "billpay-report-")), "march.html");
-    const run = billpay(db.env, "report", "--from", "2017-03-01", "--to", "2017-03-31", "--format", "html", "--out", out);
+    const run = billpay(
+      db.env,
+      "report",
+      "--from",
+      "2017-03-01",
+      "--to",
+      "2017-03-31",
+      "--format",
+      "html",
+      "--out",
+      out,
+    );
     expect(run.code, run.stderr).to.equal(0);
     expect(existsSync(out)).to.equal(true);
     expect(readFileSync(out, "utf8")).to.contain("Bill-pay reconciliation").and.contain("<svg");

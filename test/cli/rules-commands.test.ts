@@ -24,8 +24,14 @@ async function billpay(...args: string[]): Promise<CliRun> {
   registerTiming(program);
   const out = process.stdout.write;
   const err = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    (stdout += String(chunk)),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (stderr += String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   let code = 0;
   try {
     await program.parseAsync(["node", "billpay", ...args]);
@@ -66,7 +72,9 @@ describe("cli: check-account, calendar, timing", () => {
       const start = lines.findIndex((l) => l.startsWith("Coverage Start Date"));
       const table = lines.slice(start, start + 13).map((l) => l.split(/ {2,}/).slice(0, 2).join(" "));
       expect(table).to.deep.equal(pageTable2017());
-      expect(lines[start + 5]).to.match(/^May 1, 2017 +April 23, 2017 +Sunday +April 18–20, 2017 +Thursday, April 20, 2017$/);
+      expect(lines[start + 5]).to.match(
+        /^May 1, 2017 +April 23, 2017 +Sunday +April 18–20, 2017 +Thursday, April 20, 2017$/,
+      );
     });
 
     it("--json gives ISO dates, the window and the last safe day", async () => {
@@ -88,18 +96,34 @@ describe("cli: check-account, calendar, timing", () => {
       const doc = JSON.parse((await billpay("calendar", "2017", "--day-counting", "banking", "--json")).stdout);
       expect(doc.dayCounting).to.equal("banking");
       // May 2017 coverage is due Sunday April 23: three banking days before is Tuesday the 18th.
-      expect(doc.rows[4]).to.deep.include({ dueOn: "2017-04-23", window: { from: "2017-04-14", to: "2017-04-18" }, lastSafeDay: "2017-04-18" });
+      expect(doc.rows[4]).to.deep.include({
+        dueOn: "2017-04-23",
+        window: { from: "2017-04-14", to: "2017-04-18" },
+        lastSafeDay: "2017-04-18",
+      });
     });
 
     it("the configuration's payee section chooses the policy, and a bad key in it is named with exit code 2", async () => {
       const good = path.join(tmp, "billpay.yaml");
       writeFileSync(
         good,
-        ["payee:", "  dayCounting: banking", "aggregators:", "  rpps:", "    source: { type: local, dir: ./in, archiveDir: leave }", ""].join("\n"),
+        [
+          "payee:",
+          "  dayCounting: banking",
+          "aggregators:",
+          "  rpps:",
+          "    source: { type: local, dir: ./in, archiveDir: leave }",
+          "",
+        ].join("\n"),
       );
-      expect(JSON.parse((await billpay("calendar", "2017", "--config", good, "--json")).stdout).dayCounting).to.equal("banking");
+      expect(JSON.parse((await billpay("calendar", "2017", "--config", good, "--json")).stdout).dayCounting).to.equal(
+        "banking",
+      );
       const bad = path.join(tmp, "bad.yaml");
-      writeFileSync(bad, readFileSync(good, "utf8").replace("dayCounting: banking", "leadWindow: { min: 3, max: five }"));
+      writeFileSync(
+        bad,
+        readFileSync(good, "utf8").replace("dayCounting: banking", "leadWindow: { min: 3, max: five }"),
+      );
       const r = await billpay("calendar", "2017", "--config", bad);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.include(bad).and.include("payee.leadWindow.max");
@@ -126,10 +150,25 @@ describe("cli: check-account, calendar, timing", () => {
     });
 
     it("answers the audit question: settled after the due date is late, and a late first payment moves coverage", async () => {
-      const r = await billpay("timing", "--coverage", "2017-05", "--initiated", "2017-04-19", "--settled", "2017-04-24", "--first-payment", "--json");
+      const r = await billpay(
+        "timing",
+        "--coverage",
+        "2017-05",
+        "--initiated",
+        "2017-04-19",
+        "--settled",
+        "2017-04-24",
+        "--first-payment",
+        "--json",
+      );
       const doc = JSON.parse(r.stdout);
       expect(doc).to.include({ coverageMonth: "2017-05", dueOn: "2017-04-23", lastSafeDay: "2017-04-20" });
-      expect(doc.audit).to.include({ initiatedOn: "2017-04-19", leadDays: 4, timingStatus: "late", earliestCoverageStart: "2017-06-01" });
+      expect(doc.audit).to.include({
+        initiatedOn: "2017-04-19",
+        leadDays: 4,
+        timingStatus: "late",
+        earliestCoverageStart: "2017-06-01",
+      });
       expect(doc.audit.findings.map((f: { code: string }) => f.code)).to.deep.equal(["late", "first_payment_late"]);
     });
 
@@ -140,12 +179,30 @@ describe("cli: check-account, calendar, timing", () => {
     });
 
     it("counts banking days when asked", async () => {
-      const doc = JSON.parse((await billpay("timing", "--coverage", "2017-12", "--initiated", "2017-11-20", "--day-counting", "banking", "--json")).stdout);
+      const doc = JSON.parse(
+        (
+          await billpay(
+            "timing",
+            "--coverage",
+            "2017-12",
+            "--initiated",
+            "2017-11-20",
+            "--day-counting",
+            "banking",
+            "--json",
+          )
+        ).stdout,
+      );
       expect(doc.audit).to.include({ leadDays: 2, timingStatus: "short_lead" });
     });
 
     it("refuses missing or malformed dates and months with exit code 2", async () => {
-      for (const args of [[], ["--coverage", "2017-13"], ["--initiated", "2017-02-30"], ["--coverage", "2017-05", "--settled", "04/24/2017"]]) {
+      for (const args of [
+        [],
+        ["--coverage", "2017-13"],
+        ["--initiated", "2017-02-30"],
+        ["--coverage", "2017-05", "--settled", "04/24/2017"],
+      ]) {
         const r = await billpay("timing", ...args);
         expect(r.code, args.join(" ")).to.equal(2);
         expect(r.stderr).to.match(/--coverage|--initiated|--settled/);

@@ -18,7 +18,9 @@ const sftp = (extra: Record<string, unknown> = {}) => ({
   errorDir: "/outbound/error",
   ...extra,
 });
-const doc = (source: Record<string, unknown>, entry: Record<string, unknown> = {}) => ({ aggregators: { rpps: { source, ...entry } } });
+const doc = (source: Record<string, unknown>, entry: Record<string, unknown> = {}) => ({
+  aggregators: { rpps: { source, ...entry } },
+});
 const FILE = path.join(PROJECT_ROOT, "billpay.test.yaml");
 
 function problem(d: unknown): string {
@@ -37,45 +39,80 @@ describe("the configuration file", () => {
     const rpps = config.aggregators.find((a) => a.id === "rpps");
     expect(rpps?.mapping.adapter.id).to.equal("nacha");
     expect(rpps?.schedule).to.equal("*/30 6-20 * * 1-5");
-    expect(rpps?.source).to.include({ type: "sftp", port: 22, pattern: "*.ach", minAgeSeconds: 60, doneSuffix: ".done", maxFilesPerPoll: 100, maxFileBytes: 2147483648 });
-    expect(config.aggregators.find((a) => a.id === "bank-share")?.source).to.include({ type: "local", dir: "/mnt/bank-share/inbound" });
+    expect(rpps?.source).to.include({
+      type: "sftp",
+      port: 22,
+      pattern: "*.ach",
+      minAgeSeconds: 60,
+      doneSuffix: ".done",
+      maxFilesPerPoll: 100,
+      maxFileBytes: 2147483648,
+    });
+    expect(config.aggregators.find((a) => a.id === "bank-share")?.source).to.include({
+      type: "local",
+      dir: "/mnt/bank-share/inbound",
+    });
   });
 
   it("fills the defaults: port 22, pattern *, a minute's age, 100 files, 2 GiB", () => {
     const [agg] = parseConfig(doc(sftp()), FILE).aggregators;
-    expect(agg.source).to.include({ port: 22, pattern: "*", minAgeSeconds: 60, maxFilesPerPoll: 100, maxFileBytes: 2 * 1024 ** 3 });
+    expect(agg.source).to.include({
+      port: 22,
+      pattern: "*",
+      minAgeSeconds: 60,
+      maxFilesPerPoll: 100,
+      maxFileBytes: 2 * 1024 ** 3,
+    });
     expect(agg.mapping.file).to.equal(path.join(PROJECT_ROOT, "mappings", "rpps.yaml"));
   });
 
   it("requires the pinned host key and names the key when it is missing or malformed", () => {
-    expect(problem(doc(sftp({ hostKeySha256: undefined })))).to.match(/aggregators\.rpps\.source\.hostKeySha256: is required/);
-    expect(problem(doc(sftp({ hostKeySha256: "MD5:ab:cd" })))).to.match(/aggregators\.rpps\.source\.hostKeySha256: must look like "SHA256:"/);
+    expect(problem(doc(sftp({ hostKeySha256: undefined })))).to.match(
+      /aggregators\.rpps\.source\.hostKeySha256: is required/,
+    );
+    expect(problem(doc(sftp({ hostKeySha256: "MD5:ab:cd" })))).to.match(
+      /aggregators\.rpps\.source\.hostKeySha256: must look like "SHA256:"/,
+    );
   });
 
   it("refuses secrets in the file itself", () => {
-    expect(problem(doc(sftp({ password: "hunter2" })))).to.match(/source\.password: secrets never sit in the config file/);
+    expect(problem(doc(sftp({ password: "hunter2" })))).to.match(
+      /source\.password: secrets never sit in the config file/,
+    );
     expect(problem(doc(sftp({ privateKey: "-----BEGIN" })))).to.match(/source\.privateKey: secrets never sit/);
-    expect(problem(doc(sftp({ privateKeyEnv: undefined })))).to.match(/privateKeyFile: give exactly one of privateKeyFile or privateKeyEnv/);
+    expect(problem(doc(sftp({ privateKeyEnv: undefined })))).to.match(
+      /privateKeyFile: give exactly one of privateKeyFile or privateKeyEnv/,
+    );
   });
 
   it("names the key of a wrong type, a relative remote folder, a .. step or an unknown key", () => {
     expect(problem(doc(sftp({ port: "22" })))).to.match(/aggregators\.rpps\.source\.port:/);
     expect(problem(doc(sftp({ remoteDir: "outbound" })))).to.match(/source\.remoteDir: must be an absolute path/);
     expect(problem(doc(sftp({ archiveDir: "/outbound/../etc" })))).to.match(/source\.archiveDir/);
-    expect(problem(doc(sftp({ pattern: "sub/*.ach" })))).to.match(/source\.pattern: is matched against file names only/);
+    expect(problem(doc(sftp({ pattern: "sub/*.ach" })))).to.match(
+      /source\.pattern: is matched against file names only/,
+    );
     expect(problem(doc(sftp({ hostname: "x" })))).to.match(/aggregators\.rpps\.source/);
   });
 
   it("accepts `leave` for a read-only dropbox and then needs no error folder", () => {
     const [agg] = parseConfig(doc(sftp({ archiveDir: "leave", errorDir: undefined })), FILE).aggregators;
     expect(agg.source).to.include({ archiveDir: "leave", errorDir: "leave" });
-    expect(problem(doc(sftp({ errorDir: undefined })))).to.match(/source\.errorDir: is required when archiveDir is a folder/);
+    expect(problem(doc(sftp({ errorDir: undefined })))).to.match(
+      /source\.errorDir: is required when archiveDir is a folder/,
+    );
   });
 
   it("fails at load on a bad schedule, a missing mapping, or an adapter that disagrees with the mapping", () => {
-    expect(problem(doc(sftp(), { schedule: "every tuesday" }))).to.match(/aggregators\.rpps\.schedule: is not a valid cron pattern/);
-    expect(problem(doc(sftp(), { mapping: "mappings/nope.yaml" }))).to.match(/aggregators\.rpps\.mapping: mapping file mappings\/nope\.yaml not found/);
-    expect(problem(doc(sftp(), { adapter: "csv" }))).to.match(/aggregators\.rpps\.adapter: is "csv" but .* says adapter "nacha"/);
+    expect(problem(doc(sftp(), { schedule: "every tuesday" }))).to.match(
+      /aggregators\.rpps\.schedule: is not a valid cron pattern/,
+    );
+    expect(problem(doc(sftp(), { mapping: "mappings/nope.yaml" }))).to.match(
+      /aggregators\.rpps\.mapping: mapping file mappings\/nope\.yaml not found/,
+    );
+    expect(problem(doc(sftp(), { adapter: "csv" }))).to.match(
+      /aggregators\.rpps\.adapter: is "csv" but .* says adapter "nacha"/,
+    );
   });
 
   it("resolves a local source's folders and a mapping path from the config file's folder", () => {
@@ -83,10 +120,17 @@ describe("the configuration file", () => {
     try {
       writeFileSync(path.join(dir, "mine.yaml"), readFileSync(path.join(PROJECT_ROOT, "mappings", "rpps.yaml")));
       const file = path.join(dir, "billpay.yaml");
-      writeFileSync(file, "aggregators:\n  mybank:\n    mapping: mine.yaml\n    source: { type: local, dir: in, archiveDir: done, errorDir: leave }\n");
+      writeFileSync(
+        file,
+        "aggregators:\n  mybank:\n    mapping: mine.yaml\n    source: { type: local, dir: in, archiveDir: done, errorDir: leave }\n",
+      );
       const [agg] = loadConfig(file).aggregators;
       expect(agg.mapping.file).to.equal(path.join(dir, "mine.yaml"));
-      expect(agg.source).to.include({ dir: path.join(dir, "in"), archiveDir: path.join(dir, "done"), errorDir: "leave" });
+      expect(agg.source).to.include({
+        dir: path.join(dir, "in"),
+        archiveDir: path.join(dir, "done"),
+        errorDir: "leave",
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -80,7 +80,10 @@ export function describeConformance(aggregator: string): void {
         results.set(sample.file, result);
         const bytes = readFileSync(sample.file);
         const records = (result.summary?.payments ?? 0) + (result.summary?.bankEntries ?? 0);
-        if (result.status === "ok" && (!seed || preferredSeed({ records, size: bytes.length }, { records: seed.records, size: seed.bytes.length }))) {
+        if (
+          result.status === "ok" &&
+          (!seed || preferredSeed({ records, size: bytes.length }, { records: seed.records, size: seed.bytes.length }))
+        ) {
           seed = { file: sample.file, bytes, payments: result.summary?.payments ?? 0, records };
         }
       }
@@ -101,7 +104,8 @@ export function describeConformance(aggregator: string): void {
         for (const c of controls) {
           const where = `${path.basename(file)} line ${c.line} (${c.scope})`;
           if (c.declaredCount !== null) expect(c.parsedCount, `${where}: count`).to.equal(c.declaredCount);
-          if (c.declaredTotalCents !== null) expect(c.parsedTotalCents, `${where}: total`).to.equal(c.declaredTotalCents);
+          if (c.declaredTotalCents !== null)
+            expect(c.parsedTotalCents, `${where}: total`).to.equal(c.declaredTotalCents);
         }
       }
     });
@@ -113,7 +117,10 @@ export function describeConformance(aggregator: string): void {
       if (hooks.noReversals) this.skip();
       const payments = allPayments(results);
       if (!payments.length) this.skip(); // statement formats (bank entries only) carry no member payments
-      expect(payments.some((p) => p.kind === "reversal" || p.kind === "return"), "no reversal or return in the samples").to.equal(true);
+      expect(
+        payments.some((p) => p.kind === "reversal" || p.kind === "return"),
+        "no reversal or return in the samples",
+      ).to.equal(true);
     });
 
     it("shows an account number typed with blanks or dashes in its sample set (skipped when the samples hold no member payments)", function () {
@@ -121,7 +128,10 @@ export function describeConformance(aggregator: string): void {
       if (!payments.length) this.skip();
       const typed = payments.filter((p) => p.accountRaw !== null && /\d[\s-]+\d/.test(p.accountRaw));
       expect(typed, "no accountRaw with blanks or dashes in the samples").to.not.be.empty;
-      expect(typed.some((p) => p.accountStatus === "repaired"), "the typed account was not repaired").to.equal(true);
+      expect(
+        typed.some((p) => p.accountStatus === "repaired"),
+        "the typed account was not repaired",
+      ).to.equal(true);
     });
 
     it("rejects an empty file with a FormatError (or warns), never a crash", async () => {
@@ -175,7 +185,9 @@ export function describeConformance(aggregator: string): void {
       const big = hooks.amplify?.(bytes, factor, loaded.mapping) ?? null;
       if (!big) this.skip();
       const { payments, growth } = await heapGrowthWhileParsing(loaded, big, warmUp);
-      expect(payments, `the amplified file did not parse to ${factor}× the payments`).to.equal((seed?.payments ?? 0) * factor);
+      expect(payments, `the amplified file did not parse to ${factor}× the payments`).to.equal(
+        (seed?.payments ?? 0) * factor,
+      );
       // Holding the file (or its records) would grow the heap with the file; streaming holds a chunk.
       expect(growth, `heap grew ${growth} bytes parsing ${big.length} bytes`).to.be.below(heapBound(big.length));
     });
@@ -208,7 +220,10 @@ function preferredSeed(a: { records: number; size: number }, b: { records: numbe
 
 function goldenTest(aggregator: string, sample: SampleFile): void {
   it(`${path.basename(sample.file)} parses to exactly its golden ${path.basename(sample.golden)}`, async () => {
-    expect(existsSync(sample.golden), `no golden yet; review, then run: npx tsx scripts/update-goldens.ts ${aggregator}`).to.equal(true);
+    expect(
+      existsSync(sample.golden),
+      `no golden yet; review, then run: npx tsx scripts/update-goldens.ts ${aggregator}`,
+    ).to.equal(true);
     const expected = JSON.parse(readFileSync(sample.golden, "utf8")) as unknown;
     expect(await goldenOf(sample)).to.deep.equal(expected);
   });
@@ -220,7 +235,8 @@ function allPayments(results: Map<string, DryRunResult>) {
 
 function expectRejected(outcome: Outcome, what: string): void {
   expect(outcome.kind, `${what}: ${explain(outcome)}`).to.not.equal("crash");
-  if (outcome.kind === "ok") expect(outcome.warnings, `${what} parsed cleanly: ${explain(outcome)}`).to.be.greaterThan(0);
+  if (outcome.kind === "ok")
+    expect(outcome.warnings, `${what} parsed cleanly: ${explain(outcome)}`).to.be.greaterThan(0);
 }
 
 function explain(outcome: Outcome): string {
@@ -235,7 +251,11 @@ export function heapBound(fileBytes: number): number {
 }
 
 /** Peak retained-heap growth while parsing (sampled every few hundred items), without keeping the items. */
-export async function heapGrowthWhileParsing(loaded: LoadedMapping, bytes: Buffer, warmUp?: Buffer): Promise<{ payments: number; growth: number }> {
+export async function heapGrowthWhileParsing(
+  loaded: LoadedMapping,
+  bytes: Buffer,
+  warmUp?: Buffer,
+): Promise<{ payments: number; growth: number }> {
   // A first pass compiles the parser and fills its caches, which is not growth with the file.
   if (warmUp) await parseBytes(loaded, warmUp);
   const baseline = retainedHeap();
@@ -244,7 +264,10 @@ export async function heapGrowthWhileParsing(loaded: LoadedMapping, bytes: Buffe
   let read = 0;
   let nextSample = 0;
   const input = chunks(bytes, 16 * 1024, (offset) => (read = offset));
-  for await (const item of loaded.adapter.parse(input, loaded.mapping, { name: "amplified", aggregator: loaded.aggregator })) {
+  for await (const item of loaded.adapter.parse(input, loaded.mapping, {
+    name: "amplified",
+    aggregator: loaded.aggregator,
+  })) {
     if (item.kind === "payment") payments += 1;
     // About 20 samples over the file, each after a full collection.
     if (read >= nextSample) {
@@ -264,10 +287,11 @@ function sharedDatabase(): Promise<TestDatabase> {
   return database;
 }
 
-if (typeof after === "function") after(async () => {
-  if (database) await (await database).close();
-  database = null;
-});
+if (typeof after === "function")
+  after(async () => {
+    if (database) await (await database).close();
+    database = null;
+  });
 
 async function countRows(t: TestDatabase): Promise<{ files: number; payments: number }> {
   const rows = (await t.db.query(

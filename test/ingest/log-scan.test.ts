@@ -14,7 +14,10 @@ async function typedAccounts(): Promise<string[]> {
   for (const sample of sampleFiles()) {
     const loaded = loadAggregatorMapping(sample.aggregator);
     try {
-      for await (const item of loaded.adapter.parse(createReadStream(sample.file), loaded.mapping, { name: path.basename(sample.file), aggregator: sample.aggregator })) {
+      for await (const item of loaded.adapter.parse(createReadStream(sample.file), loaded.mapping, {
+        name: path.basename(sample.file),
+        aggregator: sample.aggregator,
+      })) {
         const raw = item.kind === "payment" ? item.draft.accountRaw : null;
         if (raw && raw.replace(/\D/g, "").length >= 7) {
           values.add(raw.trim());

@@ -30,19 +30,28 @@ describe("ingestion pipeline (ledger, one transaction per file)", () => {
     const result = await ingestFile(t.db, { aggregator: "rpps", path: NORMAL });
     expect(result.status).to.equal("posted");
     expect(result.errors).to.deep.equal([]);
-    expect(await count(t, "SELECT count(*) AS n FROM payments WHERE file_id = $1", [result.fileId])).to.equal(result.payments);
+    expect(await count(t, "SELECT count(*) AS n FROM payments WHERE file_id = $1", [result.fileId])).to.equal(
+      result.payments,
+    );
     const rows = (await t.db.query(
       `SELECT coalesce(sum(CASE kind WHEN 'payment' THEN amount_cents WHEN 'prenote' THEN 0 WHEN 'noc' THEN 0 ELSE -amount_cents END), 0)::text AS net
          FROM payments WHERE file_id = $1 AND status = 'active'`,
       [result.fileId],
     )) as { net: string }[];
     expect(Number(rows[0].net)).to.equal(result.totalCents);
-    const file = (await t.db.query("SELECT status, payment_count, total_cents::text AS total FROM remittance_files WHERE id = $1", [result.fileId])) as {
+    const file = (await t.db.query(
+      "SELECT status, payment_count, total_cents::text AS total FROM remittance_files WHERE id = $1",
+      [result.fileId],
+    )) as {
       status: string;
       payment_count: number;
       total: string;
     }[];
-    expect(file[0]).to.deep.equal({ status: "posted", payment_count: result.payments, total: String(result.totalCents) });
+    expect(file[0]).to.deep.equal({
+      status: "posted",
+      payment_count: result.payments,
+      total: String(result.totalCents),
+    });
   });
 
   it("a prenote is stored as a prenote and never counted as money", async () => {
@@ -74,11 +83,16 @@ describe("ingestion pipeline (ledger, one transaction per file)", () => {
       expect(e).to.have.keys(["code", "line", "field", "message"]);
     }
     expect(await count(t, "SELECT count(*) AS n FROM payments")).to.equal(0);
-    const rows = (await t.db.query("SELECT status, errors FROM remittance_files WHERE id = $1", [result.fileId])) as { status: string; errors: unknown[] }[];
+    const rows = (await t.db.query("SELECT status, errors FROM remittance_files WHERE id = $1", [result.fileId])) as {
+      status: string;
+      errors: unknown[];
+    }[];
     expect(rows[0].status).to.equal("quarantined");
     expect(rows[0].errors).to.deep.equal(result.errors);
     // Finance still sees what the file declared beside what was parsed, down to the wrong batch.
-    const controls = (await t.db.query("SELECT controls FROM remittance_files WHERE id = $1", [result.fileId])) as { controls: { line: number; declaredTotalCents: number; parsedTotalCents: number }[] }[];
+    const controls = (await t.db.query("SELECT controls FROM remittance_files WHERE id = $1", [result.fileId])) as {
+      controls: { line: number; declaredTotalCents: number; parsedTotalCents: number }[];
+    }[];
     const wrong = controls[0].controls.filter((c) => c.declaredTotalCents !== c.parsedTotalCents);
     expect(wrong.map((c) => c.line)).to.include(result.errors[0].line);
     const again = await ingestFile(t.db, { aggregator: "rpps", path: BROKEN_TOTAL });
@@ -89,13 +103,17 @@ describe("ingestion pipeline (ledger, one transaction per file)", () => {
     let batches = 0;
     let thrown: unknown = null;
     try {
-      await ingestFile(t.db, { aggregator: "rpps", path: NORMAL }, {
-        batchSize: 5,
-        afterBatch: () => {
-          batches += 1;
-          if (batches === 2) throw new Error("power cut while posting");
+      await ingestFile(
+        t.db,
+        { aggregator: "rpps", path: NORMAL },
+        {
+          batchSize: 5,
+          afterBatch: () => {
+            batches += 1;
+            if (batches === 2) throw new Error("power cut while posting");
+          },
         },
-      });
+      );
     } catch (error) {
       thrown = error;
     }
@@ -114,7 +132,14 @@ describe("ingestion pipeline (ledger, one transaction per file)", () => {
     const first = await ingestFile(t.db, { aggregator: "rpps", path: NORMAL });
     // Trailing blanks trimmed: other bytes, same file header identity, same payments.
     const trimmed = path.join(work, "trimmed.ach");
-    writeFileSync(trimmed, readFileSync(NORMAL, "latin1").split(/\r?\n/).map((l) => l.trimEnd()).join("\n"), "latin1");
+    writeFileSync(
+      trimmed,
+      readFileSync(NORMAL, "latin1")
+        .split(/\r?\n/)
+        .map((l) => l.trimEnd())
+        .join("\n"),
+      "latin1",
+    );
     const second = await ingestFile(t.db, { aggregator: "rpps", path: trimmed });
     expect(second.status).to.equal("posted");
     expect(second.warnings.map((w) => w.code)).to.include("same_file_identity");
@@ -135,9 +160,17 @@ describe("ingestion pipeline (ledger, one transaction per file)", () => {
     // Every entry carries a trace, so nothing in the resent file counts as money again.
     expect(first.totalCents).to.not.equal(0);
     expect(second.totalCents).to.equal(0);
-    const active = await count(t, "SELECT count(*) AS n FROM payments WHERE status = 'active' AND source_ref IS NOT NULL AND file_id = $1", [second.fileId]);
+    const active = await count(
+      t,
+      "SELECT count(*) AS n FROM payments WHERE status = 'active' AND source_ref IS NOT NULL AND file_id = $1",
+      [second.fileId],
+    );
     expect(active).to.equal(0);
-    const linked = await count(t, "SELECT count(*) AS n FROM payments p JOIN payments o ON o.id = p.duplicate_of WHERE p.file_id = $1 AND o.file_id = $2", [second.fileId, first.fileId]);
+    const linked = await count(
+      t,
+      "SELECT count(*) AS n FROM payments p JOIN payments o ON o.id = p.duplicate_of WHERE p.file_id = $1 AND o.file_id = $2",
+      [second.fileId, first.fileId],
+    );
     expect(linked).to.equal(second.duplicatePayments);
   });
 });

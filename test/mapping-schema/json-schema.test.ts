@@ -6,7 +6,12 @@ import { renderMappingSchema, schemaFile, syncMappingSchemas } from "../../src/m
 /** Paths of object properties that carry no description (editors would show no hint). */
 function undescribed(schema: unknown, path = "$"): string[] {
   if (!schema || typeof schema !== "object") return [];
-  const node = schema as { properties?: Record<string, unknown>; additionalProperties?: unknown; anyOf?: unknown[]; items?: unknown };
+  const node = schema as {
+    properties?: Record<string, unknown>;
+    additionalProperties?: unknown;
+    anyOf?: unknown[];
+    items?: unknown;
+  };
   const out: string[] = [];
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     if (!(child as { description?: string }).description) out.push(`${path}.${key}`);
@@ -21,7 +26,10 @@ function undescribed(schema: unknown, path = "$"): string[] {
 describe("mapping JSON Schemas", () => {
   it("the committed mappings/schema/*.schema.json match every adapter's zod mapping schema", () => {
     const stale = syncMappingSchemas({ write: false }).filter((s) => s.state !== "current");
-    expect(stale.map((s) => `${s.adapter}: ${s.state}`), "run: npx tsx scripts/gen-mapping-schemas.ts").to.deep.equal([]);
+    expect(
+      stale.map((s) => `${s.adapter}: ${s.state}`),
+      "run: npx tsx scripts/gen-mapping-schemas.ts",
+    ).to.deep.equal([]);
   });
 
   for (const id of ["csv", "fixed-width"]) {

@@ -18,14 +18,26 @@ describe("the sample billing data (sample-files/billing/invoices.csv)", () => {
   after(async () => t?.close());
 
   it("knows every valid account in every sample remittance except the two meant to be unknown", async () => {
-    const unknown = (await t.db.query(`SELECT DISTINCT account_number FROM payments WHERE account_status = 'unknown_account' ORDER BY 1`)) as { account_number: string }[];
+    const unknown = (await t.db.query(
+      `SELECT DISTINCT account_number FROM payments WHERE account_status = 'unknown_account' ORDER BY 1`,
+    )) as { account_number: string }[];
     expect(unknown.map((u) => u.account_number)).to.deep.equal(["712345691", "773456782"]);
   });
 
   it("shows every rung of the ladder once all samples are matched", async () => {
-    const statuses = (await t.db.query(`SELECT DISTINCT match_status FROM payments ORDER BY 1`)) as { match_status: string }[];
+    const statuses = (await t.db.query(`SELECT DISTINCT match_status FROM payments ORDER BY 1`)) as {
+      match_status: string;
+    }[];
     expect(statuses.map((s) => s.match_status)).to.include.members([
-      "matched", "combined_plans", "partial", "overpaid", "unknown_account", "invalid_account", "duplicate_suspect", "reversed", "not_applicable",
+      "matched",
+      "combined_plans",
+      "partial",
+      "overpaid",
+      "unknown_account",
+      "invalid_account",
+      "duplicate_suspect",
+      "reversed",
+      "not_applicable",
     ]);
   });
 
@@ -37,7 +49,9 @@ describe("the sample billing data (sample-files/billing/invoices.csv)", () => {
   });
 
   it("holds a health and dental payment made as one amount for the same member", async () => {
-    const rows = (await t.db.query(`SELECT count(*)::int AS n FROM payments WHERE match_status = 'combined_plans'`)) as { n: number }[];
+    const rows = (await t.db.query(
+      `SELECT count(*)::int AS n FROM payments WHERE match_status = 'combined_plans'`,
+    )) as { n: number }[];
     expect(rows[0].n).to.be.greaterThanOrEqual(1);
   });
 });

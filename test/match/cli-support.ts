@@ -29,7 +29,8 @@ export function billpay(env: NodeJS.ProcessEnv, ...args: string[]): CliRun {
 export async function seededCliDatabase(samples: string[]): Promise<Awaited<ReturnType<typeof cliDatabase>>> {
   const db = await cliDatabase();
   const runs = [billpay(db.env, "invoices", "import", BILLING_SAMPLE)];
-  for (const sample of samples) runs.push(billpay(db.env, "ingest-file", path.join(SAMPLES_DIR, sample), "--aggregator", path.dirname(sample)));
+  for (const sample of samples)
+    runs.push(billpay(db.env, "ingest-file", path.join(SAMPLES_DIR, sample), "--aggregator", path.dirname(sample)));
   const failed = runs.find((r) => r.code !== 0);
   if (failed) throw new Error(`setting up the CLI database failed: ${failed.stderr}`);
   return db;

@@ -44,7 +44,12 @@ describe("the matching ladder over ingested bank-csv files", () => {
     return rows[0];
   }
   async function invoice(number: string): Promise<{ paid_cents: string; status: string }> {
-    return ((await t.db.query(`SELECT paid_cents::text, status FROM invoices WHERE invoice_number = $1`, [number])) as { paid_cents: string; status: string }[])[0];
+    return (
+      (await t.db.query(`SELECT paid_cents::text, status FROM invoices WHERE invoice_number = $1`, [number])) as {
+        paid_cents: string;
+        status: string;
+      }[]
+    )[0];
   }
   async function openExceptions(ref: string): Promise<{ reason: string; amount_cents: string; message: string }[]> {
     return (await t.db.query(
@@ -54,11 +59,13 @@ describe("the matching ladder over ingested bank-csv files", () => {
     )) as { reason: string; amount_cents: string; message: string }[];
   }
   async function counts(): Promise<Record<string, number>> {
-    const row = ((await t.db.query(
-      `SELECT (SELECT count(*) FROM audit_log)::int AS audit, (SELECT count(*) FROM match_decisions)::int AS decisions,
+    const row = (
+      (await t.db.query(
+        `SELECT (SELECT count(*) FROM audit_log)::int AS audit, (SELECT count(*) FROM match_decisions)::int AS decisions,
               (SELECT count(*) FROM exceptions)::int AS exceptions, (SELECT count(*) FROM invoices)::int AS invoices,
               (SELECT coalesce(sum(paid_cents), 0) FROM invoices)::text AS paid`,
-    )) as Record<string, number>[])[0];
+      )) as Record<string, number>[]
+    )[0];
     return row;
   }
 
@@ -67,24 +74,122 @@ describe("the matching ladder over ingested bank-csv files", () => {
     const result = await importInvoices(t.db, folder.write("invoices.csv", INVOICES));
     expect(result).to.include({ created: 9, updated: 0, unchanged: 0 });
     await folder.ingestCsv(t.db, "day1.csv", "2017-03-20", [
-      { id: "FEB1", sent: "2017-03-14", settled: "2017-03-20", amount: "412.50", account: "712345678", name: "Ana Rivera" },
-      { id: "FEB2", sent: "2017-03-15", settled: "2017-03-20", amount: "340.00", account: "712345686", name: "Thomas Nguyen" },
-      { id: "FEB3", sent: "2017-03-15", settled: "2017-03-20", amount: "450.00", account: "712345694", name: "Carla Short" },
-      { id: "FEB4", sent: "2017-03-16", settled: "2017-03-20", amount: "301.25", account: " 712345702 ", name: "Marcus Bell" },
-      { id: "FEB5", sent: "2017-03-16", settled: "2017-03-20", amount: "100.00", account: "712345999", name: "Nobody Known" },
-      { id: "FEB6", sent: "2017-03-16", settled: "2017-03-20", amount: "133.40", account: "71234573", name: "Priya Raman" },
-      { id: "FEB7", sent: "2017-03-16", settled: "2017-03-20", amount: "45.10", account: "078-05-1120", name: "Li Wei" },
-      { id: "FEB8", sent: "2017-03-17", settled: "2017-03-20", amount: "275.75", account: "712345728", name: "Derek Johnson" },
-      { id: "FEB9", sent: "2017-03-17", settled: "2017-03-20", amount: "620.00", account: "712345744", name: "Hassan Ali" },
-      { id: "FEB10", sent: "2017-03-17", settled: "2017-03-20", amount: "50.00", account: "712345751", name: "Grace Kim" },
+      {
+        id: "FEB1",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "412.50",
+        account: "712345678",
+        name: "Ana Rivera",
+      },
+      {
+        id: "FEB2",
+        sent: "2017-03-15",
+        settled: "2017-03-20",
+        amount: "340.00",
+        account: "712345686",
+        name: "Thomas Nguyen",
+      },
+      {
+        id: "FEB3",
+        sent: "2017-03-15",
+        settled: "2017-03-20",
+        amount: "450.00",
+        account: "712345694",
+        name: "Carla Short",
+      },
+      {
+        id: "FEB4",
+        sent: "2017-03-16",
+        settled: "2017-03-20",
+        amount: "301.25",
+        account: " 712345702 ",
+        name: "Marcus Bell",
+      },
+      {
+        id: "FEB5",
+        sent: "2017-03-16",
+        settled: "2017-03-20",
+        amount: "100.00",
+        account: "712345999",
+        name: "Nobody Known",
+      },
+      {
+        id: "FEB6",
+        sent: "2017-03-16",
+        settled: "2017-03-20",
+        amount: "133.40",
+        account: "71234573",
+        name: "Priya Raman",
+      },
+      {
+        id: "FEB7",
+        sent: "2017-03-16",
+        settled: "2017-03-20",
+        amount: "45.10",
+        account: "078-05-1120",
+        name: "Li Wei",
+      },
+      {
+        id: "FEB8",
+        sent: "2017-03-17",
+        settled: "2017-03-20",
+        amount: "275.75",
+        account: "712345728",
+        name: "Derek Johnson",
+      },
+      {
+        id: "FEB9",
+        sent: "2017-03-17",
+        settled: "2017-03-20",
+        amount: "620.00",
+        account: "712345744",
+        name: "Hassan Ali",
+      },
+      {
+        id: "FEB10",
+        sent: "2017-03-17",
+        settled: "2017-03-20",
+        amount: "50.00",
+        account: "712345751",
+        name: "Grace Kim",
+      },
     ]);
     await folder.ingestCsv(t.db, "day2.csv", "2017-03-27", [
-      { id: "FEB11", sent: "2017-03-25", settled: "2017-03-27", amount: "512.00", account: "712345710", name: "Sofia Marques" },
-      { id: "FEB12", sent: "2017-03-15", settled: "2017-03-20", amount: "620.00", account: "712345744", name: "Hassan Ali" },
+      {
+        id: "FEB11",
+        sent: "2017-03-25",
+        settled: "2017-03-27",
+        amount: "512.00",
+        account: "712345710",
+        name: "Sofia Marques",
+      },
+      {
+        id: "FEB12",
+        sent: "2017-03-15",
+        settled: "2017-03-20",
+        amount: "620.00",
+        account: "712345744",
+        name: "Hassan Ali",
+      },
     ]);
     await folder.ingestCsv(t.db, "resend.csv", "2017-03-21", [
-      { id: "FEB1", sent: "2017-03-14", settled: "2017-03-20", amount: "412.50", account: "712345678", name: "Ana Rivera" },
-      { id: "FEB9", sent: "2017-03-17", settled: "2017-03-21", amount: "620.00", account: "712345744", name: "Hassan Ali" },
+      {
+        id: "FEB1",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "412.50",
+        account: "712345678",
+        name: "Ana Rivera",
+      },
+      {
+        id: "FEB9",
+        sent: "2017-03-17",
+        settled: "2017-03-21",
+        amount: "620.00",
+        account: "712345744",
+        name: "Hassan Ali",
+      },
     ]);
   });
   after(async () => t?.close());
@@ -138,7 +243,11 @@ describe("the matching ladder over ingested bank-csv files", () => {
     expect(r).to.include({ match_status: "matched", timing_status: "late", earliest_coverage_start: "2017-05-01" });
     expect(r.findings.map((f) => f.code)).to.include("first_payment_late");
     expect(await invoice("INV-E")).to.include({ status: "paid" });
-    const reason = ((await t.db.query(`SELECT d.reason FROM match_decisions d JOIN payments p ON p.id = d.payment_id WHERE p.source_ref = 'FEB11'`)) as { reason: string }[])[0].reason;
+    const reason = (
+      (await t.db.query(
+        `SELECT d.reason FROM match_decisions d JOIN payments p ON p.id = d.payment_id WHERE p.source_ref = 'FEB11'`,
+      )) as { reason: string }[]
+    )[0].reason;
     expect(reason).to.contain("earliest coverage start is May 1, 2017");
   });
 
@@ -167,9 +276,36 @@ describe("the matching ladder over ingested bank-csv files", () => {
   describe("reversals that arrive in a later file", () => {
     before(async () => {
       await folder.ingestCsv(t.db, "day3.csv", "2017-03-24", [
-        { id: "FEB20", type: "REV", sent: "2017-03-23", settled: "2017-03-24", amount: "275.75", account: "712345728", name: "Derek Johnson", original: "FEB8" },
-        { id: "FEB21", type: "REV", sent: "2017-03-23", settled: "2017-03-24", amount: "301.25", account: "712345702", name: "Marcus Bell" },
-        { id: "FEB22", type: "RTN", sent: "2017-03-23", settled: "2017-03-24", amount: "10.00", account: "712345678", name: "Ana Rivera", original: "FEB999", reason: "R03" },
+        {
+          id: "FEB20",
+          type: "REV",
+          sent: "2017-03-23",
+          settled: "2017-03-24",
+          amount: "275.75",
+          account: "712345728",
+          name: "Derek Johnson",
+          original: "FEB8",
+        },
+        {
+          id: "FEB21",
+          type: "REV",
+          sent: "2017-03-23",
+          settled: "2017-03-24",
+          amount: "301.25",
+          account: "712345702",
+          name: "Marcus Bell",
+        },
+        {
+          id: "FEB22",
+          type: "RTN",
+          sent: "2017-03-23",
+          settled: "2017-03-24",
+          amount: "10.00",
+          account: "712345678",
+          name: "Ana Rivera",
+          original: "FEB999",
+          reason: "R03",
+        },
       ]);
     });
 

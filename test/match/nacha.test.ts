@@ -8,11 +8,18 @@ import { freshDatabase, type TestDatabase } from "../support/database";
 describe("matching an RPPS NACHA file before any billing data exists", () => {
   let t: TestDatabase;
   const statuses = async () =>
-    (await t.db.query(`SELECT source_ref, kind, match_status FROM payments ORDER BY line`)) as { source_ref: string; kind: string; match_status: string }[];
+    (await t.db.query(`SELECT source_ref, kind, match_status FROM payments ORDER BY line`)) as {
+      source_ref: string;
+      kind: string;
+      match_status: string;
+    }[];
 
   before(async () => {
     t = await freshDatabase();
-    const result = await ingestFile(t.db, { aggregator: "rpps", path: path.join(SAMPLES_DIR, "rpps", "normal-day.ach") });
+    const result = await ingestFile(t.db, {
+      aggregator: "rpps",
+      path: path.join(SAMPLES_DIR, "rpps", "normal-day.ach"),
+    });
     expect(result.status).to.equal("posted");
   });
   after(async () => t?.close());

@@ -27,12 +27,17 @@ describe("the payee policy a file was posted under is the one it is matched unde
   let config: BillpayConfig;
 
   const payment = async (ref: string) =>
-    ((await t.db.query(`SELECT match_status, account_status, timing_status, lead_days FROM payments WHERE source_ref = $1`, [ref])) as {
-      match_status: string;
-      account_status: string;
-      timing_status: string;
-      lead_days: number;
-    }[])[0];
+    (
+      (await t.db.query(
+        `SELECT match_status, account_status, timing_status, lead_days FROM payments WHERE source_ref = $1`,
+        [ref],
+      )) as {
+        match_status: string;
+        account_status: string;
+        timing_status: string;
+        lead_days: number;
+      }[]
+    )[0];
 
   before(async () => {
     mkdirSync(path.join(dir, "inbound"));
@@ -41,7 +46,9 @@ describe("the payee policy a file was posted under is the one it is matched unde
       file,
       stringify({
         payee: { masks: ["7########", "7#########"], checkDigit: "luhn", leadWindow: { min: 1, max: 2 } },
-        aggregators: { "bank-csv": { source: { type: "local", dir: "inbound", archiveDir: "archive", errorDir: "error" } } },
+        aggregators: {
+          "bank-csv": { source: { type: "local", dir: "inbound", archiveDir: "archive", errorDir: "error" } },
+        },
       }),
     );
     config = loadConfig(file);
@@ -53,17 +60,33 @@ describe("the payee policy a file was posted under is the one it is matched unde
       remittance,
       bankCsv("POLICY1", "2027-02-22", [
         { id: "P9", sent: "2027-02-19", settled: "2027-02-22", amount: "412.50", account: ACCT_9, name: "Rivera Ana" },
-        { id: "P10", sent: "2027-02-19", settled: "2027-02-22", amount: "300.00", account: ACCT_10, name: "Okafor Ben" },
+        {
+          id: "P10",
+          sent: "2027-02-19",
+          settled: "2027-02-22",
+          amount: "300.00",
+          account: ACCT_10,
+          name: "Okafor Ben",
+        },
         { id: "PX", sent: "2027-02-19", settled: "2027-02-22", amount: "100.00", account: BAD_DIGIT, name: "Lind Cy" },
       ]),
     );
     const bankCsvConfig = config.aggregators.find((a) => a.id === "bank-csv")!;
-    const posted = await ingestFile(t.db, { aggregator: "bank-csv", path: remittance, mapping: bankCsvConfig.mapping }, { match: false });
+    const posted = await ingestFile(
+      t.db,
+      { aggregator: "bank-csv", path: remittance, mapping: bankCsvConfig.mapping },
+      { match: false },
+    );
     expect(posted.status).to.equal("posted");
     const invoices = path.join(dir, "invoices.csv");
     writeFileSync(
       invoices,
-      [INVOICE_HEADER, `INV-1,${ACCT_9},Rivera Ana,health,2027-03,412.50,no`, `INV-2,${ACCT_10},Okafor Ben,health,2027-03,300.00,no`, ""].join("\n"),
+      [
+        INVOICE_HEADER,
+        `INV-1,${ACCT_9},Rivera Ana,health,2027-03,412.50,no`,
+        `INV-2,${ACCT_10},Okafor Ben,health,2027-03,300.00,no`,
+        "",
+      ].join("\n"),
     );
     const imported = await importInvoices(t.db, invoices, { policy: config.payee });
     expect(imported.errors).to.deep.equal([]);
@@ -78,15 +101,28 @@ describe("the payee policy a file was posted under is the one it is matched unde
     const [row] = (await t.db.query(
       `SELECT pp.policy FROM remittance_files f JOIN payee_policies pp ON pp.hash = f.policy_hash WHERE f.name = 'day1.csv'`,
     )) as { policy: { leadWindow: unknown; checkDigit: string; masks: string[] } }[];
-    expect(row.policy).to.deep.include({ leadWindow: { min: 1, max: 2 }, checkDigit: "luhn", masks: ["7########", "7#########"] });
+    expect(row.policy).to.deep.include({
+      leadWindow: { min: 1, max: 2 },
+      checkDigit: "luhn",
+      masks: ["7########", "7#########"],
+    });
   });
 
   it("times a matched payment against the configured lead window", async () => {
-    expect(await payment("P9")).to.include({ match_status: "matched", account_status: "valid", timing_status: "early", lead_days: 4 });
+    expect(await payment("P9")).to.include({
+      match_status: "matched",
+      account_status: "valid",
+      timing_status: "early",
+      lead_days: 4,
+    });
   });
 
   it("checks a matched payment's account against the configured masks", async () => {
-    expect(await payment("P10")).to.include({ match_status: "matched", account_status: "valid", timing_status: "early" });
+    expect(await payment("P10")).to.include({
+      match_status: "matched",
+      account_status: "valid",
+      timing_status: "early",
+    });
   });
 
   it("keeps an account that fails the configured check digit as check_digit_failed", async () => {

@@ -49,15 +49,23 @@ describe("reconsidering payments once billing data has their account", () => {
     return rows[0];
   }
   async function everyPayment(): Promise<PaymentState[]> {
-    return (await t.db.query(`SELECT source_ref, match_status, account_status, timing_status, findings FROM payments ORDER BY source_ref`)) as PaymentState[];
+    return (await t.db.query(
+      `SELECT source_ref, match_status, account_status, timing_status, findings FROM payments ORDER BY source_ref`,
+    )) as PaymentState[];
   }
-  async function everyException(): Promise<{ ref: string; reason: string; status: string; resolution: string | null }[]> {
+  async function everyException(): Promise<
+    { ref: string; reason: string; status: string; resolution: string | null }[]
+  > {
     return (await t.db.query(
       `SELECT p.source_ref AS ref, e.reason, e.status, e.resolution FROM exceptions e JOIN payments p ON p.id = e.payment_id ORDER BY e.id`,
     )) as { ref: string; reason: string; status: string; resolution: string | null }[];
   }
   async function invoice(number: string): Promise<{ paid: number; status: string }> {
-    return ((await t.db.query(`SELECT paid_cents::int AS paid, status FROM invoices WHERE invoice_number = $1`, [number])) as { paid: number; status: string }[])[0];
+    return (
+      (await t.db.query(`SELECT paid_cents::int AS paid, status FROM invoices WHERE invoice_number = $1`, [
+        number,
+      ])) as { paid: number; status: string }[]
+    )[0];
   }
   /** Rows of every table in the schema, and the money applied to invoices. */
   async function everyCount(): Promise<Record<string, number | string>> {
@@ -68,7 +76,9 @@ describe("reconsidering payments once billing data has their account", () => {
     for (const { table_name: name } of tables) {
       counts[name] = ((await t.db.query(`SELECT count(*)::int AS n FROM "${name}"`)) as { n: number }[])[0].n;
     }
-    counts.paid_cents = ((await t.db.query(`SELECT coalesce(sum(paid_cents), 0)::text AS paid FROM invoices`)) as { paid: string }[])[0].paid;
+    counts.paid_cents = (
+      (await t.db.query(`SELECT coalesce(sum(paid_cents), 0)::text AS paid FROM invoices`)) as { paid: string }[]
+    )[0].paid;
     return counts;
   }
 
@@ -76,12 +86,54 @@ describe("reconsidering payments once billing data has their account", () => {
     t = await freshDatabase();
     await importInvoices(t.db, folder.write("first.csv", FIRST_BILLING));
     await folder.ingestCsv(t.db, "day1.csv", "2017-03-20", [
-      { id: "U1", sent: "2017-03-14", settled: "2017-03-20", amount: "200.00", account: "712340001", name: "New Member" },
-      { id: "U2", sent: "2017-03-14", settled: "2017-03-20", amount: "50.00", account: "712340002", name: "Refunded Member" },
-      { id: "U3", sent: "2017-03-14", settled: "2017-03-20", amount: "75.00", account: "712340003", name: "Still Unknown" },
-      { id: "U5", sent: "2017-03-14", settled: "2017-03-20", amount: "300.00", account: "712340005", name: "Both Plans" },
-      { id: "K1", sent: "2017-03-14", settled: "2017-03-20", amount: "400.00", account: "712345678", name: "Ana Rivera" },
-      { id: "W1", sent: "2017-03-14", settled: "2017-03-20", amount: "100.00", account: "712345751", name: "Grace Kim" },
+      {
+        id: "U1",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "200.00",
+        account: "712340001",
+        name: "New Member",
+      },
+      {
+        id: "U2",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "50.00",
+        account: "712340002",
+        name: "Refunded Member",
+      },
+      {
+        id: "U3",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "75.00",
+        account: "712340003",
+        name: "Still Unknown",
+      },
+      {
+        id: "U5",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "300.00",
+        account: "712340005",
+        name: "Both Plans",
+      },
+      {
+        id: "K1",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "400.00",
+        account: "712345678",
+        name: "Ana Rivera",
+      },
+      {
+        id: "W1",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "100.00",
+        account: "712345751",
+        name: "Grace Kim",
+      },
       { id: "X1", sent: "2017-03-14", settled: "2017-03-20", amount: "20.00", account: "71234", name: "Typo Account" },
     ]);
     // A person refunds U2 before its member is billed: that resolution is final.
@@ -93,7 +145,8 @@ describe("reconsidering payments once billing data has their account", () => {
   after(async () => t?.close());
 
   it("decides payments to accounts not on file as unknown_account while billing data lacks them", async () => {
-    for (const ref of ["U1", "U2", "U3", "U5"]) expect((await payment(ref)).match_status, ref).to.equal("unknown_account");
+    for (const ref of ["U1", "U2", "U3", "U5"])
+      expect((await payment(ref)).match_status, ref).to.equal("unknown_account");
   });
 
   describe("after the next billing import", () => {
@@ -122,10 +175,14 @@ describe("reconsidering payments once billing data has their account", () => {
 
     it("closes the unknown_account exception saying the invoice arrived, and logs every change", async () => {
       const u1 = await payment("U1");
-      const closed = (await listExceptions(t.db, { reason: "unknown_account", status: "all" })).find((e) => e.paymentId === u1.id);
+      const closed = (await listExceptions(t.db, { reason: "unknown_account", status: "all" })).find(
+        (e) => e.paymentId === u1.id,
+      );
       expect(closed).to.include({ status: "resolved", resolution: "invoice_arrived", resolvedBy: "billpay" });
       expect(closed?.note).to.contain("billing data now has it").and.contain("N1-04");
-      const history = (await auditForPayment(t.db, u1.id)).filter((h) => h.entity !== "file").map((h) => `${h.entity}:${h.action}`);
+      const history = (await auditForPayment(t.db, u1.id))
+        .filter((h) => h.entity !== "file")
+        .map((h) => `${h.entity}:${h.action}`);
       expect(history).to.deep.equal([
         "payment:matched", // the first decision: unknown_account
         "exception:opened",
@@ -138,7 +195,11 @@ describe("reconsidering payments once billing data has their account", () => {
       expect(reconsidered?.before).to.include({ match_status: "unknown_account", account_status: "unknown_account" });
       expect(reconsidered?.after).to.include({ match_status: "unmatched", account_status: "valid" });
       expect(reconsidered?.note).to.not.contain("712340001");
-      expect((await decisionsFor(t.db, u1.id)).map((d) => `${d.rule}:${d.outcome}`)).to.deep.equal(["unknown_account:unknown_account", "account_now_known:unmatched", "exact:matched"]);
+      expect((await decisionsFor(t.db, u1.id)).map((d) => `${d.rule}:${d.outcome}`)).to.deep.equal([
+        "unknown_account:unknown_account",
+        "account_now_known:unmatched",
+        "exact:matched",
+      ]);
     });
 
     it("runs the whole ladder on a reconsidered payment: health plus dental as one amount goes to the queue", async () => {
@@ -177,12 +238,33 @@ describe("payments that arrived before any billing data", () => {
 
   it("wait undecided, then match once billing data is imported", async () => {
     await folder.ingestCsv(t.db, "early.csv", "2017-03-20", [
-      { id: "E1", sent: "2017-03-14", settled: "2017-03-20", amount: "412.50", account: "712345678", name: "Ana Rivera" },
-      { id: "E2", sent: "2017-03-14", settled: "2017-03-20", amount: "10.00", account: "712340009", name: "Not Billed" },
+      {
+        id: "E1",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "412.50",
+        account: "712345678",
+        name: "Ana Rivera",
+      },
+      {
+        id: "E2",
+        sent: "2017-03-14",
+        settled: "2017-03-20",
+        amount: "10.00",
+        account: "712340009",
+        name: "Not Billed",
+      },
     ]);
-    const statuses = async () => (await t.db.query(`SELECT source_ref, match_status FROM payments ORDER BY source_ref`)) as { source_ref: string; match_status: string }[];
+    const statuses = async () =>
+      (await t.db.query(`SELECT source_ref, match_status FROM payments ORDER BY source_ref`)) as {
+        source_ref: string;
+        match_status: string;
+      }[];
     expect((await statuses()).map((r) => r.match_status)).to.deep.equal(["unmatched", "unmatched"]);
-    await importInvoices(t.db, folder.write("billing.csv", [INVOICE_HEADER, "K-04,712345678,Ana Rivera,health,2017-04,412.50,no"].join("\n")));
+    await importInvoices(
+      t.db,
+      folder.write("billing.csv", [INVOICE_HEADER, "K-04,712345678,Ana Rivera,health,2017-04,412.50,no"].join("\n")),
+    );
     const summary = await matchPayments(t.db);
     expect(summary).to.include({ considered: 2, reconsidered: 0, decided: 2, waiting: 0 });
     expect(await statuses()).to.deep.equal([

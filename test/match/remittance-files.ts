@@ -37,7 +37,11 @@ export function bankCsv(fileId: string, settled: string, rows: CsvPayment[]): st
     const cents = decimalToCents(r.amount);
     net += type === "PMT" ? cents : -cents;
     const amount = type === "PMT" ? r.amount : `${r.amount}-`;
-    lines.push(["D", r.id, type, mdy(r.sent), mdy(r.settled), amount, r.account, r.name, r.original ?? "", r.reason ?? ""].map(quote).join(","));
+    lines.push(
+      ["D", r.id, type, mdy(r.sent), mdy(r.settled), amount, r.account, r.name, r.original ?? "", r.reason ?? ""]
+        .map(quote)
+        .join(","),
+    );
   }
   const total = net < 0 ? `${centsToDecimal(-net)}-` : centsToDecimal(net);
   lines.push(`T,${rows.length},${total}`);

@@ -20,24 +20,65 @@ describe("resolving exceptions", () => {
   const folder = new RemittanceFolder();
   const idFor = async (reason: string) => (await listExceptions(t.db, { reason }))[0];
   const invoice = async (n: string) =>
-    ((await t.db.query(`SELECT paid_cents::int AS paid, status FROM invoices WHERE invoice_number = $1`, [n])) as { paid: number; status: string }[])[0];
+    (
+      (await t.db.query(`SELECT paid_cents::int AS paid, status FROM invoices WHERE invoice_number = $1`, [n])) as {
+        paid: number;
+        status: string;
+      }[]
+    )[0];
 
   before(async () => {
     t = await freshDatabase();
     await importInvoices(t.db, folder.write("invoices.csv", INVOICES));
     await folder.ingestCsv(t.db, "day1.csv", "2017-03-20", [
-      { id: "R1", sent: "2017-03-15", settled: "2017-03-20", amount: "340.00", account: "712345686", name: "Thomas Nguyen" },
-      { id: "R2", sent: "2017-03-15", settled: "2017-03-20", amount: "450.00", account: "712345694", name: "Carla Short" },
-      { id: "R3", sent: "2017-03-15", settled: "2017-03-20", amount: "350.00", account: "712345702", name: "Marcus Bell" },
-      { id: "R4", sent: "2017-03-15", settled: "2017-03-20", amount: "20.00", account: "712399999", name: "Nobody Known" },
+      {
+        id: "R1",
+        sent: "2017-03-15",
+        settled: "2017-03-20",
+        amount: "340.00",
+        account: "712345686",
+        name: "Thomas Nguyen",
+      },
+      {
+        id: "R2",
+        sent: "2017-03-15",
+        settled: "2017-03-20",
+        amount: "450.00",
+        account: "712345694",
+        name: "Carla Short",
+      },
+      {
+        id: "R3",
+        sent: "2017-03-15",
+        settled: "2017-03-20",
+        amount: "350.00",
+        account: "712345702",
+        name: "Marcus Bell",
+      },
+      {
+        id: "R4",
+        sent: "2017-03-15",
+        settled: "2017-03-20",
+        amount: "20.00",
+        account: "712399999",
+        name: "Nobody Known",
+      },
     ]);
   });
   after(async () => t?.close());
 
   it("splits a combined payment over the health and dental invoices and logs every change under the person's name", async () => {
     const e = await idFor("combined_plans");
-    const result = await resolveException(t.db, e.id, { action: "apply-to", invoices: ["H-04", "D-04"], note: "member confirmed by phone", by: "jdoe" });
-    expect(result.applied).to.deep.equal([{ invoiceNumber: "H-04", cents: 30000 }, { invoiceNumber: "D-04", cents: 4000 }]);
+    const result = await resolveException(t.db, e.id, {
+      action: "apply-to",
+      invoices: ["H-04", "D-04"],
+      note: "member confirmed by phone",
+      by: "jdoe",
+    });
+    expect(result.applied).to.deep.equal([
+      { invoiceNumber: "H-04", cents: 30000 },
+      { invoiceNumber: "D-04", cents: 4000 },
+    ]);
     expect(result.unappliedCents).to.equal(0);
     expect(await invoice("H-04")).to.deep.equal({ paid: 30000, status: "paid" });
     expect(await invoice("D-04")).to.deep.equal({ paid: 4000, status: "paid" });
@@ -52,12 +93,25 @@ describe("resolving exceptions", () => {
         "exception",
         "resolved",
         { status: "open", reason: "combined_plans", amount_cents: 34000, resolution: null, resolved_by: null },
-        { status: "resolved", reason: "combined_plans", amount_cents: 34000, resolution: "apply-to H-04,D-04", resolved_by: "jdoe" },
+        {
+          status: "resolved",
+          reason: "combined_plans",
+          amount_cents: 34000,
+          resolution: "apply-to H-04,D-04",
+          resolved_by: "jdoe",
+        },
       ],
     ]);
-    expect(history.filter((h) => h.actor === "jdoe").every((h) => h.note === "member confirmed by phone")).to.equal(true);
+    expect(history.filter((h) => h.actor === "jdoe").every((h) => h.note === "member confirmed by phone")).to.equal(
+      true,
+    );
     // The file's arrival and the ladder's decision are in the same history, before the person's.
-    expect(history.map((h) => `${h.entity}:${h.action}`).slice(0, 4)).to.deep.equal(["file:received", "file:status_changed", "payment:matched", "exception:opened"]);
+    expect(history.map((h) => `${h.entity}:${h.action}`).slice(0, 4)).to.deep.equal([
+      "file:received",
+      "file:status_changed",
+      "payment:matched",
+      "exception:opened",
+    ]);
   });
 
   it("writes off the rest of a short invoice", async () => {
@@ -69,7 +123,12 @@ describe("resolving exceptions", () => {
   it("applies an overpayment's excess to the next month", async () => {
     const e = await idFor("overpaid");
     expect(e.amountCents).to.equal(5000);
-    const result = await resolveException(t.db, e.id, { action: "apply-to", invoices: ["O-05"], note: "credit forward", by: "asmith" });
+    const result = await resolveException(t.db, e.id, {
+      action: "apply-to",
+      invoices: ["O-05"],
+      note: "credit forward",
+      by: "asmith",
+    });
     expect(result.applied).to.deep.equal([{ invoiceNumber: "O-05", cents: 5000 }]);
     expect(await invoice("O-05")).to.deep.equal({ paid: 5000, status: "partial" });
   });

@@ -3,7 +3,11 @@ import fc from "fast-check";
 import { centsToDecimal, decimalToCents, digitsToCents, formatUsd, MoneyFormatError, sumCents } from "../../src/model";
 
 describe("money as integer cents", () => {
-  for (const [text, cents] of [["0.29", 29], ["1250.10", 125010], ["99999999.99", 9999999999]] as const) {
+  for (const [text, cents] of [
+    ["0.29", 29],
+    ["1250.10", 125010],
+    ["99999999.99", 9999999999],
+  ] as const) {
     it(`"${text}" round-trips exactly through ${cents} cents`, () => {
       expect(decimalToCents(text)).to.equal(cents);
       expect(centsToDecimal(cents)).to.equal(text);

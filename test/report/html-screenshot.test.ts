@@ -17,7 +17,7 @@ function decodePng(file: string): { width: number; height: number; distinctRows:
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
   const chunks: Buffer[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     const type = png.toString("ascii", at + 4, at + 8);
     if (type === "IDAT") chunks.push(png.subarray(at + 8, at + 8 + length));
@@ -65,9 +65,18 @@ describe("the HTML reconciliation report in headless Chromium", function () {
     const run = spawnSync(
       CHROMIUM as string,
       [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", `--user-data-dir=${path.join(dir, "profile")}`, `--screenshot=${shot}`,
-        "--window-size=1280,2000", `file://${page}`,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        `--user-data-dir=${path.join(dir, "profile")}`,
+        `--screenshot=${shot}`,
+        "--window-size=1280,2000",
+        `file://${page}`,
       ],
       { encoding: "utf8", timeout: 90_000 },
     );

@@ -48,7 +48,12 @@ describe("the reconciliation report", () => {
               sum(amount_cents) FILTER (WHERE id IN (SELECT payment_id FROM match_decisions WHERE rule = 'exact'))::text AS auto_cents
          FROM payments WHERE kind = 'payment' AND status = 'active' AND settled_on BETWEEN '2017-03-01' AND '2017-03-31'`,
     );
-    expect(report.matchRate).to.include({ payments: r.n, paymentCents: Number(r.cents), autoMatched: r.auto, autoMatchedCents: Number(r.auto_cents) });
+    expect(report.matchRate).to.include({
+      payments: r.n,
+      paymentCents: Number(r.cents),
+      autoMatched: r.auto,
+      autoMatchedCents: Number(r.auto_cents),
+    });
     expect(report.matchRate.byCount).to.match(/^\d+\.\d%$/);
   });
 
@@ -67,33 +72,70 @@ describe("the reconciliation report", () => {
 
   it("shows each file's declared and parsed controls and its net as stored in the ledger", async () => {
     for (const f of report.files) {
-      const row = await one<{ total: string }>(`SELECT total_cents::text AS total FROM remittance_files WHERE id = $1`, [f.id]);
+      const row = await one<{ total: string }>(
+        `SELECT total_cents::text AS total FROM remittance_files WHERE id = $1`,
+        [f.id],
+      );
       expect(f.netCents, f.name).to.equal(Number(row.total));
       expect(f.controlsAgree, f.name).to.equal(true);
     }
     const csv = report.files.find((f) => f.name === "day-20170320.csv");
-    expect(csv).to.include({ declaredCount: 13, parsedCount: 13, declaredTotalCents: 358285, parsedTotalCents: 358285 });
+    expect(csv).to.include({
+      declaredCount: 13,
+      parsedCount: 13,
+      declaredTotalCents: 358285,
+      parsedTotalCents: 358285,
+    });
   });
 
   it("pairs a camt.053 credit with the remittance file it names, with the difference", () => {
     const paired = report.bank.find((b) => b.reference === "FEB-20170320-01");
-    expect(paired).to.include({ fileName: "day-20170320.csv", pairedBy: "reference", creditCents: 358285, remittanceCents: 358285, differenceCents: 0 });
+    expect(paired).to.include({
+      fileName: "day-20170320.csv",
+      pairedBy: "reference",
+      creditCents: 358285,
+      remittanceCents: 358285,
+      differenceCents: 0,
+    });
     const orphan = report.bank.find((b) => b.creditId && b.pairedBy === "none");
     expect(orphan?.differenceCents).to.equal(orphan?.creditCents);
   });
 
   it("sums a file's per-transaction controls when it has no file-level one", () => {
     const h = headline([
-      { scope: "transaction 0001", line: 5, declaredCount: 3, parsedCount: 3, declaredTotalCents: 100, parsedTotalCents: 100 },
-      { scope: "transaction 0002", line: 9, declaredCount: 2, parsedCount: 2, declaredTotalCents: 50, parsedTotalCents: 50 },
-      { scope: "group 1", line: 10, declaredCount: 2, parsedCount: 2, declaredTotalCents: null, parsedTotalCents: null },
+      {
+        scope: "transaction 0001",
+        line: 5,
+        declaredCount: 3,
+        parsedCount: 3,
+        declaredTotalCents: 100,
+        parsedTotalCents: 100,
+      },
+      {
+        scope: "transaction 0002",
+        line: 9,
+        declaredCount: 2,
+        parsedCount: 2,
+        declaredTotalCents: 50,
+        parsedTotalCents: 50,
+      },
+      {
+        scope: "group 1",
+        line: 10,
+        declaredCount: 2,
+        parsedCount: 2,
+        declaredTotalCents: null,
+        parsedTotalCents: null,
+      },
     ]);
     expect(h).to.include({ declaredCount: 5, declaredTotalCents: 150, scope: "2 transactions" });
   });
 
   it("renders CSV whose day rows add up to the report's totals", () => {
     const rows = parse(renderReport(report, "csv"), { columns: true }) as Record<string, string>[];
-    const kindCents = rows.filter((r) => r.section === "day" && r.dimension === "kind").map((r) => r.amount.replace(".", ""));
+    const kindCents = rows
+      .filter((r) => r.section === "day" && r.dimension === "kind")
+      .map((r) => r.amount.replace(".", ""));
     const sum = kindCents.reduce((s, c) => s + Number(c), 0);
     expect(sum).to.equal(Object.values(report.totals.byKind).reduce((s, v) => s + (v?.cents ?? 0), 0));
     expect(rows.filter((r) => r.section === "file")).to.have.length(report.files.length);
@@ -107,6 +149,7 @@ describe("the reconciliation report", () => {
 
   it("renders a terminal table with every section", () => {
     const text = renderReport(report, "table");
-    for (const heading of ["FILES", "SETTLEMENT DAYS", "AUTO-MATCH RATE", "EXCEPTIONS", "BANK CREDITS"]) expect(text).to.contain(heading);
+    for (const heading of ["FILES", "SETTLEMENT DAYS", "AUTO-MATCH RATE", "EXCEPTIONS", "BANK CREDITS"])
+      expect(text).to.contain(heading);
   });
 });

@@ -94,7 +94,11 @@ describe("rules/account", () => {
     });
 
     const changedDigit = fc
-      .tuple(fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: 1, maxLength: 18 }), fc.nat(), fc.integer({ min: 1, max: 9 }))
+      .tuple(
+        fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: 1, maxLength: 18 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 9 }),
+      )
       .map(([payload, at, delta]) => ({ payload, at, delta }));
 
     it("a Luhn-valid number with any single digit changed fails", () => {
@@ -204,13 +208,16 @@ describe("rules/account", () => {
 
     it("no SSN-like value survives into the result", () => {
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 699_999_999 }).map((n) => String(n).padStart(9, "0")), (ssn) => {
-          fc.pre(ssn[0] !== "7");
-          for (const typed of [ssn, `${ssn.slice(0, 3)}-${ssn.slice(3, 5)}-${ssn.slice(5)}`]) {
-            const text = JSON.stringify(checkAccount(typed, policy));
-            expect(text).not.to.include(ssn.slice(0, 5));
-          }
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: 699_999_999 }).map((n) => String(n).padStart(9, "0")),
+          (ssn) => {
+            fc.pre(ssn[0] !== "7");
+            for (const typed of [ssn, `${ssn.slice(0, 3)}-${ssn.slice(3, 5)}-${ssn.slice(5)}`]) {
+              const text = JSON.stringify(checkAccount(typed, policy));
+              expect(text).not.to.include(ssn.slice(0, 5));
+            }
+          },
+        ),
       );
     });
   });

@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { bankingDayOnOrBefore, bankingDaysBetween, isBankingDay, isFederalReserveHoliday } from "../../src/rules/banking-days";
+import {
+  bankingDayOnOrBefore,
+  bankingDaysBetween,
+  isBankingDay,
+  isFederalReserveHoliday,
+} from "../../src/rules/banking-days";
 
 describe("rules/banking-days", () => {
   it("a Sunday holiday is observed the Monday after (Independence Day 2027)", () => {

@@ -22,7 +22,9 @@ describe("rules/timing", () => {
     it("reproduces the payee page's 2017 table exactly", () => {
       const [heading, ...rows] = pageTable2017();
       expect(heading).to.equal("Coverage Start Date Payment Due Date");
-      const ours = calendarRows(2017, calendar).map((r) => `${formatLongDate(r.coverageStart)} ${formatLongDate(r.dueOn)}`);
+      const ours = calendarRows(2017, calendar).map(
+        (r) => `${formatLongDate(r.coverageStart)} ${formatLongDate(r.dueOn)}`,
+      );
       expect(ours).to.deep.equal(rows);
     });
 
@@ -98,14 +100,21 @@ describe("rules/timing", () => {
 
     it("is the first coverage month whose due date is on or after the date", () => {
       fc.assert(
-        fc.property(fc.date({ min: new Date("1990-01-01T12:00:00Z"), max: new Date("2100-12-31T12:00:00Z"), noInvalidDate: true }), (d) => {
-          const day = d.toISOString().slice(0, 10);
-          const month = coverageMonthFor(day);
-          expect(dueDate(month) >= day).to.equal(true);
-          const [y, m] = month.split("-").map(Number);
-          const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
-          expect(dueDate(previous) < day).to.equal(true);
-        }),
+        fc.property(
+          fc.date({
+            min: new Date("1990-01-01T12:00:00Z"),
+            max: new Date("2100-12-31T12:00:00Z"),
+            noInvalidDate: true,
+          }),
+          (d) => {
+            const day = d.toISOString().slice(0, 10);
+            const month = coverageMonthFor(day);
+            expect(dueDate(month) >= day).to.equal(true);
+            const [y, m] = month.split("-").map(Number);
+            const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+            expect(dueDate(previous) < day).to.equal(true);
+          },
+        ),
       );
     });
   });
@@ -149,19 +158,34 @@ describe("rules/timing", () => {
     });
 
     it("a settlement on the 24th for an invoiced month is late, and late for a first payment moves coverage a month", () => {
-      const t = assessTiming({ coverageMonth: "2026-04", initiatedOn: null, settledOn: "2026-03-24", firstPayment: true }, calendar);
+      const t = assessTiming(
+        { coverageMonth: "2026-04", initiatedOn: null, settledOn: "2026-03-24", firstPayment: true },
+        calendar,
+      );
       expect(t).to.include({ timingStatus: "late", leadDays: -1, earliestCoverageStart: "2026-05-01" });
       expect(t.findings.map((f) => f.code)).to.deep.equal(["late", "first_payment_late"]);
     });
 
     it("a short first payment moves the earliest coverage start even when on time", () => {
-      const t = assessTiming({ coverageMonth: "2027-01", initiatedOn: "2026-12-18", settledOn: "2026-12-21", firstPayment: true, shortPaid: true }, calendar);
+      const t = assessTiming(
+        {
+          coverageMonth: "2027-01",
+          initiatedOn: "2026-12-18",
+          settledOn: "2026-12-21",
+          firstPayment: true,
+          shortPaid: true,
+        },
+        calendar,
+      );
       expect(t).to.include({ timingStatus: "recommended", earliestCoverageStart: "2027-02-01" });
       expect(t.findings.map((f) => f.code)).to.deep.equal(["first_payment_short"]);
     });
 
     it("an on-time, full payment records no earliest coverage start", () => {
-      const t = assessTiming({ coverageMonth: "2027-01", initiatedOn: "2026-12-18", settledOn: "2026-12-21", firstPayment: true }, calendar);
+      const t = assessTiming(
+        { coverageMonth: "2027-01", initiatedOn: "2026-12-18", settledOn: "2026-12-21", firstPayment: true },
+        calendar,
+      );
       expect(t).to.include({ timingStatus: "recommended", earliestCoverageStart: null });
       expect(t.findings).to.deep.equal([]);
     });

@@ -43,7 +43,19 @@ export async function writeTestRppsFile(dir: string, index: number, entries: num
     })),
   };
   const file = path.join(dir, name);
-  await writeLines(file, nachaFileLines({ ...RPPS_FILE_HEADER, fileCreationDate: "240320", fileCreationTime: `${zeroPad(index % 24, 2)}${zeroPad(Math.floor(index / 24) % 60, 2)}`, fileIdModifier: "A", batches: [batch] }, totals));
+  await writeLines(
+    file,
+    nachaFileLines(
+      {
+        ...RPPS_FILE_HEADER,
+        fileCreationDate: "240320",
+        fileCreationTime: `${zeroPad(index % 24, 2)}${zeroPad(Math.floor(index / 24) % 60, 2)}`,
+        fileIdModifier: "A",
+        batches: [batch],
+      },
+      totals,
+    ),
+  );
   const then = new Date(Date.now() - 3600_000);
   utimesSync(file, then, then);
   return { name, entries: totals.entries, totalCents: totals.creditCents - totals.debitCents };
@@ -64,10 +76,20 @@ export interface ConfigOptions {
 /** A config file with one aggregator `rpps` reading the world's inbound folder. */
 export function writeServeConfig(dir: string, world: SftpWorld, options: ConfigOptions = {}): string {
   const source = (overrides: Record<string, unknown>) =>
-    worldSource(world, { settleMs: options.settleMs ?? 100, attempts: 2, timeoutSeconds: 5, maxFilesPerPoll: 1000, ...overrides });
+    worldSource(world, {
+      settleMs: options.settleMs ?? 100,
+      attempts: 2,
+      timeoutSeconds: 5,
+      maxFilesPerPoll: 1000,
+      ...overrides,
+    });
   const aggregators: Record<string, unknown> = {};
   for (const [id, overrides] of Object.entries({ rpps: {}, ...options.extra })) {
-    aggregators[id] = { mapping: path.join(MAPPINGS_DIR, "rpps.yaml"), schedule: options.schedule ?? "*/2 * * * * *", source: source(overrides) };
+    aggregators[id] = {
+      mapping: path.join(MAPPINGS_DIR, "rpps.yaml"),
+      schedule: options.schedule ?? "*/2 * * * * *",
+      source: source(overrides),
+    };
   }
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "billpay.yaml");
@@ -90,12 +112,31 @@ export interface ServeProcess {
 const children = new Set<ChildProcess>();
 
 /** `billpay serve` through tsx, logging JSON on stderr. */
-export function spawnServe(name: string, configFile: string, env: NodeJS.ProcessEnv, args: string[] = []): ServeProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src", "cli.ts"), "serve", "--config", configFile, "--port", "0", ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...env, BILLPAY_INSTANCE: name, LOG_LEVEL: "info" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+export function spawnServe(
+  name: string,
+  configFile: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+): ServeProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(PROJECT_ROOT, "src", "cli.ts"),
+      "serve",
+      "--config",
+      configFile,
+      "--port",
+      "0",
+      ...args,
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...env, BILLPAY_INSTANCE: name, LOG_LEVEL: "info" },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   children.add(child);
   const lines: LogLine[] = [];
   let raw = "";
@@ -127,9 +168,17 @@ export function spawnServe(name: string, configFile: string, env: NodeJS.Process
       const check = () => {
         const hit = lines.find(pred);
         if (hit) return done(() => resolve(hit));
-        if (child.exitCode !== null || child.signalCode !== null) return done(() => reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${raw.slice(-3000)}`)));
+        if (child.exitCode !== null || child.signalCode !== null)
+          return done(() =>
+            reject(
+              new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${raw.slice(-3000)}`),
+            ),
+          );
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`${name}: no ${what} within ${timeoutMs} ms:\n${raw.slice(-3000)}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`${name}: no ${what} within ${timeoutMs} ms:\n${raw.slice(-3000)}`))),
+        timeoutMs,
+      );
       const done = (fn: () => void) => {
         clearTimeout(timer);
         waiters.delete(check);
@@ -138,21 +187,32 @@ export function spawnServe(name: string, configFile: string, env: NodeJS.Process
       waiters.add(check);
       check();
     });
-  const url = waitFor((l) => typeof l.url === "string" && String(l.message).startsWith("serving"), 30_000, "the serving line").then((l) => String(l.url));
+  const url = waitFor(
+    (l) => typeof l.url === "string" && String(l.message).startsWith("serving"),
+    30_000,
+    "the serving line",
+  ).then((l) => String(l.url));
   url.catch(() => undefined);
   return { name, child, lines, stderr: () => raw, url, exited, waitFor };
 }
 
 /** Kills every serve process still running (after hooks call it even when a test failed). */
 export async function killAll(): Promise<void> {
-  const waits = [...children].map((c) => new Promise((resolve) => {
-    c.once("exit", resolve);
-    c.kill("SIGKILL");
-  }));
+  const waits = [...children].map(
+    (c) =>
+      new Promise((resolve) => {
+        c.once("exit", resolve);
+        c.kill("SIGKILL");
+      }),
+  );
   await Promise.race([Promise.all(waits), sleep(5000)]);
 }
 
-export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | null | undefined | false>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -47,13 +47,17 @@ describe("billpay serve over HTTP", function () {
     const serve = spawnServe("http-1", config, childEnv(t, { BILLPAY_HTTP_TOKEN: token }));
     const url = await serve.url;
     const auth = { authorization: `Bearer ${token}` };
-    expect(serve.lines.some((l) => /single instance|several instances|share the polls/.test(String(l.message)))).to.equal(true);
+    expect(
+      serve.lines.some((l) => /single instance|several instances|share the polls/.test(String(l.message))),
+    ).to.equal(true);
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).to.equal(200);
 
     await until("both files posted", 30_000, async () => {
-      const page = (await (await fetch(`${url}/api/files?status=posted`, { headers: auth })).json()) as { total: number };
+      const page = (await (await fetch(`${url}/api/files?status=posted`, { headers: auth })).json()) as {
+        total: number;
+      };
       return page.total === files.length;
     }).catch((error: Error) => {
       throw new Error(`${error.message}\n${serve.stderr().slice(-4000)}`);
@@ -67,7 +71,9 @@ describe("billpay serve over HTTP", function () {
     });
     expect(ready.status).to.equal(503);
     expect(ready.body.sources.find((s) => s.aggregator === "rpps")?.state).to.equal("ok");
-    expect(ready.body.sources.find((s) => s.aggregator === "broken")?.error).to.be.a("string").that.is.not.equal("");
+    expect(ready.body.sources.find((s) => s.aggregator === "broken")?.error)
+      .to.be.a("string")
+      .that.is.not.equal("");
     // Without the token the verdict only.
     const bare = await fetch(`${url}/readyz`);
     expect(bare.status).to.equal(503);
@@ -83,19 +89,32 @@ describe("billpay serve over HTTP", function () {
     expect(families.get("billpay_payments")?.samples.reduce((n, s) => n + s.value, 0)).to.equal(19);
     expect(sample("billpay_payments_amount_cents", { aggregator: "rpps", status: "active" })).to.be.a("number");
     expect(sample("billpay_last_poll_ok", { aggregator: "broken" })).to.equal(0);
-    expect(sample("billpay_last_successful_poll_timestamp_seconds", { aggregator: "rpps" })).to.be.greaterThan(Date.now() / 1000 - 120);
+    expect(sample("billpay_last_successful_poll_timestamp_seconds", { aggregator: "rpps" })).to.be.greaterThan(
+      Date.now() / 1000 - 120,
+    );
     expect(families.get("billpay_poll_duration_seconds")?.type).to.equal("histogram");
     expect(families.has("billpay_exceptions_open")).to.equal(true);
 
-    const page1 = (await (await fetch(`${url}/api/payments?limit=10`, { headers: auth })).json()) as { items: { account: string; amountCents: number }[]; total: number; next: string | null };
+    const page1 = (await (await fetch(`${url}/api/payments?limit=10`, { headers: auth })).json()) as {
+      items: { account: string; amountCents: number }[];
+      total: number;
+      next: string | null;
+    };
     expect(page1.total).to.equal(19);
     expect(page1.items).to.have.length(10);
     expect(page1.items.every((p) => /^\*{5}\d{4}$/.test(p.account))).to.equal(true);
-    const page2 = (await (await fetch(`${url}/api/payments${page1.next}`, { headers: auth })).json()) as { items: unknown[]; next: string | null };
+    const page2 = (await (await fetch(`${url}/api/payments${page1.next}`, { headers: auth })).json()) as {
+      items: unknown[];
+      next: string | null;
+    };
     expect(page2.items).to.have.length(9);
     expect(page2.next).to.equal(null);
-    const apiFiles = (await (await fetch(`${url}/api/files?status=posted`, { headers: auth })).json()) as { items: { name: string; totalCents: number }[] };
-    expect(apiFiles.items.map((f) => [f.name, f.totalCents]).sort()).to.deep.equal(files.map((f) => [f.name, f.totalCents]).sort());
+    const apiFiles = (await (await fetch(`${url}/api/files?status=posted`, { headers: auth })).json()) as {
+      items: { name: string; totalCents: number }[];
+    };
+    expect(apiFiles.items.map((f) => [f.name, f.totalCents]).sort()).to.deep.equal(
+      files.map((f) => [f.name, f.totalCents]).sort(),
+    );
     expect((await fetch(`${url}/api/exceptions`, { headers: auth })).status).to.equal(200);
     expect((await fetch(`${url}/api/payments?limit=0`, { headers: auth })).status).to.equal(400);
     expect((await fetch(`${url}/api/payments`, { method: "POST", headers: auth })).status).to.equal(405);

@@ -98,7 +98,8 @@ export function parseExposition(text: string): Map<string, ParsedFamily> {
     const [, name, labelText, valueText] = sample;
     if (!current) throw new Error(`line ${n}: sample before any family`);
     const fam: ParsedFamily = current;
-    const allowed = fam.type === "histogram" ? [`${fam.name}_bucket`, `${fam.name}_sum`, `${fam.name}_count`] : [fam.name];
+    const allowed =
+      fam.type === "histogram" ? [`${fam.name}_bucket`, `${fam.name}_sum`, `${fam.name}_count`] : [fam.name];
     if (!allowed.includes(name)) throw new Error(`line ${n}: sample ${name} outside its family ${fam.name}`);
     fam.samples.push({ name, labels: parseLabels(labelText ?? "", n), value: parseValue(valueText, n) });
   });
@@ -119,10 +120,13 @@ function checkHistogram(fam: ParsedFamily): void {
     } else if (s.name.endsWith("_count")) entry.count = s.value;
   }
   for (const [key, { buckets, count }] of series) {
-    if (!buckets.length || buckets[buckets.length - 1][0] !== Infinity) throw new Error(`${fam.name} ${key}: no +Inf bucket`);
+    if (!buckets.length || buckets[buckets.length - 1][0] !== Infinity)
+      throw new Error(`${fam.name} ${key}: no +Inf bucket`);
     for (let i = 1; i < buckets.length; i++) {
-      if (buckets[i][0] <= buckets[i - 1][0] || buckets[i][1] < buckets[i - 1][1]) throw new Error(`${fam.name} ${key}: buckets not cumulative`);
+      if (buckets[i][0] <= buckets[i - 1][0] || buckets[i][1] < buckets[i - 1][1])
+        throw new Error(`${fam.name} ${key}: buckets not cumulative`);
     }
-    if (count !== buckets[buckets.length - 1][1]) throw new Error(`${fam.name} ${key}: +Inf bucket differs from _count`);
+    if (count !== buckets[buckets.length - 1][1])
+      throw new Error(`${fam.name} ${key}: +Inf bucket differs from _count`);
   }
 }

@@ -9,11 +9,25 @@ describe("service building blocks", () => {
     const h = new Histogram("billpay_test_seconds", "A test\nhistogram.", [0.1, 1]);
     h.observe({ aggregator: 'we"ird\\name' }, 0.05);
     h.observe({ aggregator: 'we"ird\\name' }, 5);
-    const text = renderFamilies([{ name: "billpay_files", help: "Files.", type: "gauge", samples: [{ labels: { status: "posted" }, value: 3 }] }, h.family()]);
+    const text = renderFamilies([
+      { name: "billpay_files", help: "Files.", type: "gauge", samples: [{ labels: { status: "posted" }, value: 3 }] },
+      h.family(),
+    ]);
     const families = parseExposition(text);
-    expect(families.get("billpay_files")?.samples[0]).to.deep.equal({ name: "billpay_files", labels: { status: "posted" }, value: 3 });
-    const buckets = families.get("billpay_test_seconds")?.samples.filter((s) => s.name.endsWith("_bucket")).map((s) => [s.labels.le, s.value]);
-    expect(buckets).to.deep.equal([["0.1", 1], ["1", 1], ["+Inf", 2]]);
+    expect(families.get("billpay_files")?.samples[0]).to.deep.equal({
+      name: "billpay_files",
+      labels: { status: "posted" },
+      value: 3,
+    });
+    const buckets = families
+      .get("billpay_test_seconds")
+      ?.samples.filter((s) => s.name.endsWith("_bucket"))
+      .map((s) => [s.labels.le, s.value]);
+    expect(buckets).to.deep.equal([
+      ["0.1", 1],
+      ["1", 1],
+      ["+Inf", 2],
+    ]);
     expect(families.get("billpay_test_seconds")?.samples[0].labels.aggregator).to.equal('we"ird\\name');
   });
 

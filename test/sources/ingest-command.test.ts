@@ -35,7 +35,15 @@ describe("billpay ingest", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const source = (sub: string) => ({ type: "local", dir: sub, pattern: "*.ach", archiveDir: `${sub}/archive`, errorDir: `${sub}/error`, minAgeSeconds: 0, settleMs: 50 });
+  const source = (sub: string) => ({
+    type: "local",
+    dir: sub,
+    pattern: "*.ach",
+    archiveDir: `${sub}/archive`,
+    errorDir: `${sub}/error`,
+    minAgeSeconds: 0,
+    settleMs: 50,
+  });
   const config = (aggregators: Record<string, unknown>) => {
     const file = path.join(dir, `config-${Object.keys(aggregators).join("-")}.yaml`);
     writeFileSync(file, stringify({ aggregators }));
@@ -55,7 +63,11 @@ describe("billpay ingest", function () {
     dropFile(path.join(SAMPLES_DIR, "rpps", "broken-truncated.ach"), path.join(dir, "bad"));
     const r = billpay(t, ["ingest", "--config", config({ clibad: { mapping, source: source("bad") } }), "--json"]);
     expect(r.status, r.stderr).to.equal(2);
-    const doc = JSON.parse(r.stdout) as { exitCode: number; summary: { byStatus: Record<string, number> }; sources: { files: { status: string; errors: unknown[] }[] }[] };
+    const doc = JSON.parse(r.stdout) as {
+      exitCode: number;
+      summary: { byStatus: Record<string, number> };
+      sources: { files: { status: string; errors: unknown[] }[] }[];
+    };
     expect(doc.exitCode).to.equal(2);
     expect(doc.summary.byStatus).to.deep.equal({ quarantined: 1 });
     expect(doc.sources[0].files[0].errors).to.have.length.greaterThan(0);
@@ -63,19 +75,27 @@ describe("billpay ingest", function () {
 
   it("exits 1 when a source failed, after polling the others, and --aggregator picks one", () => {
     dropFile(nachaSamples()[1], path.join(dir, "good"));
-    const file = config({ clidown: { mapping, source: source("missing") }, cligood2: { mapping, source: source("good") } });
+    const file = config({
+      clidown: { mapping, source: source("missing") },
+      cligood2: { mapping, source: source("good") },
+    });
     const r = billpay(t, ["ingest", "--config", file]);
     expect(r.status).to.equal(1);
     expect(r.stdout).to.match(/SOURCE FAILED clidown/);
     expect(r.stdout).to.match(/POSTED\s+cligood2/);
     const one = billpay(t, ["ingest", "--config", file, "--aggregator", "cligood2"]);
     expect(one.status, one.stderr).to.equal(0);
-    expect(billpay(t, ["ingest", "--config", file, "--aggregator", "nope"]).stderr).to.match(/aggregator "nope" is not in/);
+    expect(billpay(t, ["ingest", "--config", file, "--aggregator", "nope"]).stderr).to.match(
+      /aggregator "nope" is not in/,
+    );
   });
 
   it("names the key when the config is wrong", () => {
     const file = path.join(dir, "wrong.yaml");
-    writeFileSync(file, "aggregators:\n  x:\n    source: { type: sftp, host: h, username: u, privateKeyEnv: K, remoteDir: /in, archiveDir: leave }\n");
+    writeFileSync(
+      file,
+      "aggregators:\n  x:\n    source: { type: sftp, host: h, username: u, privateKeyEnv: K, remoteDir: /in, archiveDir: leave }\n",
+    );
     const r = billpay(t, ["ingest", "--config", file]);
     expect(r.status).to.equal(1);
     expect(r.stderr).to.match(/aggregators\.x\.source\.hostKeySha256: is required/);

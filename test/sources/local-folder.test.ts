@@ -19,7 +19,16 @@ describe("the local-folder source", () => {
         aggregators: {
           [`local-t${n++}`]: {
             mapping: path.join(MAPPINGS_DIR, "rpps.yaml"),
-            source: { type: "local", dir: "inbound", pattern: "*.ach", archiveDir: "archive", errorDir: "error", minAgeSeconds: 0, settleMs: 50, ...source },
+            source: {
+              type: "local",
+              dir: "inbound",
+              pattern: "*.ach",
+              archiveDir: "archive",
+              errorDir: "error",
+              minAgeSeconds: 0,
+              settleMs: 50,
+              ...source,
+            },
           },
         },
       },

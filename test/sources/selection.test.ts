@@ -14,7 +14,12 @@ describe("stable-file selection", () => {
   });
 
   it("skips a file whose size or mtime changed between the listings, or that was not in the first", () => {
-    const s = selectFiles([file("a.ach", 100), file("b.ach", 100, old)], [file("a.ach", 200), file("b.ach", 100, new Date(old.getTime() + 1000)), file("c.ach")], rules, now);
+    const s = selectFiles(
+      [file("a.ach", 100), file("b.ach", 100, old)],
+      [file("a.ach", 200), file("b.ach", 100, new Date(old.getTime() + 1000)), file("c.ach")],
+      rules,
+      now,
+    );
     expect(s.eligible).to.deep.equal([]);
     expect(s.skipped.map((k) => k.reason)).to.deep.equal(["still_changing", "still_changing", "still_changing"]);
   });
@@ -27,9 +32,18 @@ describe("stable-file selection", () => {
 
   it("skips temporary and hidden names even when the pattern matches them", () => {
     const names = ["a.ach.part", "b.ach.tmp", "c.ach.filepart", ".d.ach"];
-    const s = selectFiles(names.map((n) => file(n)), names.map((n) => file(n)), { ...rules, pattern: "*" }, now);
+    const s = selectFiles(
+      names.map((n) => file(n)),
+      names.map((n) => file(n)),
+      { ...rules, pattern: "*" },
+      now,
+    );
     expect(s.eligible).to.deep.equal([]);
-    expect(s.skipped.filter((k) => k.reason === "temp_name").map((k) => k.name)).to.deep.equal(["a.ach.part", "b.ach.tmp", "c.ach.filepart"]);
+    expect(s.skipped.filter((k) => k.reason === "temp_name").map((k) => k.name)).to.deep.equal([
+      "a.ach.part",
+      "b.ach.tmp",
+      "c.ach.filepart",
+    ]);
   });
 
   it("requires the done-file when doneSuffix is set, and never takes the done-file itself", () => {
@@ -48,12 +62,20 @@ describe("stable-file selection", () => {
     const newer = new Date(old.getTime() + 60_000);
     const listing = [file("b.ach", 5000, newer), file("a.ach", 10, old)];
     const s = selectFiles(listing, listing, rules, now);
-    expect(s.eligible.map((f) => [f.name, f.oversize])).to.deep.equal([["a.ach", false], ["b.ach", true]]);
+    expect(s.eligible.map((f) => [f.name, f.oversize])).to.deep.equal([
+      ["a.ach", false],
+      ["b.ach", true],
+    ]);
   });
 
   it("refuses names that could leave the folder", () => {
     const hostile = ["../x.ach", "/etc/x.ach", "a/b.ach", "..\\x.ach", "C:x.ach", "a\u0000.ach"];
-    const s = selectFiles(hostile.map((n) => file(n)), hostile.map((n) => file(n)), rules, now);
+    const s = selectFiles(
+      hostile.map((n) => file(n)),
+      hostile.map((n) => file(n)),
+      rules,
+      now,
+    );
     expect(s.eligible).to.deep.equal([]);
     expect(s.skipped.map((k) => k.reason)).to.deep.equal(hostile.map(() => "unsafe_name"));
     for (const name of hostile) expect(() => joinRemote("/in", name)).to.throw(/refusing remote name/);

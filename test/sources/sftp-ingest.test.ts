@@ -14,14 +14,27 @@ import { dropFile, nachaSamples, sftpAggregator, startWorld, type SftpWorld } fr
  * and against a real OpenSSH sshd where one is installed (CI installs openssh-server).
  */
 
-async function counts(t: TestDatabase, aggregator: string): Promise<{ files: number; payments: number; statuses: string[] }> {
-  const files = (await t.db.query(`SELECT status FROM remittance_files WHERE aggregator = $1 ORDER BY status`, [aggregator])) as { status: string }[];
-  const [p] = (await t.db.query(`SELECT count(*)::int AS n FROM payments WHERE aggregator = $1`, [aggregator])) as { n: number }[];
+async function counts(
+  t: TestDatabase,
+  aggregator: string,
+): Promise<{ files: number; payments: number; statuses: string[] }> {
+  const files = (await t.db.query(`SELECT status FROM remittance_files WHERE aggregator = $1 ORDER BY status`, [
+    aggregator,
+  ])) as { status: string }[];
+  const [p] = (await t.db.query(`SELECT count(*)::int AS n FROM payments WHERE aggregator = $1`, [aggregator])) as {
+    n: number;
+  }[];
   return { files: files.length, payments: p.n, statuses: files.map((f) => f.status) };
 }
 
-async function ledger(t: TestDatabase, aggregator: string): Promise<{ remote_path: string; outcome: string; moved: boolean; moved_to: string | null }[]> {
-  return t.db.query(`SELECT remote_path, outcome, moved, moved_to FROM source_objects WHERE aggregator = $1 ORDER BY remote_path`, [aggregator]);
+async function ledger(
+  t: TestDatabase,
+  aggregator: string,
+): Promise<{ remote_path: string; outcome: string; moved: boolean; moved_to: string | null }[]> {
+  return t.db.query(
+    `SELECT remote_path, outcome, moved, moved_to FROM source_objects WHERE aggregator = $1 ORDER BY remote_path`,
+    [aggregator],
+  );
 }
 
 function names(dir: string): string[] {
@@ -30,7 +43,9 @@ function names(dir: string): string[] {
 
 /** A NACHA file with its control records cut off: a structural error, so quarantined. */
 function truncatedCopy(sample: string, dir: string, name: string): void {
-  const lines = readFileSync(sample, "latin1").split(/\r?\n/).filter((l) => l.startsWith("1") || l.startsWith("5") || l.startsWith("6"));
+  const lines = readFileSync(sample, "latin1")
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith("1") || l.startsWith("5") || l.startsWith("6"));
   const target = path.join(dir, name);
   writeFileSync(target, `${lines.join("\n")}\n`, "latin1");
   const then = new Date(Date.now() - 3600_000);
@@ -64,11 +79,18 @@ function scenarios(kind: "ssh2" | "openssh"): void {
     expect(report.ok, report.error ?? "").to.equal(true);
     expect(report.files.map((f) => f.status)).to.deep.equal(["posted", "posted"]);
     const db = await counts(t, agg.id);
-    expect(db.payments).to.equal(report.files.reduce((n, f) => n + f.payments, 0)).and.to.be.greaterThan(0);
+    expect(db.payments)
+      .to.equal(report.files.reduce((n, f) => n + f.payments, 0))
+      .and.to.be.greaterThan(0);
     expect(names(world.inbound)).to.deep.equal(["archive"]);
-    expect(names(path.join(world.inbound, "archive"))).to.deep.equal([path.basename(first), path.basename(second)].sort());
+    expect(names(path.join(world.inbound, "archive"))).to.deep.equal(
+      [path.basename(first), path.basename(second)].sort(),
+    );
     const rows = await ledger(t, agg.id);
-    expect(rows.map((r) => [r.outcome, r.moved])).to.deep.equal([["posted", true], ["posted", true]]);
+    expect(rows.map((r) => [r.outcome, r.moved])).to.deep.equal([
+      ["posted", true],
+      ["posted", true],
+    ]);
   });
 
   it("ingests nothing on a second poll, and a re-sent copy under a new name is a duplicate that writes nothing", async () => {
@@ -90,7 +112,9 @@ function scenarios(kind: "ssh2" | "openssh"): void {
     dropFile(first, world.inbound);
     const report = await poll(agg);
     expect(report.ok).to.equal(false);
-    expect(report.error).to.match(/host key mismatch/).and.to.include(String(world.source.hostKeySha256));
+    expect(report.error)
+      .to.match(/host key mismatch/)
+      .and.to.include(String(world.source.hostKeySha256));
     expect(report.files).to.deep.equal([]);
     expect(names(world.inbound)).to.deep.equal([path.basename(first)]);
     expect((await counts(t, agg.id)).files).to.equal(0);
@@ -295,7 +319,11 @@ describe("SFTP ingestion through the in-process ssh2 server", function () {
       // The inbound folder is /inbound; make the server list the hostile names there too.
       const rootAgg = sftpAggregator(world, { remoteDir: "/", archiveDir: "/archive", errorDir: "/error" });
       const report = await pollSource(t.db, rootAgg);
-      expect(report.skipped.filter((s) => s.reason === "unsafe_name").map((s) => s.name)).to.have.members(["../../etc/passwd.ach", "/etc/shadow.ach", "..\\windows.ach"]);
+      expect(report.skipped.filter((s) => s.reason === "unsafe_name").map((s) => s.name)).to.have.members([
+        "../../etc/passwd.ach",
+        "/etc/shadow.ach",
+        "..\\windows.ach",
+      ]);
       expect(report.files).to.deep.equal([]);
       const inbound = await pollSource(t.db, agg);
       expect(inbound.files.map((f) => [f.name, f.status])).to.deep.equal([["fine.ach", "posted"]]);
@@ -308,7 +336,14 @@ describe("SFTP ingestion through the in-process ssh2 server", function () {
         aggregators: {
           [`down-${process.pid}`]: {
             mapping: good.mapping.file,
-            source: { ...world.source, port: 1, remoteDir: "/inbound", archiveDir: "leave", attempts: 2, timeoutSeconds: 5 },
+            source: {
+              ...world.source,
+              port: 1,
+              remoteDir: "/inbound",
+              archiveDir: "leave",
+              attempts: 2,
+              timeoutSeconds: 5,
+            },
           },
           [good.id]: { mapping: good.mapping.file, source: { ...good.source } },
         },

@@ -10,7 +10,12 @@ describe("staging folder", () => {
   it("a staged copy carries the sha256 and size of what streamed in", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "billpay-staging-"));
     const body = Buffer.from("101 MA HEALTH CONNECTOR\n".repeat(1000));
-    const staged = await stageStream(Readable.from([body.subarray(0, 5000), body.subarray(5000)]), { name: "day.ach", maxBytes: 1 << 20, idleTimeoutMs: 0, dir });
+    const staged = await stageStream(Readable.from([body.subarray(0, 5000), body.subarray(5000)]), {
+      name: "day.ach",
+      maxBytes: 1 << 20,
+      idleTimeoutMs: 0,
+      dir,
+    });
     expect(staged.sizeBytes).to.equal(body.length);
     expect(staged.sha256).to.equal(createHash("sha256").update(body).digest("hex"));
     expect(path.dirname(staged.path)).to.equal(dir);
@@ -20,7 +25,12 @@ describe("staging folder", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "billpay-staging-"));
     let error: unknown = null;
     try {
-      await stageStream(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), { name: "big.ach", maxBytes: 1000, idleTimeoutMs: 0, dir });
+      await stageStream(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), {
+        name: "big.ach",
+        maxBytes: 1000,
+        idleTimeoutMs: 0,
+        dir,
+      });
     } catch (e) {
       error = e;
     }

@@ -15,14 +15,23 @@ export type Amplify = (sample: Buffer, factor: number) => Buffer | null;
 
 /** Every item of a parse, or the FormatErrors that ended it (anything else thrown fails the test). */
 export function parsed(loaded: LoadedMapping, bytes: Buffer): Promise<{ items: ParsedItem[]; errors: FormatError[] }> {
-  return drain(loaded.adapter.parse(chunks(bytes, 16 * 1024), loaded.mapping, { name: "amplified", aggregator: loaded.aggregator }));
+  return drain(
+    loaded.adapter.parse(chunks(bytes, 16 * 1024), loaded.mapping, {
+      name: "amplified",
+      aggregator: loaded.aggregator,
+    }),
+  );
 }
 
 const count = (items: ParsedItem[], kind: ParsedItem["kind"]) => items.filter((i) => i.kind === kind).length;
 const warningCodes = (items: ParsedItem[]) => new Set(items.flatMap((i) => (i.kind === "warning" ? [i.code] : [])));
 
 /** A clean sample amplified FACTOR times: clean too, FACTOR times the records, every control agreeing, no new kind of warning. */
-export async function expectCleanAmplification(loaded: LoadedMapping, sample: Buffer, amplify: Amplify): Promise<ParsedItem[]> {
+export async function expectCleanAmplification(
+  loaded: LoadedMapping,
+  sample: Buffer,
+  amplify: Amplify,
+): Promise<ParsedItem[]> {
   const before = await parsed(loaded, sample);
   expect(before.errors, "the sample itself").to.deep.equal([]);
   const big = amplify(sample, FACTOR);
@@ -32,7 +41,10 @@ export async function expectCleanAmplification(loaded: LoadedMapping, sample: Bu
   for (const kind of ["payment", "bank_entry"] as const) {
     expect(count(after.items, kind), `${kind} items`).to.equal(FACTOR * count(before.items, kind));
   }
-  expect(count(before.items, "payment") + count(before.items, "bank_entry"), "the sample has records").to.be.greaterThan(0);
+  expect(
+    count(before.items, "payment") + count(before.items, "bank_entry"),
+    "the sample has records",
+  ).to.be.greaterThan(0);
   const controls = after.items.filter((i) => i.kind === "control");
   expect(controls).to.not.be.empty;
   for (const c of controls) {

@@ -64,7 +64,8 @@ export async function startOpenSsh(): Promise<OpenSshServer> {
   const dir = mkdtempSync(path.join(tmpdir(), "billpay-sshd-"));
   const root = path.join(dir, "files");
   mkdirSync(root);
-  const keygen = (file: string) => execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "billpay-test", "-f", file]);
+  const keygen = (file: string) =>
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "billpay-test", "-f", file]);
   const hostKeyFile = path.join(dir, "host_ed25519");
   const userKeyFile = path.join(dir, "user_ed25519");
   keygen(hostKeyFile);

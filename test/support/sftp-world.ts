@@ -40,7 +40,14 @@ export async function startWorld(kind: "ssh2" | "openssh"): Promise<SftpWorld> {
       remoteInbound: "/inbound",
       local: (p) => path.join(root, p),
       demo,
-      source: { type: "sftp", host: "127.0.0.1", port, username: "tester", privateKeyEnv: keyEnv, hostKeySha256: demo.hostKeySha256 },
+      source: {
+        type: "sftp",
+        host: "127.0.0.1",
+        port,
+        username: "tester",
+        privateKeyEnv: keyEnv,
+        hostKeySha256: demo.hostKeySha256,
+      },
       async stop() {
         await demo.stop();
         rmSync(root, { recursive: true, force: true });
@@ -58,7 +65,14 @@ export async function startWorld(kind: "ssh2" | "openssh"): Promise<SftpWorld> {
     remoteInbound: inbound,
     local: (p) => p,
     demo: null,
-    source: { type: "sftp", host: sshd.host, port: sshd.port, username: sshd.username, privateKeyEnv: keyEnv, hostKeySha256: sshd.hostKeySha256 },
+    source: {
+      type: "sftp",
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.username,
+      privateKeyEnv: keyEnv,
+      hostKeySha256: sshd.hostKeySha256,
+    },
     async stop() {
       await sshd.stop();
       delete process.env[keyEnv];
@@ -87,7 +101,9 @@ export function worldSource(world: SftpWorld, overrides: Record<string, unknown>
 /** An aggregator (unique id, the rpps mapping) reading the world's inbound folder. */
 export function sftpAggregator(world: SftpWorld, source: Record<string, unknown> = {}): AggregatorConfig {
   const id = `sftp-t${process.pid}-${aggCounter++}`;
-  const doc = { aggregators: { [id]: { mapping: path.join(MAPPINGS_DIR, "rpps.yaml"), source: worldSource(world, source) } } };
+  const doc = {
+    aggregators: { [id]: { mapping: path.join(MAPPINGS_DIR, "rpps.yaml"), source: worldSource(world, source) } },
+  };
   return parseConfig(doc, path.join(tmpdir(), "billpay-test-config.yaml")).aggregators[0];
 }
 
@@ -97,7 +113,11 @@ export function sftpAggregator(world: SftpWorld, source: Record<string, unknown>
  */
 export function nachaSamples(): string[] {
   const own = path.join(SAMPLES_DIR, "rpps");
-  const mine = existsSync(own) ? readdirSync(own).filter((f) => f.endsWith(".ach") && !f.startsWith("broken-")).map((f) => path.join(own, f)) : [];
+  const mine = existsSync(own)
+    ? readdirSync(own)
+        .filter((f) => f.endsWith(".ach") && !f.startsWith("broken-"))
+        .map((f) => path.join(own, f))
+    : [];
   if (mine.length >= 2) return mine.sort();
   const moov = path.join(PROJECT_ROOT, "adapters", "nacha", "test", "fixtures", "public");
   return ["cie-credit.ach", "return-WEB.ach", "NACHA_SAMPLE_TEL_REVERSAL.ach"].map((f) => path.join(moov, f));

@@ -7,7 +7,8 @@ export function windows1252(text: string): Buffer {
   return Buffer.from(
     [...text].map((c) => {
       const code = HIGH.get(c) ?? c.charCodeAt(0);
-      if (code > 0xff || (code >= 0x80 && code < 0xa0 && !HIGH.has(c))) throw new RangeError(`${c} is not in Windows-1252`);
+      if (code > 0xff || (code >= 0x80 && code < 0xa0 && !HIGH.has(c)))
+        throw new RangeError(`${c} is not in Windows-1252`);
       return code;
     }),
   );

@@ -22,7 +22,8 @@ export function parseAccountIdentifier(record: LogicalRecord): AccountIdentifier
   const c = new FieldCursor(record);
   const line = record.line;
   const accountNumber = c.next() ?? "";
-  if (accountNumber === "") throw bai2Error("missing_field", line, "03.accountNumber", { what: "03 customer account number" });
+  if (accountNumber === "")
+    throw bai2Error("missing_field", line, "03.accountNumber", { what: "03 customer account number" });
   const currency = c.next() || null;
   const summaries: AccountSummary[] = [];
   while (!c.exhausted) {
@@ -32,7 +33,12 @@ export function parseAccountIdentifier(record: LogicalRecord): AccountIdentifier
     const funds = readFunds(c, "03");
     // Some banks send an empty type-code group (",,,,") before the status amounts.
     if (code === "" && (amount ?? "") === "") continue;
-    summaries.push({ typeCode: typeCodeField(code, line, "03.typeCode"), amountCents: amountField(amount, line, "03.amount", true), itemCount, funds });
+    summaries.push({
+      typeCode: typeCodeField(code, line, "03.typeCode"),
+      amountCents: amountField(amount, line, "03.amount", true),
+      itemCount,
+      funds,
+    });
   }
   return { accountNumber, currency, summaries };
 }

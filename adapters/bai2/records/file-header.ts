@@ -27,7 +27,8 @@ export function parseFileHeader(record: LogicalRecord): FileHeader {
     blockSize: c.next() || null,
     version: c.next() ?? "",
   };
-  if (header.version !== "2") throw bai2Error("unsupported_version", line, "01.versionNumber", { value: header.version });
+  if (header.version !== "2")
+    throw bai2Error("unsupported_version", line, "01.versionNumber", { value: header.version });
   return header;
 }
 

@@ -31,7 +31,13 @@ function requiredCount(c: FieldCursor, field: FieldName, what: string): number {
 export function parseAccountTrailer(record: LogicalRecord): AccountTrailer {
   const c = new FieldCursor(record);
   return {
-    accountControlTotal: requiredAmount(c.next(), record.line, "49.accountControlTotal", true, "49 account control total"),
+    accountControlTotal: requiredAmount(
+      c.next(),
+      record.line,
+      "49.accountControlTotal",
+      true,
+      "49 account control total",
+    ),
     numberOfRecords: requiredCount(c, "49.numberOfRecords", "49 number of records"),
   };
 }

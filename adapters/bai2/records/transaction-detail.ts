@@ -22,5 +22,12 @@ export function parseTransactionDetail(record: LogicalRecord): TransactionDetail
   const bankReference = c.next() || null;
   const customerReference = c.next() || null;
   const text = c.rest();
-  return { typeCode, amountCents, funds, bankReference, customerReference, text: text === "" || text === "/" ? null : text };
+  return {
+    typeCode,
+    amountCents,
+    funds,
+    bankReference,
+    customerReference,
+    text: text === "" || text === "/" ? null : text,
+  };
 }

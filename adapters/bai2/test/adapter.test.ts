@@ -14,15 +14,29 @@ const DIR = path.join(SAMPLES_DIR, "bai2");
 /** moov-io/bai2's public samples (fixtures/public/README.md). */
 const MOOV = path.join(__dirname, "fixtures", "public");
 const mapping = loadAggregatorMapping("bai2").mapping as Bai2Mapping;
-const parse = (input: Readable, m: Bai2Mapping = mapping) => drain(adapter.parse(input, m, { name: "x.bai", aggregator: "bai2" }));
-const drafts = (items: ParsedItem[]): (PaymentDraft & { line: number })[] => items.flatMap((i) => (i.kind === "payment" ? [{ ...i.draft, line: i.line }] : []));
-const entries = (items: ParsedItem[]): (BankEntryDraft & { line: number })[] => items.flatMap((i) => (i.kind === "bank_entry" ? [{ ...i.entry, line: i.line }] : []));
+const parse = (input: Readable, m: Bai2Mapping = mapping) =>
+  drain(adapter.parse(input, m, { name: "x.bai", aggregator: "bai2" }));
+const drafts = (items: ParsedItem[]): (PaymentDraft & { line: number })[] =>
+  items.flatMap((i) => (i.kind === "payment" ? [{ ...i.draft, line: i.line }] : []));
+const entries = (items: ParsedItem[]): (BankEntryDraft & { line: number })[] =>
+  items.flatMap((i) => (i.kind === "bank_entry" ? [{ ...i.entry, line: i.line }] : []));
 
 describe("bai2 adapter", () => {
   it("reads lockbox-day.bai: 116 items become payments by check with the account where the mapping says", async () => {
     const { items, errors } = await parse(createReadStream(path.join(DIR, "lockbox-day.bai")));
     expect(errors).to.deep.equal([]);
-    expect(drafts(items).map((p) => [p.line, p.kind, p.method, p.sourceRef, p.amountCents, p.accountRaw, p.payerName, p.settledOn])).to.deep.equal([
+    expect(
+      drafts(items).map((p) => [
+        p.line,
+        p.kind,
+        p.method,
+        p.sourceRef,
+        p.amountCents,
+        p.accountRaw,
+        p.payerName,
+        p.settledOn,
+      ]),
+    ).to.deep.equal([
       [6, "payment", "check", "LBX0321-001", 41250, "712345678", "RIVERA ANA", "2024-03-21"],
       [7, "payment", "check", "LBX0321-002", 3820, "7234-567-89", "RIVERA ANA", "2024-03-21"],
       [8, "payment", "check", "LBX0321-003", 25575, "987-65-4321", "NGUYEN LINH", "2024-03-21"],
@@ -32,7 +46,9 @@ describe("bai2 adapter", () => {
 
   it("keeps the deposit, ACH and wire credits and every debit as bank entries, and skips other type codes", async () => {
     const { items } = await parse(createReadStream(path.join(DIR, "lockbox-day.bai")));
-    expect(entries(items).map((e) => [e.line, e.direction, e.typeCode, e.amountCents, e.bookedOn, e.valueOn])).to.deep.equal([
+    expect(
+      entries(items).map((e) => [e.line, e.direction, e.typeCode, e.amountCents, e.bookedOn, e.valueOn]),
+    ).to.deep.equal([
       [5, "credit", "115", 90445, "2024-03-21", "2024-03-21"],
       [11, "debit", "555", 3820, "2024-03-21", null],
       [14, "credit", "165", 275632, "2024-03-21", null],
@@ -53,16 +69,29 @@ describe("bai2 adapter", () => {
   });
 
   it("warns when a lockbox deposit's items do not add up to it", async () => {
-    const text = readFileSync(path.join(DIR, "lockbox-day.bai"), "latin1").replace("16,116,3820,", "16,116,3821,").replace("49,3046490,10/", "49,3046491,10/").replace(/9[89],5361401,/g, (m) => m.replace("5361401", "5361402"));
+    const text = readFileSync(path.join(DIR, "lockbox-day.bai"), "latin1")
+      .replace("16,116,3820,", "16,116,3821,")
+      .replace("49,3046490,10/", "49,3046491,10/")
+      .replace(/9[89],5361401,/g, (m) => m.replace("5361401", "5361402"));
     const { items, errors } = await parse(Readable.from([text]));
     expect(errors).to.deep.equal([]);
     expect(items.filter((i) => i.kind === "warning")).to.deep.equal([
-      { kind: "warning", code: "lockbox_deposit_mismatch", line: 5, field: "16.amount", message: "lockbox deposit of 90445 cents is followed by 4 item(s) totalling 90446 cents" },
+      {
+        kind: "warning",
+        code: "lockbox_deposit_mismatch",
+        line: 5,
+        field: "16.amount",
+        message: "lockbox deposit of 90445 cents is followed by 4 item(s) totalling 90446 cents",
+      },
     ]);
   });
 
   it("a mapping can take the account from the text only, with a pattern", async () => {
-    const m = Bai2Mapping.parse({ version: 1, adapter: "bai2", lockbox: { account: [{ from: "text", pattern: "CHECK (\\d+)" }] } });
+    const m = Bai2Mapping.parse({
+      version: 1,
+      adapter: "bai2",
+      lockbox: { account: [{ from: "text", pattern: "CHECK (\\d+)" }] },
+    });
     const { items } = await parse(createReadStream(path.join(DIR, "lockbox-day.bai")), m);
     expect(drafts(items).map((p) => p.accountRaw)).to.deep.equal(["1041", "220", "5512", "318"]);
   });
@@ -81,9 +110,13 @@ describe("bai2 adapter", () => {
 
   it("reads every public moov-io sample: 1–3 balance, 4 and 5 fail on their trailers", async () => {
     const verdicts: Record<string, string> = {};
-    for (const file of readdirSync(MOOV).filter((f) => f.endsWith(".txt")).sort()) {
+    for (const file of readdirSync(MOOV)
+      .filter((f) => f.endsWith(".txt"))
+      .sort()) {
       const { items, errors } = await parse(createReadStream(path.join(MOOV, file)));
-      verdicts[file] = errors.length ? `${errors[0].code}@${errors[0].line}:${errors[0].field}` : `ok ${items.filter((i) => i.kind === "bank_entry").length}`;
+      verdicts[file] = errors.length
+        ? `${errors[0].code}@${errors[0].line}:${errors[0].field}`
+        : `ok ${items.filter((i) => i.kind === "bank_entry").length}`;
     }
     expect(verdicts).to.deep.equal({
       "sample1.txt": "ok 12",
@@ -104,7 +137,9 @@ describe("bai2 adapter", () => {
     const base = { version: 1, adapter: "bai2" };
     expect(Bai2Mapping.safeParse({ ...base, bankCredit: ["165"] }).success).to.equal(false);
     expect(Bai2Mapping.safeParse({ ...base, bankCredits: ["16"] }).success).to.equal(false);
-    expect(Bai2Mapping.safeParse({ ...base, lockbox: { account: [{ from: "text", pattern: "([" }] } }).success).to.equal(false);
+    expect(
+      Bai2Mapping.safeParse({ ...base, lockbox: { account: [{ from: "text", pattern: "([" }] } }).success,
+    ).to.equal(false);
     for (const [key, schema] of Object.entries(Bai2Mapping.shape)) expect(schema.description, key).to.be.a("string");
   });
 });

@@ -7,8 +7,14 @@ import { drain } from "../../../test/support/drain";
 
 /** moov-io/bai2's public samples (fixtures/public/README.md). */
 const MOOV = path.join(__dirname, "fixtures", "public");
-const where = (errors: { code: string; line: number; field: string | null }[]) => errors.map((e) => [e.code, e.line, e.field]);
-const controls = (events: Bai2Event[]) => events.flatMap((e) => (e.type === "control" ? [[e.scope, e.line, e.declared.totalCents, e.declared.count, e.parsed.totalCents, e.parsed.count]] : []));
+const where = (errors: { code: string; line: number; field: string | null }[]) =>
+  errors.map((e) => [e.code, e.line, e.field]);
+const controls = (events: Bai2Event[]) =>
+  events.flatMap((e) =>
+    e.type === "control"
+      ? [[e.scope, e.line, e.declared.totalCents, e.declared.count, e.parsed.totalCents, e.parsed.count]]
+      : [],
+  );
 
 /** A small, balanced file: 03 amounts 100 + 16 amounts 250 + 50 = 400; each trailer counts right. */
 const GOOD = [
@@ -29,7 +35,16 @@ describe("bai2 reader", () => {
   it("reads a balanced file: events in order, declared figures beside parsed ones", async () => {
     const { items, errors } = await run(GOOD);
     expect(errors).to.deep.equal([]);
-    expect(items.map((e) => e.type)).to.deep.equal(["file", "group", "account", "detail", "detail", "control", "control", "control"]);
+    expect(items.map((e) => e.type)).to.deep.equal([
+      "file",
+      "group",
+      "account",
+      "detail",
+      "detail",
+      "control",
+      "control",
+      "control",
+    ]);
     expect(controls(items)).to.deep.equal([
       ["account", 7, 400, 5, 400, 5],
       ["group", 8, 400, 7, 400, 7],
@@ -58,7 +73,9 @@ describe("bai2 reader", () => {
 
     it("the message says what was declared and what was computed", async () => {
       const { errors } = await run(edit(6, "49,401,5/"));
-      expect(errors[0].message).to.equal("49 account control total declares 401; the 03 and 16 amounts of the account from line 3 sum to 400");
+      expect(errors[0].message).to.equal(
+        "49 account control total declares 401; the 03 and 16 amounts of the account from line 3 sum to 400",
+      );
     });
   });
 
@@ -118,17 +135,30 @@ describe("bai2 reader", () => {
     ];
 
     it("sample4 reads through its newline-delimited continuations and fails on its wrong trailers", async () => {
-      const { items, errors } = await drain(readBai2(createReadStream(path.join(MOOV, "sample4-continuations-newline-delimited.txt"))));
+      const { items, errors } = await drain(
+        readBai2(createReadStream(path.join(MOOV, "sample4-continuations-newline-delimited.txt"))),
+      );
       expect(where(errors)).to.deep.equal(sample4);
-      expect(errors[0].message).to.equal("49 account control total declares -1260161341762; the 03 and 16 amounts of the account from line 5 sum to 7999960");
-      expect(errors[1].message).to.contain("declares 26; the account has, from its 03 through this 49 (88s included), 18");
+      expect(errors[0].message).to.equal(
+        "49 account control total declares -1260161341762; the 03 and 16 amounts of the account from line 5 sum to 7999960",
+      );
+      expect(errors[1].message).to.contain(
+        "declares 26; the account has, from its 03 through this 49 (88s included), 18",
+      );
       expect(items.filter((e) => e.type === "detail")).to.have.length(17);
     });
 
     it("sample5 also flags its malformed '88:' line and keeps the / inside texts", async () => {
       const { items, errors } = await drain(readBai2(createReadStream(path.join(MOOV, "sample5-issue113.txt"))));
-      expect(where(errors).slice(0, 3)).to.deep.equal([...sample4.slice(0, 2), ["malformed_record_code", 63, "recordCode"]]);
-      expect(where(errors).slice(3).map((e) => e[2])).to.deep.equal(sample4.slice(2).map((e) => e[2]));
+      expect(where(errors).slice(0, 3)).to.deep.equal([
+        ...sample4.slice(0, 2),
+        ["malformed_record_code", 63, "recordCode"],
+      ]);
+      expect(
+        where(errors)
+          .slice(3)
+          .map((e) => e[2]),
+      ).to.deep.equal(sample4.slice(2).map((e) => e[2]));
       const ab = items.find((e) => e.type === "detail" && e.detail.customerReference?.startsWith("AB/"));
       expect(ab).to.deep.nested.include({ "detail.customerReference": "AB/GS/RPFILERP0001/RPBA0001" });
     });

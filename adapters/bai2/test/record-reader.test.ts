@@ -29,7 +29,9 @@ describe("bai2 record reader", () => {
   });
 
   it("keeps a / inside the text of a 16 record (moov-io sample5: AB/GS/…, 08/18/23)", async () => {
-    const { records } = await physical("16,447,928650,,SPB1,AB/GS/RP0001/RPBA0001,Remittance 08/18/23 Invoice\n49,1,2/\n");
+    const { records } = await physical(
+      "16,447,928650,,SPB1,AB/GS/RP0001/RPBA0001,Remittance 08/18/23 Invoice\n49,1,2/\n",
+    );
     expect(records[0]).to.deep.equal(["16", "447,928650,,SPB1,AB/GS/RP0001/RPBA0001,Remittance 08/18/23 Invoice", 1]);
   });
 
@@ -40,7 +42,9 @@ describe("bai2 record reader", () => {
   });
 
   it("joins a line that does not start with a record code to the open record's text (moov-io sample3 line 17)", async () => {
-    const { records } = await physical("16,142,2500,Z,,,111111     ACH_SETL  1111111111\n111111111111111        /\n88,   1111111111/\n");
+    const { records } = await physical(
+      "16,142,2500,Z,,,111111     ACH_SETL  1111111111\n111111111111111        /\n88,   1111111111/\n",
+    );
     expect(records).to.deep.equal([
       ["16", "142,2500,Z,,,111111     ACH_SETL  1111111111 111111111111111        ", 1],
       ["88", "   1111111111", 3],
@@ -68,7 +72,9 @@ describe("bai2 record reader", () => {
 
   it("treats CRLF and LF alike", async () => {
     const text = "01,A,B,240321,0600,1,,,2/\n16,115,1,0,,,T\n88,X/\n";
-    expect((await logical(text.replace(/\n/g, "\r\n"))).records.map((r) => r.bodies)).to.deep.equal((await logical(text)).records.map((r) => r.bodies));
+    expect((await logical(text.replace(/\n/g, "\r\n"))).records.map((r) => r.bodies)).to.deep.equal(
+      (await logical(text)).records.map((r) => r.bodies),
+    );
   });
 
   it("an empty file is an error", async () => {

@@ -44,7 +44,9 @@ describe("bai2 records", () => {
 
   it("03 account with summaries continued over 88s, and funds types S, V and D with their extra fields", async () => {
     const a = parseAccountIdentifier(
-      await record("03,0975312468,,010,500000,,,190,70000000,4,0,110/\n88,70000000,15,D,3,0,20000000,1,30000000,3,20000000,400,5,1,S,1,2,2,040,7,,V,060316,1200/"),
+      await record(
+        "03,0975312468,,010,500000,,,190,70000000,4,0,110/\n88,70000000,15,D,3,0,20000000,1,30000000,3,20000000,400,5,1,S,1,2,2,040,7,,V,060316,1200/",
+      ),
     );
     expect(a.accountNumber).to.equal("0975312468");
     expect(a.currency).to.equal(null);
@@ -55,10 +57,27 @@ describe("bai2 records", () => {
         typeCode: "110",
         amountCents: 70000000,
         itemCount: 15,
-        funds: { type: "D", distribution: [{ days: 0, amountCents: 20000000 }, { days: 1, amountCents: 30000000 }, { days: 3, amountCents: 20000000 }] },
+        funds: {
+          type: "D",
+          distribution: [
+            { days: 0, amountCents: 20000000 },
+            { days: 1, amountCents: 30000000 },
+            { days: 3, amountCents: 20000000 },
+          ],
+        },
       },
-      { typeCode: "400", amountCents: 5, itemCount: 1, funds: { type: "S", immediateCents: 1, oneDayCents: 2, twoOrMoreDaysCents: 2 } },
-      { typeCode: "040", amountCents: 7, itemCount: null, funds: { type: "V", valueDate: "2006-03-16", valueTime: "1200" } },
+      {
+        typeCode: "400",
+        amountCents: 5,
+        itemCount: 1,
+        funds: { type: "S", immediateCents: 1, oneDayCents: 2, twoOrMoreDaysCents: 2 },
+      },
+      {
+        typeCode: "040",
+        amountCents: 7,
+        itemCount: null,
+        funds: { type: "V", valueDate: "2006-03-16", valueTime: "1200" },
+      },
     ]);
   });
 
@@ -73,7 +92,9 @@ describe("bai2 records", () => {
   });
 
   it("16 detail: type, amount, funds, references and text with commas and 88 continuations", async () => {
-    expect(parseTransactionDetail(await record("16,409,000000000002500,V,060316,,,,RETURNED CHEQUE     /"))).to.deep.equal({
+    expect(
+      parseTransactionDetail(await record("16,409,000000000002500,V,060316,,,,RETURNED CHEQUE     /")),
+    ).to.deep.equal({
       typeCode: "409",
       amountCents: 2500,
       funds: { type: "V", valueDate: "2006-03-16", valueTime: null },
@@ -81,11 +102,24 @@ describe("bai2 records", () => {
       customerReference: null,
       text: "RETURNED CHEQUE",
     });
-    const d = parseTransactionDetail(await record("16,447,60000,,SPB2322,1111,ACH Credit Payment,Entry Description: EXP; -\n88,EREF: 1111\n88,DBNM: TEST INC\n49,1,1/"));
-    expect(d).to.deep.include({ typeCode: "447", amountCents: 60000, bankReference: "SPB2322", customerReference: "1111", funds: { type: null } });
+    const d = parseTransactionDetail(
+      await record(
+        "16,447,60000,,SPB2322,1111,ACH Credit Payment,Entry Description: EXP; -\n88,EREF: 1111\n88,DBNM: TEST INC\n49,1,1/",
+      ),
+    );
+    expect(d).to.deep.include({
+      typeCode: "447",
+      amountCents: 60000,
+      bankReference: "SPB2322",
+      customerReference: "1111",
+      funds: { type: null },
+    });
     expect(d.text).to.equal("ACH Credit Payment,Entry Description: EXP; - EREF: 1111 DBNM: TEST INC");
     const s = parseTransactionDetail(await record("16,115,450000,S,100000,200000,150000,,,/"));
-    expect(s).to.deep.include({ funds: { type: "S", immediateCents: 100000, oneDayCents: 200000, twoOrMoreDaysCents: 150000 }, text: null });
+    expect(s).to.deep.include({
+      funds: { type: "S", immediateCents: 100000, oneDayCents: 200000, twoOrMoreDaysCents: 150000 },
+      text: null,
+    });
   });
 
   it("16 refuses a signed amount, a bad type code and an unknown funds type, naming the field", async () => {
@@ -98,9 +132,20 @@ describe("bai2 records", () => {
   });
 
   it("49, 98 and 99 trailers", async () => {
-    expect(parseAccountTrailer(await record("49,+00000000000834000,14/"))).to.deep.equal({ accountControlTotal: 834000, numberOfRecords: 14 });
-    expect(parseGroupTrailer(await record("98,-1600,2,25/"))).to.deep.equal({ groupControlTotal: -1600, numberOfAccounts: 2, numberOfRecords: 25 });
-    expect(parseFileTrailer(await record("99,1280000,1,27/"))).to.deep.equal({ fileControlTotal: 1280000, numberOfGroups: 1, numberOfRecords: 27 });
+    expect(parseAccountTrailer(await record("49,+00000000000834000,14/"))).to.deep.equal({
+      accountControlTotal: 834000,
+      numberOfRecords: 14,
+    });
+    expect(parseGroupTrailer(await record("98,-1600,2,25/"))).to.deep.equal({
+      groupControlTotal: -1600,
+      numberOfAccounts: 2,
+      numberOfRecords: 25,
+    });
+    expect(parseFileTrailer(await record("99,1280000,1,27/"))).to.deep.equal({
+      fileControlTotal: 1280000,
+      numberOfGroups: 1,
+      numberOfRecords: 27,
+    });
     const missing = await record("99,1280000,1/");
     expectFormatError(() => parseFileTrailer(missing), "missing_field", "99.numberOfRecords");
   });

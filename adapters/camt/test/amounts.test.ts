@@ -39,12 +39,17 @@ describe("camt amounts and dates", () => {
 
   it("reads any amount of cents exactly, and its sum balances the statement exactly", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 99_999_999_999 }), { minLength: 1, maxLength: 8 }), async (cents) => {
-        const closing = cents.reduce((s, c) => s + c, 0);
-        const out = await read053({ text: statementWith(cents.map(centsToDecimal), "0.00", centsToDecimal(closing)) });
-        expect(out.errors).to.deep.equal([]);
-        expect(bankEntries(out).map((b) => b.entry.amountCents)).to.deep.equal(cents);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 99_999_999_999 }), { minLength: 1, maxLength: 8 }),
+        async (cents) => {
+          const closing = cents.reduce((s, c) => s + c, 0);
+          const out = await read053({
+            text: statementWith(cents.map(centsToDecimal), "0.00", centsToDecimal(closing)),
+          });
+          expect(out.errors).to.deep.equal([]);
+          expect(bankEntries(out).map((b) => b.entry.amountCents)).to.deep.equal(cents);
+        },
+      ),
       { numRuns: 300 },
     );
   });

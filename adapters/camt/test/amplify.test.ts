@@ -17,7 +17,9 @@ describe("amplify for the conformance memory test: camt", () => {
     const loaded = loadAggregatorMapping("camt053");
     await expectCleanAmplification(loaded, sampleOf("camt053", "statement-v08.xml"), amplify053);
     // OPBD 10,000.00 + 100 × 5,391.95 of booked entries.
-    expect(amplify053(sampleOf("camt053", "statement-v08.xml"), FACTOR)!.toString()).to.contain('<Amt Ccy="USD">549195.00</Amt>');
+    expect(amplify053(sampleOf("camt053", "statement-v08.xml"), FACTOR)!.toString()).to.contain(
+      '<Amt Ccy="USD">549195.00</Amt>',
+    );
   });
 
   it("reads and writes balances below zero as debits: a statement overdrawn by 20,000.00 or 10,000.00 at the opening", async () => {
@@ -30,8 +32,14 @@ describe("amplify for the conformance memory test: camt", () => {
       const overdrawn = Buffer.from(
         sampleOf("camt053", "statement-v08.xml")
           .toString()
-          .replace('<Amt Ccy="USD">10000.00</Amt>\n        <CdtDbtInd>CRDT', `<Amt Ccy="USD">${opening}</Amt>\n        <CdtDbtInd>DBIT`)
-          .replace('<Amt Ccy="USD">15391.95</Amt>\n        <CdtDbtInd>CRDT', `<Amt Ccy="USD">${closing}</Amt>\n        <CdtDbtInd>DBIT`),
+          .replace(
+            '<Amt Ccy="USD">10000.00</Amt>\n        <CdtDbtInd>CRDT',
+            `<Amt Ccy="USD">${opening}</Amt>\n        <CdtDbtInd>DBIT`,
+          )
+          .replace(
+            '<Amt Ccy="USD">15391.95</Amt>\n        <CdtDbtInd>CRDT',
+            `<Amt Ccy="USD">${closing}</Amt>\n        <CdtDbtInd>DBIT`,
+          ),
       );
       expect((await parsed(loaded, overdrawn)).errors, "the edited sample balances").to.deep.equal([]);
       const big = amplify053(overdrawn, 3)!;
@@ -52,7 +60,9 @@ describe("amplify for the conformance memory test: camt", () => {
   });
 
   it("gives up (null) on a document with no entries to repeat", () => {
-    const empty = sampleOf("camt054", "notification-v02.xml").toString().replace(/<Ntry>[\s\S]*<\/Ntry>/, "");
+    const empty = sampleOf("camt054", "notification-v02.xml")
+      .toString()
+      .replace(/<Ntry>[\s\S]*<\/Ntry>/, "");
     expect(amplify054(Buffer.from(empty), FACTOR)).to.equal(null);
   });
 });

@@ -14,7 +14,16 @@ describe("camt053 adapter", () => {
     const out = await read053({ file: sample("camt053", "statement-v08.xml") });
     expect(out.errors).to.deep.equal([]);
     expect(payments(out)).to.deep.equal([]);
-    expect(bankEntries(out).map((b) => [b.line, b.entry.direction, b.entry.amountCents, b.entry.typeCode, b.entry.bankRef, b.entry.customerRef])).to.deep.equal([
+    expect(
+      bankEntries(out).map((b) => [
+        b.line,
+        b.entry.direction,
+        b.entry.amountCents,
+        b.entry.typeCode,
+        b.entry.bankRef,
+        b.entry.customerRef,
+      ]),
+    ).to.deep.equal([
       [66, "credit", 358285, "PMNT/RCDT/ACDT", "BNK170320000090", "FEB-20170320-01"],
       [109, "credit", 195160, "PMNT/RCDT/ACDT", "BNK170320000101", "MHC-CAMT054-20170320-01"],
       [141, "credit", 30500, "PMNT/RCDT/ACDT", "BNK170320000103", "BP20170318E0005"],
@@ -22,7 +31,12 @@ describe("camt053 adapter", () => {
       [213, "debit", 3500, "ACMT/MDOP/CHRG", "BNK170320000199", null],
     ]);
     const [first, , , reversal] = bankEntries(out).map((b) => b.entry);
-    expect(first).to.include({ bankAccount: "9876543210", bookedOn: "2017-03-20", valueOn: "2017-03-20", text: "BILL PAY SETTLEMENT FEB-20170320-01" });
+    expect(first).to.include({
+      bankAccount: "9876543210",
+      bookedOn: "2017-03-20",
+      valueOn: "2017-03-20",
+      text: "BILL PAY SETTLEMENT FEB-20170320-01",
+    });
     expect(reversal.details).to.include({ reversal: true });
   });
 
@@ -42,16 +56,24 @@ describe("camt053 adapter", () => {
       "<TxsSummry><TtlNtries><NbOfNtries>3</NbOfNtries><Sum>3.00</Sum></TtlNtries></TxsSummry>\n      <Ntry>",
     );
     const out = await read053({ text });
-    expect(out.errors.map((e) => [e.code, e.field])).to.deep.equal([["control_count_mismatch", "TxsSummry/TtlNtries/NbOfNtries"]]);
+    expect(out.errors.map((e) => [e.code, e.field])).to.deep.equal([
+      ["control_count_mismatch", "TxsSummry/TtlNtries/NbOfNtries"],
+    ]);
   });
 
   for (const file of ["camt053.v2.minimal.xml", "camt053.v8.xml"]) {
     it(`reads the public sample ${file}: one EUR credit of 8.85, balances in other currencies not compared`, async () => {
       const out = await read053({ file: path.join(GENKGO, file) });
       expect(out.errors).to.deep.equal([]);
-      expect(bankEntries(out).map((b) => [b.entry.direction, b.entry.amountCents, b.entry.currency, b.entry.bookedOn, b.entry.valueOn])).to.deep.equal([
-        ["credit", 885, "EUR", "2014-12-31", "2015-01-02"],
-      ]);
+      expect(
+        bankEntries(out).map((b) => [
+          b.entry.direction,
+          b.entry.amountCents,
+          b.entry.currency,
+          b.entry.bookedOn,
+          b.entry.valueOn,
+        ]),
+      ).to.deep.equal([["credit", 885, "EUR", "2014-12-31", "2015-01-02"]]);
       expect(warnings(out).map((w) => w.code)).to.deep.equal(["balance_currency_mismatch"]);
     });
   }

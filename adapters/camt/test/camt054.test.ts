@@ -72,13 +72,20 @@ describe("camt054 adapter", () => {
 
     it("reads the debtor at RltdPties/Dbtr/Pty/Nm, EndToEndId as reference, dates as local days", () => {
       const [first, , , , fifth] = payments(out).map((p) => p.draft);
-      expect(first).to.include({ payerName: "JANE Q MEMBER", sourceRef: "BP20170316A0001", initiatedOn: "2017-03-16", settledOn: "2017-03-20" });
+      expect(first).to.include({
+        payerName: "JANE Q MEMBER",
+        sourceRef: "BP20170316A0001",
+        initiatedOn: "2017-03-16",
+        settledOn: "2017-03-20",
+      });
       // BookgDt/DtTm 2017-03-21T01:30:00+01:00 is the evening of the 20th in Boston.
       expect(fifth.settledOn).to.equal("2017-03-20");
     });
 
     it("links a reversal (RvslInd) and a return (RtrInf) to the original by EndToEndId, with the reason", () => {
-      const [reversal, ret] = payments(out).slice(5).map((p) => p.draft);
+      const [reversal, ret] = payments(out)
+        .slice(5)
+        .map((p) => p.draft);
       expect(reversal).to.include({ kind: "reversal", originalRef: "BP20170316A0001", reasonCode: null });
       expect(ret).to.include({ kind: "return", originalRef: "BP20170315D0004", reasonCode: "AC01" });
     });
@@ -103,7 +110,9 @@ describe("camt054 adapter", () => {
 
     it("names the file by MsgId and creation time", () => {
       const header = out.items.find((i) => i.kind === "header");
-      expect(header?.kind === "header" && header.identity).to.equal("camt.054.001.08/MHC-CAMT054-20170320-01/2017-03-20T18:00:00-04:00");
+      expect(header?.kind === "header" && header.identity).to.equal(
+        "camt.054.001.08/MHC-CAMT054-20170320-01/2017-03-20T18:00:00-04:00",
+      );
     });
   });
 
@@ -117,7 +126,15 @@ describe("camt054 adapter", () => {
     const out = await read054({ file: V08 }, { account: { paths: [], ustrdPattern: null } });
     expect(payments(out).map((p) => p.draft.accountRaw)).to.deep.equal(Array(7).fill(null));
     const textOnly = await read054({ file: V08 }, { account: { paths: [] } });
-    expect(payments(textOnly).map((p) => p.draft.accountRaw)).to.deep.equal([null, null, "734 567 890", "745678901", null, null, "745678901"]);
+    expect(payments(textOnly).map((p) => p.draft.accountRaw)).to.deep.equal([
+      null,
+      null,
+      "734 567 890",
+      "745678901",
+      null,
+      null,
+      "745678901",
+    ]);
   });
 
   it("skips the payee check when the mapping turns it off", async () => {
@@ -128,7 +145,9 @@ describe("camt054 adapter", () => {
   it("reads version 001.02: Dbtr/Nm, amounts in AmtDtls/TxAmt, one transaction without an amount, TtlNetNtryAmt", async () => {
     const out = await read054({ file: sample("camt054", "notification-v02.xml") });
     expect(out.errors).to.deep.equal([]);
-    expect(payments(out).map((p) => [p.draft.payerName, p.draft.amountCents, p.draft.accountRaw, p.draft.sourceRef])).to.deep.equal([
+    expect(
+      payments(out).map((p) => [p.draft.payerName, p.draft.amountCents, p.draft.accountRaw, p.draft.sourceRef]),
+    ).to.deep.equal([
       ["PAT OKONKWO", 41250, "771234560", "BP20170317G0007"],
       ["SAM RIVERA", 29125, "772345671", "BP20170318H0008"],
       // EndToEndId NOTPROVIDED: the bank's own reference stands in.
@@ -139,7 +158,15 @@ describe("camt054 adapter", () => {
   it("reads version 001.04: Dbtr/Nm, TxDtls/Amt, a return with a proprietary reason", async () => {
     const out = await read054({ file: sample("camt054", "notification-v04.xml") });
     expect(out.errors).to.deep.equal([]);
-    expect(payments(out).map((p) => [p.draft.kind, p.draft.payerName, p.draft.amountCents, p.draft.accountRaw, p.draft.reasonCode])).to.deep.equal([
+    expect(
+      payments(out).map((p) => [
+        p.draft.kind,
+        p.draft.payerName,
+        p.draft.amountCents,
+        p.draft.accountRaw,
+        p.draft.reasonCode,
+      ]),
+    ).to.deep.equal([
       ["payment", "DANA WHITE", 51979, "7456-789-01", null],
       ["payment", "ERIN BROWN", 27500, "774567893", null],
       ["return", "ERIN BROWN", 27500, "774567893", "R03"],
@@ -152,7 +179,12 @@ describe("camt054 adapter", () => {
       ["broken-nboftxs.xml", "control_count_mismatch", 67, "NtryDtls/Btch/NbOfTxs"],
       ["broken-sum.xml", "control_sum_mismatch", 26, "TxsSummry/TtlNtries/Sum"],
       ["broken-doctype.xml", "xml_doctype_forbidden", 2, null],
-      ["broken-truncated.xml", "xml_truncated", 221, "Document/BkToCstmrDbtCdtNtfctn/Ntfctn/Ntry/NtryDtls/TxDtls/RltdPties/Dbtr/Pty/Nm"],
+      [
+        "broken-truncated.xml",
+        "xml_truncated",
+        221,
+        "Document/BkToCstmrDbtCdtNtfctn/Ntfctn/Ntry/NtryDtls/TxDtls/RltdPties/Dbtr/Pty/Nm",
+      ],
     ];
     for (const [file, code, line, field] of cases) {
       it(`${file} is ${code} at line ${line}${field ? `, ${field}` : ""}`, async () => {
@@ -171,13 +203,37 @@ describe("camt054 adapter", () => {
       return v08Text.replace(from, to);
     };
     const mismatches: [string, string, string, string, number][] = [
-      ["entries count", "<NbOfNtries>6</NbOfNtries>", "<NbOfNtries>7</NbOfNtries>", "TxsSummry/TtlNtries/NbOfNtries", 28],
+      [
+        "entries count",
+        "<NbOfNtries>6</NbOfNtries>",
+        "<NbOfNtries>7</NbOfNtries>",
+        "TxsSummry/TtlNtries/NbOfNtries",
+        28,
+      ],
       ["net amount", "<Amt>1994.10</Amt>", "<Amt>1994.01</Amt>", "TxsSummry/TtlNtries/TtlNetNtry/Amt", 31],
-      ["credit count", "<NbOfNtries>4</NbOfNtries>", "<NbOfNtries>5</NbOfNtries>", "TxsSummry/TtlCdtNtries/NbOfNtries", 36],
+      [
+        "credit count",
+        "<NbOfNtries>4</NbOfNtries>",
+        "<NbOfNtries>5</NbOfNtries>",
+        "TxsSummry/TtlCdtNtries/NbOfNtries",
+        36,
+      ],
       ["credit sum", "<Sum>2506.59</Sum>", "<Sum>2506.60</Sum>", "TxsSummry/TtlCdtNtries/Sum", 37],
-      ["debit count", "<NbOfNtries>2</NbOfNtries>", "<NbOfNtries>1</NbOfNtries>", "TxsSummry/TtlDbtNtries/NbOfNtries", 40],
+      [
+        "debit count",
+        "<NbOfNtries>2</NbOfNtries>",
+        "<NbOfNtries>1</NbOfNtries>",
+        "TxsSummry/TtlDbtNtries/NbOfNtries",
+        40,
+      ],
       ["debit sum", "<Sum>512.49</Sum>", "<Sum>512.94</Sum>", "TxsSummry/TtlDbtNtries/Sum", 41],
-      ["batch total", '<TtlAmt Ccy="USD">1951.60</TtlAmt>', '<TtlAmt Ccy="USD">1951.06</TtlAmt>', "NtryDtls/Btch/TtlAmt", 71],
+      [
+        "batch total",
+        '<TtlAmt Ccy="USD">1951.60</TtlAmt>',
+        '<TtlAmt Ccy="USD">1951.06</TtlAmt>',
+        "NtryDtls/Btch/TtlAmt",
+        71,
+      ],
     ];
     for (const [what, from, to, field, line] of mismatches) {
       it(`a wrong ${what} names ${field} at line ${line}`, async () => {
@@ -187,7 +243,9 @@ describe("camt054 adapter", () => {
     }
 
     it("collects every control mismatch of a file, not only the first", async () => {
-      const out = await read054({ text: swap("<NbOfTxs>3</NbOfTxs>", "<NbOfTxs>2</NbOfTxs>").replace("<Sum>3019.08</Sum>", "<Sum>1.00</Sum>") });
+      const out = await read054({
+        text: swap("<NbOfTxs>3</NbOfTxs>", "<NbOfTxs>2</NbOfTxs>").replace("<Sum>3019.08</Sum>", "<Sum>1.00</Sum>"),
+      });
       expect(out.errors.map((e) => e.field)).to.deep.equal(["NtryDtls/Btch/NbOfTxs", "TxsSummry/TtlNtries/Sum"]);
     });
 
@@ -239,11 +297,16 @@ describe("camt054 adapter", () => {
     it("gives a FormatError or a clean read, never a crash, for truncations and flipped bytes of the sample", async () => {
       const bytes = Buffer.from(v08Text);
       await fc.assert(
-        fc.asyncProperty(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 }), fc.boolean(), async (at, value, truncate) => {
-          const input = truncate ? bytes.subarray(0, at) : Buffer.from(bytes).fill(value, at, at + 1);
-          const out = await read054({ text: input, chunk: 997 });
-          expect(out.crash).to.equal(null);
-        }),
+        fc.asyncProperty(
+          fc.nat(bytes.length - 1),
+          fc.integer({ min: 0, max: 255 }),
+          fc.boolean(),
+          async (at, value, truncate) => {
+            const input = truncate ? bytes.subarray(0, at) : Buffer.from(bytes).fill(value, at, at + 1);
+            const out = await read054({ text: input, chunk: 997 });
+            expect(out.crash).to.equal(null);
+          },
+        ),
         { numRuns: 1000 },
       );
     });

@@ -101,7 +101,9 @@ describe("camt XML splitter", () => {
   });
 
   it("bounds nesting depth, file size and element size", () => {
-    expect(failure(() => split("<a>".repeat(12) + "</a>".repeat(12), 100, { maxDepth: 10 })).code).to.equal("xml_too_deep");
+    expect(failure(() => split("<a>".repeat(12) + "</a>".repeat(12), 100, { maxDepth: 10 })).code).to.equal(
+      "xml_too_deep",
+    );
     expect(failure(() => split(DOC, 100, { maxBytes: 200 })).code).to.equal("file_too_large");
     const big = DOC.replace("1.00", "x".repeat(5000));
     const error = failure(() => split(big, 100, { maxElementBytes: 1000 }));
@@ -116,18 +118,23 @@ describe("camt XML splitter", () => {
   });
 
   it("refuses a declared encoding other than UTF-8", () => {
-    expect(failure(() => split(`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`)).code).to.equal("unsupported_encoding");
+    expect(failure(() => split(`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`)).code).to.equal(
+      "unsupported_encoding",
+    );
   });
 
   it("never throws anything but a FormatError, whatever the bytes", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom("<", ">", "/", "a", "!", "?", '"', "-", "[", " ", "\n", "&", "N", "t") }), (text) => {
-        try {
-          split(text, 7);
-        } catch (error) {
-          expect(error).to.be.instanceOf(FormatError);
-        }
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom("<", ">", "/", "a", "!", "?", '"', "-", "[", " ", "\n", "&", "N", "t") }),
+        (text) => {
+          try {
+            split(text, 7);
+          } catch (error) {
+            expect(error).to.be.instanceOf(FormatError);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

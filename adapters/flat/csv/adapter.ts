@@ -8,7 +8,8 @@ import { parseCsv } from "./parse";
  */
 export const csv: RemittanceAdapter<CsvMapping> = {
   id: "csv",
-  description: "Delimited (CSV) remittance files declared by a mapping: columns, record types, dates, amounts, trailer.",
+  description:
+    "Delimited (CSV) remittance files declared by a mapping: columns, record types, dates, amounts, trailer.",
   mappingSchema: CsvMapping,
   parse: (input, mapping) => parseCsv(input, mapping),
 };

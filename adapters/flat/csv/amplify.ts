@@ -9,7 +9,14 @@ export function amplifyCsv(sample: Buffer, factor: number, mapping: CsvMapping):
   const { delimiter, quote, skipLines, headerRow, relaxQuotes } = mapping.csv;
   const split = (line: string): string[] | null => {
     try {
-      const rows = parse(line, { delimiter, quote, escape: quote, relax_quotes: relaxQuotes, relax_column_count: true, bom: true }) as string[][];
+      const rows = parse(line, {
+        delimiter,
+        quote,
+        escape: quote,
+        relax_quotes: relaxQuotes,
+        relax_column_count: true,
+        bom: true,
+      }) as string[][];
       return rows.length === 1 ? rows[0] : null;
     } catch {
       return null;
@@ -21,7 +28,9 @@ export function amplifyCsv(sample: Buffer, factor: number, mapping: CsvMapping):
     nameColumns(columns, split(namesLine ?? "") ?? []);
   }
   const quoteCell = (cell: string): string =>
-    cell.includes(delimiter) || cell.includes(quote) || /[\r\n]/.test(cell) ? quote + cell.split(quote).join(quote + quote) + quote : cell;
+    cell.includes(delimiter) || cell.includes(quote) || /[\r\n]/.test(cell)
+      ? quote + cell.split(quote).join(quote + quote) + quote
+      : cell;
   return amplifyFlat(sample, factor, mapping, {
     access: csvAccess(columns),
     leadingLines: skipLines + (headerRow ? 1 : 0),

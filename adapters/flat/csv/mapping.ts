@@ -24,10 +24,11 @@ export const CsvOptions = z
   .strict()
   .describe("How the file is split into records and columns.");
 
-export const CsvMapping = mappingBase("csv").extend({
-  csv: CsvOptions.default({ delimiter: ",", quote: '"', headerRow: false, skipLines: 0, relaxQuotes: false }),
-  ...Layout,
-})
+export const CsvMapping = mappingBase("csv")
+  .extend({
+    csv: CsvOptions.default({ delimiter: ",", quote: '"', headerRow: false, skipLines: 0, relaxQuotes: false }),
+    ...Layout,
+  })
   .strict()
   .superRefine((m, ctx) => {
     checkLayoutConsistency(m, ctx);

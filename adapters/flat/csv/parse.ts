@@ -21,7 +21,9 @@ export function parseCsv(input: AsyncIterable<Buffer | string>, mapping: CsvMapp
       const missing = namedColumns(mapping).filter((name) => !columns.has(name));
       if (missing.length) {
         throw new FormatErrors(
-          missing.map((name) => new FormatError("missing_column", record.line, name, `the header row has no column "${name}"`)),
+          missing.map(
+            (name) => new FormatError("missing_column", record.line, name, `the header row has no column "${name}"`),
+          ),
         );
       }
     }

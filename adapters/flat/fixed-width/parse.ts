@@ -7,7 +7,10 @@ import { checkDecoded } from "../../../src/adapter-kit/text-decoding";
 import type { FixedFieldRef, FixedWidthMapping } from "./mapping";
 
 /** Parses a fixed-width remittance file entirely as its mapping declares (streaming, line by line). */
-export function parseFixedWidth(input: AsyncIterable<Buffer | string>, mapping: FixedWidthMapping): AsyncGenerator<ParsedItem> {
+export function parseFixedWidth(
+  input: AsyncIterable<Buffer | string>,
+  mapping: FixedWidthMapping,
+): AsyncGenerator<ParsedItem> {
   const { recordLength, shortRecords } = mapping.fixedWidth;
   const access = fixedWidthAccess(mapping);
   async function* records(): AsyncGenerator<FlatRecord<string>> {

@@ -3,7 +3,13 @@ import { formatAmount, parseAmount } from "../amounts";
 import { parseDay } from "../../../src/adapter-kit/day-formats";
 import type { AmountField } from "../types";
 
-const field = (over: Partial<AmountField<unknown>>): AmountField<unknown> => ({ trim: true, style: "decimal", sign: "none", thousands: false, ...over });
+const field = (over: Partial<AmountField<unknown>>): AmountField<unknown> => ({
+  trim: true,
+  style: "decimal",
+  sign: "none",
+  thousands: false,
+  ...over,
+});
 
 describe("flat amounts", () => {
   it("reads decimal dollars as exact integer cents", () => {
@@ -43,7 +49,9 @@ describe("flat amounts", () => {
 
   it("writes amounts back the way the field declares them", () => {
     expect(formatAmount(-358285, field({ sign: "trailing" }))).to.deep.equal({ amount: "3582.85-", sign: null });
-    expect(formatAmount(-100, field({ style: "cents", signField: { trim: true, negative: ["-"] } }), 14)).to.deep.equal({ amount: "00000000000100", sign: "-" });
+    expect(formatAmount(-100, field({ style: "cents", signField: { trim: true, negative: ["-"] } }), 14)).to.deep.equal(
+      { amount: "00000000000100", sign: "-" },
+    );
   });
 });
 

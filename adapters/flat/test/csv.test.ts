@@ -37,7 +37,10 @@ const run = (m: object, text: string | Buffer) => collect((input) => parseCsv(in
 
 describe("CSV by mapping", () => {
   it("reads named columns from the header row, quoted fields and all", async () => {
-    const p = await run(SIMPLE, 'Ref,Amount,Account,Date\nA1,412.50,"7123-456-78",2017-03-15\n"A,2",-5.00,712345686,2017-03-16\n');
+    const p = await run(
+      SIMPLE,
+      'Ref,Amount,Account,Date\nA1,412.50,"7123-456-78",2017-03-15\n"A,2",-5.00,712345686,2017-03-16\n',
+    );
     expect(p.errors).to.deep.equal([]);
     expect(payments(p).map((d) => [d.sourceRef, d.kind, d.amountCents, d.accountRaw, d.initiatedOn])).to.deep.equal([
       ["A1", "payment", 41250, "7123-456-78", "2017-03-15"],
@@ -64,7 +67,10 @@ describe("CSV by mapping", () => {
   });
 
   it("reports each bad field with its line and mapping key and leaves the record out", async () => {
-    const p = await run(SIMPLE, "Ref,Amount,Account,Date\nA1,12.5.0,712345678,2017-13-01\nA2,1.00,712345678,2017-03-15\n");
+    const p = await run(
+      SIMPLE,
+      "Ref,Amount,Account,Date\nA1,12.5.0,712345678,2017-13-01\nA2,1.00,712345678,2017-03-15\n",
+    );
     expect(codes(p)).to.deep.equal(["bad_amount@2:amount", "bad_date@2:initiatedOn"]);
     expect(payments(p).map((d) => d.sourceRef)).to.deep.equal(["A2"]);
   });
@@ -76,22 +82,34 @@ describe("CSV by mapping", () => {
     expect(control).to.deep.include({ declared: { count: 2, totalCents: 700 }, parsed: { count: 2, totalCents: 700 } });
     expect(payments(good).map((d) => d.settledOn)).to.deep.equal(["2017-03-20", "2017-03-20"]);
     const bad = await run(TYPED, "H,MA Health Connector,20170320\nD,712345678,1000,P\nT,3,999\n");
-    expect(codes(bad)).to.deep.equal(["control_count_mismatch@3:trailer.count", "control_total_mismatch@3:trailer.total"]);
+    expect(codes(bad)).to.deep.equal([
+      "control_count_mismatch@3:trailer.count",
+      "control_total_mismatch@3:trailer.total",
+    ]);
   });
 
   it("sums the trailer gross when the mapping says so", async () => {
-    const p = await run({ ...TYPED, trailerTotal: "gross" }, "H,MA Health Connector,20170320\nD,712345678,1000,P\nD,712345678,300,R\nT,2,1300\n");
+    const p = await run(
+      { ...TYPED, trailerTotal: "gross" },
+      "H,MA Health Connector,20170320\nD,712345678,1000,P\nD,712345678,300,R\nT,2,1300\n",
+    );
     expect(p.errors).to.deep.equal([]);
   });
 
   it("rejects a missing trailer, a record after it, a misplaced header and an unknown record type", async () => {
-    expect(codes(await run(TYPED, "H,MA Health Connector,20170320\nD,712345678,1000,P\n"))).to.deep.equal(["missing_trailer@2"]);
-    expect(codes(await run(TYPED, "H,MA Health Connector,20170320\nT,0,0\nD,712345678,1000,P\n"))).to.deep.equal(["record_after_trailer@3"]);
+    expect(codes(await run(TYPED, "H,MA Health Connector,20170320\nD,712345678,1000,P\n"))).to.deep.equal([
+      "missing_trailer@2",
+    ]);
+    expect(codes(await run(TYPED, "H,MA Health Connector,20170320\nT,0,0\nD,712345678,1000,P\n"))).to.deep.equal([
+      "record_after_trailer@3",
+    ]);
     expect(codes(await run(TYPED, "D,712345678,1000,P\nH,MA Health Connector,20170320\nT,1,1000\n"))).to.deep.equal([
       "missing_header@1",
       "header_out_of_place@2",
     ]);
-    expect(codes(await run(TYPED, "H,MA Health Connector,20170320\nX,1\nT,0,0\n"))).to.deep.equal(["unknown_record_type@2:recordType"]);
+    expect(codes(await run(TYPED, "H,MA Health Connector,20170320\nX,1\nT,0,0\n"))).to.deep.equal([
+      "unknown_record_type@2:recordType",
+    ]);
   });
 
   it("rejects a kind code the mapping does not list", async () => {
@@ -102,7 +120,9 @@ describe("CSV by mapping", () => {
   it("warns, without rejecting, when the header names another payee", async () => {
     const p = await run(TYPED, "H,Acme Insurance,20170320\nD,712345678,1000,P\nT,1,1000\n");
     expect(p.errors).to.deep.equal([]);
-    expect(p.items.filter((i) => i.kind === "warning").map((i) => i.kind === "warning" && i.code)).to.deep.equal(["payee_mismatch"]);
+    expect(p.items.filter((i) => i.kind === "warning").map((i) => i.kind === "warning" && i.code)).to.deep.equal([
+      "payee_mismatch",
+    ]);
   });
 
   it("an empty file is a FormatError", async () => {
@@ -110,7 +130,14 @@ describe("CSV by mapping", () => {
   });
 
   it("flags bytes that are not UTF-8", async () => {
-    const p = await run(SIMPLE, Buffer.concat([Buffer.from("Ref,Amount,Account,Date\nA1,1.00,7123456"), Buffer.from([0xff]), Buffer.from("78,2017-03-15\n")]));
+    const p = await run(
+      SIMPLE,
+      Buffer.concat([
+        Buffer.from("Ref,Amount,Account,Date\nA1,1.00,7123456"),
+        Buffer.from([0xff]),
+        Buffer.from("78,2017-03-15\n"),
+      ]),
+    );
     expect(p.errors.map((e) => e.code)).to.deep.equal(["invalid_encoding"]);
   });
 
@@ -134,7 +161,10 @@ describe("CSV by mapping", () => {
     const named = CsvMapping.safeParse({ ...SIMPLE, csv: { headerRow: false } });
     expect(named.success).to.equal(false);
     expect(named.error?.issues[0].path).to.deep.equal(["csv", "headerRow"]);
-    const trailer = CsvMapping.safeParse({ ...TYPED, recordTypes: { field: { column: 1 }, detail: ["D"], header: ["H"] } });
+    const trailer = CsvMapping.safeParse({
+      ...TYPED,
+      recordTypes: { field: { column: 1 }, detail: ["D"], header: ["H"] },
+    });
     expect(trailer.error?.issues.map((i) => i.path.join("."))).to.deep.equal(["trailer"]);
   });
 

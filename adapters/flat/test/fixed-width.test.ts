@@ -11,7 +11,9 @@ import { drain } from "../../../test/support/drain";
 import { windows1252 } from "../../../test/support/windows-1252";
 import { Readable } from "node:stream";
 
-const CHECKFREE = FixedWidthMapping.parse(parseYaml(readFileSync(path.join(MAPPINGS_DIR, "checkfree-fixed.yaml"), "utf8")));
+const CHECKFREE = FixedWidthMapping.parse(
+  parseYaml(readFileSync(path.join(MAPPINGS_DIR, "checkfree-fixed.yaml"), "utf8")),
+);
 const SAMPLE = readFileSync(path.join(SAMPLES_DIR, "checkfree-fixed", "day-20170320.txt"));
 const run = (input: string | Buffer, mapping = CHECKFREE) => collect((i) => parseFixedWidth(i, mapping), input);
 
@@ -34,8 +36,15 @@ describe("fixed-width by mapping", () => {
     expect(kinds.filter((k) => k === "payment")).to.have.length(11);
     expect(kinds).to.include.members(["reversal", "return"]);
     const ret = payments(p).find((d) => d.kind === "return");
-    expect(ret).to.deep.include({ amountCents: 8900, originalRef: "CF7000000000087", reasonCode: "R01", settledOn: "2017-03-20" });
-    expect(p.items.find((i) => i.kind === "header")).to.deep.include({ identity: "CHECKFREE 4100000123201703200615000042" });
+    expect(ret).to.deep.include({
+      amountCents: 8900,
+      originalRef: "CF7000000000087",
+      reasonCode: "R01",
+      settledOn: "2017-03-20",
+    });
+    expect(p.items.find((i) => i.kind === "header")).to.deep.include({
+      identity: "CHECKFREE 4100000123201703200615000042",
+    });
   });
 
   it("decodes ISO-8859-1 names", async () => {
@@ -50,7 +59,11 @@ describe("fixed-width by mapping", () => {
     const lines = records();
     lines[3] = lines[3].trimEnd();
     const p = await run(asFile(lines));
-    expect(codes(p)).to.deep.equal(["bad_record_length@4", "control_count_mismatch@15:trailer.count", "control_total_mismatch@15:trailer.total"]);
+    expect(codes(p)).to.deep.equal([
+      "bad_record_length@4",
+      "control_count_mismatch@15:trailer.count",
+      "control_total_mismatch@15:trailer.total",
+    ]);
   });
 
   it("pads short records when the mapping allows senders that trim trailing blanks", async () => {
@@ -71,7 +84,10 @@ describe("fixed-width by mapping", () => {
   });
 
   it("refuses, when the mapping loads, a field that ends before it starts or past the record", () => {
-    const bad = FixedWidthMapping.safeParse({ ...SHORT, detail: { ...SHORT.detail, payerName: { start: 15, end: 12 }, sourceRef: { start: 18, end: 30 } } });
+    const bad = FixedWidthMapping.safeParse({
+      ...SHORT,
+      detail: { ...SHORT.detail, payerName: { start: 15, end: 12 }, sourceRef: { start: 18, end: 30 } },
+    });
     expect(bad.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).to.have.members([
       "detail.payerName: end (12) is before start (15)",
       "detail.sourceRef: end (30) is past recordLength (20)",
@@ -105,7 +121,8 @@ describe("fixed-width text encoding", () => {
     ["ALVAREZ MARÍA", "712345678", 31245, "001"],
     ["ŠOLC ŒUVRE", "7123-4567", 5000, "002"],
   ];
-  const summary = (p: Awaited<ReturnType<typeof run>>) => payments(p).map((d) => [d.payerName, d.accountRaw, d.amountCents, d.sourceRef]);
+  const summary = (p: Awaited<ReturnType<typeof run>>) =>
+    payments(p).map((d) => [d.payerName, d.accountRaw, d.amountCents, d.sourceRef]);
 
   it("defaults to auto, and the mapping may say so", () => {
     expect(mapping().encoding).to.equal("auto");
@@ -144,7 +161,10 @@ describe("fixed-width text encoding", () => {
   });
 
   it("a declared encoding is still obeyed: utf-8 refuses the Windows-1252 file", async () => {
-    expect(codes(await run(windows1252(TEXT), mapping("utf-8")))).to.deep.equal(["invalid_encoding@1", "invalid_encoding@2"]);
+    expect(codes(await run(windows1252(TEXT), mapping("utf-8")))).to.deep.equal([
+      "invalid_encoding@1",
+      "invalid_encoding@2",
+    ]);
   });
 
   it("auto refuses a file that turns from UTF-8 to Windows-1252 part way", async () => {
@@ -152,5 +172,4 @@ describe("fixed-width text encoding", () => {
     const bytes = Buffer.concat([Buffer.from(`${first}\r\n`, "utf8"), windows1252(`${second}\r\n`)]);
     expect(codes(await run(bytes, mapping()))).to.deep.equal(["invalid_encoding@2"]);
   });
-
 });

@@ -9,7 +9,10 @@ export interface Parsed {
 }
 
 /** Runs a parser over text or bytes and gathers what it yielded and the FormatErrors it threw. */
-export function collect(parse: (input: Readable) => AsyncIterable<ParsedItem>, input: string | Buffer): Promise<Parsed> {
+export function collect(
+  parse: (input: Readable) => AsyncIterable<ParsedItem>,
+  input: string | Buffer,
+): Promise<Parsed> {
   return drain(parse(Readable.from([typeof input === "string" ? Buffer.from(input) : input])));
 }
 

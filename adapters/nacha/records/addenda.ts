@@ -106,15 +106,19 @@ export function isChangeAddenda(a: Addenda): a is ChangeAddenda {
 export function validateAddenda(a: Addenda, _profile: NachaProfile, lineNo: number): FormatError[] {
   const f = ADDENDA;
   const errors: FormatError[] = [];
-  if (!isDigits(a.type) || a.type.length !== 2) errors.push(invalidField(lineNo, f.addendaTypeCode, "2 digits", a.type));
+  if (!isDigits(a.type) || a.type.length !== 2)
+    errors.push(invalidField(lineNo, f.addendaTypeCode, "2 digits", a.type));
   if (isPaymentAddenda(a)) {
     if (!isDigits(a.sequence)) errors.push(invalidField(lineNo, f.addendaSequenceNumber, "4 digits", a.sequence));
-    if (!isDigits(a.entrySequence)) errors.push(invalidField(lineNo, f.entryDetailSequenceNumber, "7 digits", a.entrySequence));
+    if (!isDigits(a.entrySequence))
+      errors.push(invalidField(lineNo, f.entryDetailSequenceNumber, "7 digits", a.entrySequence));
   } else if (isReturnAddenda(a) || isChangeAddenda(a)) {
     const code = isReturnAddenda(a) ? a.reasonCode : a.changeCode;
     const pattern = isReturnAddenda(a) ? /^R\d\d$/ : /^C\d\d$/;
     if (!pattern.test(code)) {
-      errors.push(invalidField(lineNo, f.reasonCode, isReturnAddenda(a) ? "a return reason R01…" : "a change code C01…", code));
+      errors.push(
+        invalidField(lineNo, f.reasonCode, isReturnAddenda(a) ? "a return reason R01…" : "a change code C01…", code),
+      );
     }
     if (!isDigits(a.originalTrace) || a.originalTrace.length !== 15) {
       errors.push(invalidField(lineNo, f.originalTrace, "15 digits", a.originalTrace));

@@ -51,7 +51,8 @@ export function validateBatchControl(c: BatchControl, profile: NachaProfile, lin
   const f = BATCH_CONTROL;
   const errors: FormatError[] = [];
   requireNumber(errors, lineNo, c.raw, f.entryAddendaCount, c.entryAddendaCount);
-  if (!(c.entryHashBlank && profile.allowBlankEntryHash)) requireNumber(errors, lineNo, c.raw, f.entryHash, c.entryHash);
+  if (!(c.entryHashBlank && profile.allowBlankEntryHash))
+    requireNumber(errors, lineNo, c.raw, f.entryHash, c.entryHash);
   requireNumber(errors, lineNo, c.raw, f.totalDebits, c.totalDebitCents);
   requireNumber(errors, lineNo, c.raw, f.totalCredits, c.totalCreditCents);
   return errors;

@@ -90,7 +90,9 @@ export function validateBatchHeader(h: BatchHeader, profile: NachaProfile, lineN
   }
   // Returns may carry 000000 (see the leniency); whether that is acceptable is decided per entry.
   if (h.effectiveDay === null && !profile.allowMissingEffectiveDateOnReturns) {
-    errors.push(nachaError("invalid_effective_date", lineNo, f.effectiveEntryDate.name, { value: h.effectiveEntryDate }));
+    errors.push(
+      nachaError("invalid_effective_date", lineNo, f.effectiveEntryDate.name, { value: h.effectiveEntryDate }),
+    );
   }
   if (!/^[012]$/.test(h.originatorStatusCode)) {
     errors.push(invalidField(lineNo, f.originatorStatusCode, "0, 1 or 2", h.originatorStatusCode));

@@ -71,7 +71,8 @@ export function hashContribution(e: EntryDetail): number {
 export function validateEntryDetail(e: EntryDetail, profile: NachaProfile, lineNo: number): FormatError[] {
   const f = ENTRY_DETAIL;
   const errors: FormatError[] = [];
-  if (!e.code) errors.push(nachaError("invalid_transaction_code", lineNo, f.transactionCode.name, { code: e.transactionCode }));
+  if (!e.code)
+    errors.push(nachaError("invalid_transaction_code", lineNo, f.transactionCode.name, { code: e.transactionCode }));
   const blankDfi = isBlank(e.receivingDfi) && profile.allowBlankReceivingDfi;
   if (!blankDfi) {
     if (!isDigits(e.receivingDfi) || e.receivingDfi.length !== 8) {

@@ -48,9 +48,11 @@ export function validateFileControl(c: FileControl, profile: NachaProfile, lineN
   const f = FILE_CONTROL;
   const errors: FormatError[] = [];
   requireNumber(errors, lineNo, c.raw, f.batchCount, c.batchCount);
-  if (!(c.blockCountBlank && profile.allowBlankBlockCount)) requireNumber(errors, lineNo, c.raw, f.blockCount, c.blockCount);
+  if (!(c.blockCountBlank && profile.allowBlankBlockCount))
+    requireNumber(errors, lineNo, c.raw, f.blockCount, c.blockCount);
   requireNumber(errors, lineNo, c.raw, f.entryAddendaCount, c.entryAddendaCount);
-  if (!(c.entryHashBlank && profile.allowBlankEntryHash)) requireNumber(errors, lineNo, c.raw, f.entryHash, c.entryHash);
+  if (!(c.entryHashBlank && profile.allowBlankEntryHash))
+    requireNumber(errors, lineNo, c.raw, f.entryHash, c.entryHash);
   requireNumber(errors, lineNo, c.raw, f.totalDebits, c.totalDebitCents);
   requireNumber(errors, lineNo, c.raw, f.totalCredits, c.totalCreditCents);
   return errors;

@@ -69,11 +69,13 @@ export function validateFileHeader(h: FileHeader, profile: NachaProfile, lineNo:
     errors.push(invalidField(lineNo, f.immediateDestination, "a routing number", h.immediateDestination));
   }
   if (h.immediateOrigin === "") errors.push(invalidField(lineNo, f.immediateOrigin, "given", null));
-  if (h.creationDay === null) errors.push(invalidField(lineNo, f.fileCreationDate, "a date YYMMDD", h.fileCreationDate));
+  if (h.creationDay === null)
+    errors.push(invalidField(lineNo, f.fileCreationDate, "a date YYMMDD", h.fileCreationDate));
   if (!isBlank(h.fileCreationTime) && hhmmToTime(h.fileCreationTime) === null) {
     errors.push(invalidField(lineNo, f.fileCreationTime, "a time HHMM", h.fileCreationTime));
   }
-  const modifierOk = /^[A-Z0-9]$/.test(h.fileIdModifier) || (profile.allowBlankFileIdModifier && h.fileIdModifier === " ");
+  const modifierOk =
+    /^[A-Z0-9]$/.test(h.fileIdModifier) || (profile.allowBlankFileIdModifier && h.fileIdModifier === " ");
   if (!modifierOk) errors.push(invalidField(lineNo, f.fileIdModifier, "A-Z or 0-9", h.fileIdModifier));
   if (h.recordSize !== "094") errors.push(invalidField(lineNo, f.recordSize, '"094"', h.recordSize));
   if (h.blockingFactor !== "10") errors.push(invalidField(lineNo, f.blockingFactor, '"10"', h.blockingFactor));

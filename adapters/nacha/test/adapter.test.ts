@@ -53,8 +53,16 @@ describe("nacha adapter: the public moov-io samples", () => {
 
   it("cie-credit.ach reads its run-over name with the CIE layout: the 'account' is text, left for the rules to call invalid", async () => {
     const [d] = drafts((await runFile(path.join(EXTERNAL, "cie-credit.ach"), RPPS)).items);
-    expect(d).to.include({ payerName: "Receiver Accoun", accountRaw: "t Name", amountCents: 100000000, settledOn: "2019-08-16" });
-    expect(d.details).to.deep.include({ secCode: "CIE", addenda: [{ type: "05", text: "Credit Store Account", sequence: "0001" }] });
+    expect(d).to.include({
+      payerName: "Receiver Accoun",
+      accountRaw: "t Name",
+      amountCents: 100000000,
+      settledOn: "2019-08-16",
+    });
+    expect(d.details).to.deep.include({
+      secCode: "CIE",
+      addenda: [{ type: "05", text: "Credit Store Account", sequence: "0001" }],
+    });
   });
 
   it("return-WEB.ach: returns carry the reason code and the original trace", async () => {
@@ -67,7 +75,13 @@ describe("nacha adapter: the public moov-io samples", () => {
 
   it("cor-example.ach: a NOC keeps its change code, original trace and corrected data, and settles on the creation date", async () => {
     const [d] = drafts((await runFile(path.join(EXTERNAL, "cor-example.ach"), RPPS)).items);
-    expect(d).to.include({ kind: "noc", reasonCode: "C01", originalRef: "121042880000001", amountCents: 0, settledOn: "2019-08-29" });
+    expect(d).to.include({
+      kind: "noc",
+      reasonCode: "C01",
+      originalRef: "121042880000001",
+      amountCents: 0,
+      settledOn: "2019-08-29",
+    });
     expect(d.details).to.include({ correctedData: "1918171614", effectiveDateMissing: true });
   });
 
@@ -87,7 +101,9 @@ describe("nacha adapter: text beyond ASCII (UTF-8, else Windows-1252)", () => {
   // and addenda record and 1 block where its batch control declares 13 records: that, and nothing
   // about their text, is why both are refused.
   it("nonascii.ach (Windows-1252) and nonascii-utf8.ach read to the same entry, refused only for moov's file control", async () => {
-    const results = await Promise.all(["nonascii.ach", "nonascii-utf8.ach"].map((f) => runFile(path.join(EXTERNAL, f), rppsMapping())));
+    const results = await Promise.all(
+      ["nonascii.ach", "nonascii-utf8.ach"].map((f) => runFile(path.join(EXTERNAL, f), rppsMapping())),
+    );
     for (const { errors } of results) {
       expect(codesAt(errors)).to.deep.equal(["file_block_count_mismatch@17", "file_entry_count_mismatch@17"]);
     }
@@ -108,7 +124,12 @@ describe("nacha adapter: text beyond ASCII (UTF-8, else Windows-1252)", () => {
     const ds = drafts(items);
     expect(ds.map((d) => d.kind)).to.deep.equal(["payment", "payment", "reversal", "payment", "payment", "reversal"]);
     expect(ds.map((d) => d.payerName)).to.deep.equal([...Array(5).fill("Distracted Austin"), "Distracted Aużtin"]);
-    expect(ds[5]).to.include({ line: 15, amountCents: 44, accountRaw: "34e5b6f1cf14232", sourceRef: "121042889211558" });
+    expect(ds[5]).to.include({
+      line: 15,
+      amountCents: 44,
+      accountRaw: "34e5b6f1cf14232",
+      sourceRef: "121042889211558",
+    });
   });
 
   const accented = () =>
@@ -127,7 +148,11 @@ describe("nacha adapter: text beyond ASCII (UTF-8, else Windows-1252)", () => {
     );
 
   it("a UTF-8 file and a Windows-1252 file with the same accented names post the same payments", async () => {
-    const results = await Promise.all([Buffer.from(accented(), "utf8"), windows1252(accented())].map((bytes) => run(Readable.from([bytes]), rppsMapping())));
+    const results = await Promise.all(
+      [Buffer.from(accented(), "utf8"), windows1252(accented())].map((bytes) =>
+        run(Readable.from([bytes]), rppsMapping()),
+      ),
+    );
     for (const { errors } of results) expect(errors).to.deep.equal([]);
     const [utf8, cp1252] = results.map((r) => drafts(r.items));
     expect(cp1252).to.deep.equal(utf8);
@@ -135,19 +160,34 @@ describe("nacha adapter: text beyond ASCII (UTF-8, else Windows-1252)", () => {
       ["ALVAREZ MARÍA", "7123-456-78", 31245, "999900010000001"],
       ["ŠTASTNÝ ŒUVRE", "712345679", 5000, "999900010000002"],
     ]);
-    expect(utf8[0].details).to.deep.include({ addenda: [{ type: "05", text: "PAGO PRIMA SEÑORA ALVAREZ", sequence: "0001" }] });
+    expect(utf8[0].details).to.deep.include({
+      addenda: [{ type: "05", text: "PAGO PRIMA SEÑORA ALVAREZ", sequence: "0001" }],
+    });
   });
 
   it("counts a record in characters: 94 characters of UTF-8 are 95 bytes and no long_line, 95 characters are", async () => {
-    const lines = fileLines({ batches: [batch({ entries: [{ amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678" }] })] });
+    const lines = fileLines({
+      batches: [batch({ entries: [{ amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678" }] })],
+    });
     expect(Buffer.byteLength(lines[2])).to.equal(95);
     expect((await run(Readable.from([Buffer.from(joinLines(lines))]), STRICT)).errors).to.deep.equal([]);
     const long = lines.map((l, i) => (i === 2 ? `${l}É` : l));
-    expect(codesAt((await run(Readable.from([Buffer.from(joinLines(long))]), STRICT)).errors)).to.deep.equal(["long_line@3"]);
+    expect(codesAt((await run(Readable.from([Buffer.from(joinLines(long))]), STRICT)).errors)).to.deep.equal([
+      "long_line@3",
+    ]);
   });
 
   it("refuses a file that turns from UTF-8 to Windows-1252 part way, on the line that does", async () => {
-    const lines = fileLines({ batches: [batch({ entries: [{ amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678" }, { amountCents: 200, name: "MUÑOZ", account: "712345679" }] })] });
+    const lines = fileLines({
+      batches: [
+        batch({
+          entries: [
+            { amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678" },
+            { amountCents: 200, name: "MUÑOZ", account: "712345679" },
+          ],
+        }),
+      ],
+    });
     const bytes = Buffer.concat([Buffer.from(joinLines(lines.slice(0, 3))), windows1252(joinLines(lines.slice(3)))]);
     const { errors } = await run(Readable.from([bytes]), STRICT);
     expect(codesAt(errors)).to.deep.equal(["invalid_encoding@4"]);
@@ -166,17 +206,27 @@ describe("nacha adapter: text beyond ASCII (UTF-8, else Windows-1252)", () => {
 
 describe("nacha adapter: RPPS sample files", () => {
   it("normal-day.ach: batches of payments, a prenote, two reversals, a return and a NOC; money only where money moved", async () => {
-    const { items, errors } = await runFile(path.join(SAMPLES_DIR, "rpps", "normal-day.ach"), loadAggregatorMapping("rpps").mapping as NachaMapping);
+    const { items, errors } = await runFile(
+      path.join(SAMPLES_DIR, "rpps", "normal-day.ach"),
+      loadAggregatorMapping("rpps").mapping as NachaMapping,
+    );
     expect(errors).to.deep.equal([]);
     const ds = drafts(items);
     const count = (kind: string) => ds.filter((d) => d.kind === kind).length;
     expect(ds.length).to.be.at.least(25);
-    expect([count("payment"), count("prenote"), count("reversal"), count("return"), count("noc")]).to.deep.equal([26, 1, 2, 1, 1]);
+    expect([count("payment"), count("prenote"), count("reversal"), count("return"), count("noc")]).to.deep.equal([
+      26, 1, 2, 1, 1,
+    ]);
     for (const d of ds.filter((x) => x.kind === "prenote" || x.kind === "noc")) expect(d.amountCents).to.equal(0);
     expect(new Set(ds.map((d) => d.sourceRef)).size).to.equal(ds.length);
     expect(ds.map((d) => d.accountRaw)).to.include.members(["7123-456-78", "7123 456 81", "123-45-6789", "712345680"]);
     const first = ds[0];
-    expect(first.details).to.include({ billerId: "9001234567", secCode: "CIE", entryDescription: "RPSPAYMENT", batchNumber: "0000001" });
+    expect(first.details).to.include({
+      billerId: "9001234567",
+      secCode: "CIE",
+      entryDescription: "RPSPAYMENT",
+      batchNumber: "0000001",
+    });
     expect(first).to.include({ initiatedOn: "2024-03-15", settledOn: "2024-03-21", sourceRef: "999900010000001" });
     expect(first.raw).to.have.length(94);
     const reversal = ds.find((d) => d.kind === "reversal");
@@ -248,7 +298,11 @@ describe("nacha adapter: contract", () => {
   });
 
   it("a zero-dollar remittance entry becomes a warning, not a payment", async () => {
-    const text = joinLines(fileLines({ batches: [batch({ entries: [{ transactionCode: "24", amountCents: 0, name: "A", account: "712345678" }] })] }));
+    const text = joinLines(
+      fileLines({
+        batches: [batch({ entries: [{ transactionCode: "24", amountCents: 0, name: "A", account: "712345678" }] })],
+      }),
+    );
     const { items, errors } = await run(Readable.from([text]), STRICT);
     expect(errors).to.deep.equal([]);
     expect(items.map((i) => i.kind)).to.deep.equal(["header", "warning", "control", "control"]);
@@ -266,7 +320,13 @@ describe("nacha adapter: contract", () => {
       expect(ds).to.have.length(written.entries).and.to.have.length(12_345);
       expect(ds.reduce((s, d) => s + d.amountCents, 0)).to.equal(written.totalCents);
       const fileControl = items.find((i) => i.kind === "control" && i.scope === "file");
-      expect(fileControl).to.deep.include({ declared: { count: 12_345, totalCents: written.totalCents, hash: (fileControl as { parsed: { hash: string } }).parsed.hash } });
+      expect(fileControl).to.deep.include({
+        declared: {
+          count: 12_345,
+          totalCents: written.totalCents,
+          hash: (fileControl as { parsed: { hash: string } }).parsed.hash,
+        },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,10 @@ describe("amplify for the conformance memory test: nacha", () => {
   it(`repeats every batch's entries of the RPPS sample ${FACTOR} times into a file the rpps profile accepts`, async () => {
     const items = await expectCleanAmplification(rpps(), sampleOf("rpps", "normal-day.ach"), amplifyNacha);
     const fileControl = items.findLast((i) => i.kind === "control");
-    expect(fileControl?.kind === "control" && fileControl.declared.hash, "RPPS leaves the file hash blank, and so does the copy").to.equal(null);
+    expect(
+      fileControl?.kind === "control" && fileControl.declared.hash,
+      "RPPS leaves the file hash blank, and so does the copy",
+    ).to.equal(null);
   });
 
   it(`turns a strictly valid file into one the strict profile accepts, hash, block count and padding recomputed`, async () => {

@@ -8,9 +8,7 @@ import { fileLines, joinLines, parseText } from "./helpers";
 
 function bumped(lines: string[], index: number, spec: FieldSpec, delta: number): string[] {
   const width = spec.end - spec.start + 1;
-  return lines.map((l, i) =>
-    i === index ? replaceField(l, spec, zeroPad(Number(cut(l, spec)) + delta, width)) : l,
-  );
+  return lines.map((l, i) => (i === index ? replaceField(l, spec, zeroPad(Number(cut(l, spec)) + delta, width)) : l));
 }
 
 describe("NACHA batch and file controls", () => {
@@ -46,7 +44,9 @@ describe("NACHA batch and file controls", () => {
 
   it("a batch control whose batch number differs from its header says which field", async () => {
     const { errors } = await parseText(joinLines(bumped(lines, batchControl, BATCH_CONTROL.batchNumber, 1)));
-    expect(errors.map((e) => [e.code, e.line, e.field])).to.deep.equal([["batch_header_control_mismatch", batchControl + 1, "batchNumber"]]);
+    expect(errors.map((e) => [e.code, e.line, e.field])).to.deep.equal([
+      ["batch_header_control_mismatch", batchControl + 1, "batchNumber"],
+    ]);
   });
 
   it("keeps only the rightmost 10 digits of the entry hash", () => {
@@ -70,7 +70,10 @@ describe("NACHA batch and file controls", () => {
   });
 
   it("checks counts and totals under rpps too, where only a blank hash or block count is forgiven", async () => {
-    const { errors } = await parseText(joinLines(bumped(lines, batchControl, BATCH_CONTROL.totalCredits, 1)), PROFILES.rpps);
+    const { errors } = await parseText(
+      joinLines(bumped(lines, batchControl, BATCH_CONTROL.totalCredits, 1)),
+      PROFILES.rpps,
+    );
     expect(errors.map((e) => e.code)).to.deep.equal(["batch_credit_total_mismatch"]);
     const hash = await parseText(joinLines(bumped(lines, fileControl, FILE_CONTROL.entryHash, 1)), PROFILES.rpps);
     expect(hash.errors.map((e) => e.code)).to.deep.equal(["file_entry_hash_mismatch"]);

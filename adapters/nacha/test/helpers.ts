@@ -63,4 +63,3 @@ export const joinLines = (lines: string[], eol = "\n") => lines.join(eol) + eol;
 export function entriesOf(events: NachaEvent[]) {
   return events.flatMap((e) => (e.type === "entry" ? [e.entry] : []));
 }
-

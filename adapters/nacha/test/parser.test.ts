@@ -12,7 +12,8 @@ import { PROFILES, resolveProfile } from "../profile";
 import { batch, entriesOf, fileLines, joinLines, parseText } from "./helpers";
 import { windows1252 } from "../../../test/support/windows-1252";
 
-const where = (errors: { code: string; line: number; field: string | null }[]) => errors.map((e) => [e.code, e.line, e.field]);
+const where = (errors: { code: string; line: number; field: string | null }[]) =>
+  errors.map((e) => [e.code, e.line, e.field]);
 
 describe("NACHA parser: structure", () => {
   const lines = fileLines();
@@ -22,7 +23,8 @@ describe("NACHA parser: structure", () => {
     const crlf = await parseText(joinLines(lines, "\r\n"));
     const bare = await parseText(lines.join("\n"));
     const tiny = await parseText(joinLines(lines, "\r\n"), PROFILES.strict, 7);
-    const summary = (r: typeof lf) => entriesOf(r.events).map((e) => [e.line, e.kind, e.detail.amountCents, e.detail.identification, e.raw]);
+    const summary = (r: typeof lf) =>
+      entriesOf(r.events).map((e) => [e.line, e.kind, e.detail.amountCents, e.detail.identification, e.raw]);
     expect(lf.errors).to.deep.equal([]);
     for (const other of [crlf, bare, tiny]) {
       expect(other.errors).to.deep.equal([]);
@@ -31,8 +33,15 @@ describe("NACHA parser: structure", () => {
   });
 
   it("reads accented names the same in UTF-8 and Windows-1252, however the bytes are chunked", async () => {
-    const text = joinLines(fileLines({ batches: [batch({ entries: [{ amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678", note: "PAGO SEÑORA" }] })] }));
-    const names = (r: Awaited<ReturnType<typeof parseText>>) => entriesOf(r.events).map((e) => [e.line, e.detail.individualName, e.detail.identification, e.detail.traceNumber]);
+    const text = joinLines(
+      fileLines({
+        batches: [
+          batch({ entries: [{ amountCents: 100, name: "ALVAREZ MARÍA", account: "712345678", note: "PAGO SEÑORA" }] }),
+        ],
+      }),
+    );
+    const names = (r: Awaited<ReturnType<typeof parseText>>) =>
+      entriesOf(r.events).map((e) => [e.line, e.detail.individualName, e.detail.identification, e.detail.traceNumber]);
     const expected = [[3, "ALVAREZ MARÍA", "712345678", "999900010000001"]];
     for (const bytes of [Buffer.from(text, "utf8"), windows1252(text)]) {
       for (const chunkSize of [1, 7, 95, 64 * 1024]) {
@@ -96,18 +105,26 @@ describe("NACHA parser: structure", () => {
 
   it("reports an addenda nobody announced, an announced addenda that never came, and an entry outside a batch", async () => {
     const noAddenda = lines.filter((l) => !l.startsWith("705"));
-    expect(where((await parseText(joinLines(noAddenda))).errors)).to.deep.include.members([["missing_addenda", 4, null]]);
+    expect(where((await parseText(joinLines(noAddenda))).errors)).to.deep.include.members([
+      ["missing_addenda", 4, null],
+    ]);
     const orphan = [lines[0], lines[2], ...lines.slice(1)];
-    expect(where((await parseText(joinLines(orphan))).errors)).to.deep.include.members([["record_outside_batch", 2, null]]);
+    expect(where((await parseText(joinLines(orphan))).errors)).to.deep.include.members([
+      ["record_outside_batch", 2, null],
+    ]);
     const extra = [...lines.slice(0, 3), lines[4], ...lines.slice(3)];
-    expect(where((await parseText(joinLines(extra))).errors)).to.deep.include.members([["unexpected_addenda", 4, null]]);
+    expect(where((await parseText(joinLines(extra))).errors)).to.deep.include.members([
+      ["unexpected_addenda", 4, null],
+    ]);
   });
 
   it("reports text after the file control and a record type it does not know", async () => {
     const after = [...lines.slice(0, 15), "5" + lines[1].slice(1)];
     expect(where((await parseText(joinLines(after))).errors)).to.deep.equal([["data_after_file_control", 16, null]]);
     const unknown = lines.map((l, i) => (i === 5 ? "4" + l.slice(1) : l));
-    expect(where((await parseText(joinLines(unknown))).errors)).to.deep.include.members([["unknown_record_type", 6, "recordTypeCode"]]);
+    expect(where((await parseText(joinLines(unknown))).errors)).to.deep.include.members([
+      ["unknown_record_type", 6, "recordTypeCode"],
+    ]);
   });
 
   it("a file that does not start with a file header says so on line 1", async () => {
@@ -126,7 +143,9 @@ describe("NACHA parser: structure", () => {
     const out: never[] = [];
     for (let i = 1; i <= 20; i++) parser.line("garbage", i, out);
     expect(parser.saturated).to.equal(true);
-    expect(() => parser.end(out)).to.throw(FormatErrors).with.property("truncated", true);
+    expect(() => parser.end(out))
+      .to.throw(FormatErrors)
+      .with.property("truncated", true);
   });
 });
 
@@ -175,7 +194,12 @@ describe("NACHA parser: entry kinds", () => {
           amountCents: 5,
           name: "C",
           account: "712345678",
-          change: { changeCode: "C09", originalTrace: "999900010000001", originalDfi: "99990001", correctedData: "712345679" },
+          change: {
+            changeCode: "C09",
+            originalTrace: "999900010000001",
+            originalDfi: "99990001",
+            correctedData: "712345679",
+          },
         },
       ],
     });
@@ -187,12 +211,16 @@ describe("NACHA parser: entry kinds", () => {
   });
 
   it("a debit in a credits-only batch is a service class error", async () => {
-    const { errors } = await parse({ entries: [{ transactionCode: "27", amountCents: 100, name: "A", account: "712345678" }] });
+    const { errors } = await parse({
+      entries: [{ transactionCode: "27", amountCents: 100, name: "A", account: "712345678" }],
+    });
     expect(where(errors)).to.deep.equal([["service_class_mismatch", 3, "transactionCode"]]);
   });
 
   it("a zero-dollar remittance entry (24) is its own kind, never a payment", async () => {
-    const { errors, entries } = await parse({ entries: [{ transactionCode: "24", amountCents: 0, name: "A", account: "712345678" }] });
+    const { errors, entries } = await parse({
+      entries: [{ transactionCode: "24", amountCents: 0, name: "A", account: "712345678" }],
+    });
     expect(errors).to.deep.equal([]);
     expect(entries.map((e) => e.kind)).to.deep.equal(["zero_dollar"]);
   });
@@ -200,14 +228,25 @@ describe("NACHA parser: entry kinds", () => {
   it("a return with effective date 000000 settles on the file creation date under rpps; a payment there is an error", async () => {
     const returned = { reasonCode: "R22", originalTrace: "999900010000001", originalDfi: "99990001" };
     const ok = await parse(
-      { effectiveEntryDate: "000000", entries: [{ transactionCode: "21", amountCents: 100, name: "A", account: "712345678", returned }] },
+      {
+        effectiveEntryDate: "000000",
+        entries: [{ transactionCode: "21", amountCents: 100, name: "A", account: "712345678", returned }],
+      },
       PROFILES.rpps,
     );
     expect(ok.errors).to.deep.equal([]);
-    expect(ok.entries.map((e) => [e.kind, e.settledOn, e.effectiveDateMissing])).to.deep.equal([["return", "2024-03-21", true]]);
-    const bad = await parse({ effectiveEntryDate: "000000", entries: [{ amountCents: 100, name: "A", account: "712345678" }] }, PROFILES.rpps);
+    expect(ok.entries.map((e) => [e.kind, e.settledOn, e.effectiveDateMissing])).to.deep.equal([
+      ["return", "2024-03-21", true],
+    ]);
+    const bad = await parse(
+      { effectiveEntryDate: "000000", entries: [{ amountCents: 100, name: "A", account: "712345678" }] },
+      PROFILES.rpps,
+    );
     expect(where(bad.errors)).to.deep.equal([["invalid_effective_date", 2, "effectiveEntryDate"]]);
-    const strict = await parse({ effectiveEntryDate: "000000", entries: [{ transactionCode: "21", amountCents: 100, name: "A", account: "712345678", returned }] });
+    const strict = await parse({
+      effectiveEntryDate: "000000",
+      entries: [{ transactionCode: "21", amountCents: 100, name: "A", account: "712345678", returned }],
+    });
     expect(where(strict.errors)).to.deep.equal([["invalid_effective_date", 2, "effectiveEntryDate"]]);
   });
 });
@@ -232,13 +271,37 @@ function iatFileLines(): string[] {
     batchNumber: 1,
   });
   const entry = formatEntryDetail(
-    { transactionCode: "22", receivingDfi: "01100001", dfiAccountNumber: "0007", amountCents: 100000, individualName: "", identification: "FR7630006000011", addenda: true, traceNumber: trace },
+    {
+      transactionCode: "22",
+      receivingDfi: "01100001",
+      dfiAccountNumber: "0007",
+      amountCents: 100000,
+      individualName: "",
+      identification: "FR7630006000011",
+      addenda: true,
+      traceNumber: trace,
+    },
     "standard",
   );
-  const addenda = ["10", "11", "12", "13", "14", "15", "16"].map((type) => `7${type}${padText(`IAT ADDENDA ${type}`, 84)}${trace.slice(-7)}`);
+  const addenda = ["10", "11", "12", "13", "14", "15", "16"].map(
+    (type) => `7${type}${padText(`IAT ADDENDA ${type}`, 84)}${trace.slice(-7)}`,
+  );
   const totals = { entryAddendaCount: 8, entryHash: 1100001, totalDebitCents: 0, totalCreditCents: 100000 };
-  const control = formatBatchControl({ serviceClassCode: "220", ...totals, companyIdentification: "", originatingDfi: "99990001", batchNumber: 1 });
-  const records = [fileLines()[0], header, entry, ...addenda, control, formatFileControl({ batchCount: 1, blockCount: 2, ...totals })];
+  const control = formatBatchControl({
+    serviceClassCode: "220",
+    ...totals,
+    companyIdentification: "",
+    originatingDfi: "99990001",
+    batchNumber: 1,
+  });
+  const records = [
+    fileLines()[0],
+    header,
+    entry,
+    ...addenda,
+    control,
+    formatFileControl({ batchCount: 1, blockCount: 2, ...totals }),
+  ];
   return [...records, ...Array<string>(20 - records.length).fill(PADDING_LINE)];
 }
 
@@ -252,7 +315,10 @@ describe("NACHA parser: IAT", () => {
 
   it("an IAT batch's controls are still checked", async () => {
     const lines = iatFileLines();
-    const { errors } = await parseText(joinLines(lines.map((l, i) => (i === 10 ? replaceField(l, BATCH_CONTROL.totalCredits, zeroPad(99999, 12)) : l))), PROFILES.strict);
+    const { errors } = await parseText(
+      joinLines(lines.map((l, i) => (i === 10 ? replaceField(l, BATCH_CONTROL.totalCredits, zeroPad(99999, 12)) : l))),
+      PROFILES.strict,
+    );
     expect(where(errors)).to.deep.equal([
       ["iat_not_supported", 2, "standardEntryClassCode"],
       ["batch_credit_total_mismatch", 11, "totalCredits"],
@@ -272,10 +338,14 @@ describe("NACHA parser: hostile input", () => {
 
   it("any bytes at all give FormatErrors with known codes, never another exception", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom(PROFILES.strict, PROFILES.rpps), async (bytes, profile) => {
-        const { errors } = await parseText(Buffer.from(bytes).toString("latin1"), profile);
-        for (const e of errors) expect(NACHA_ERROR_CODES).to.include(e.code);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.constantFrom(PROFILES.strict, PROFILES.rpps),
+        async (bytes, profile) => {
+          const { errors } = await parseText(Buffer.from(bytes).toString("latin1"), profile);
+          for (const e of errors) expect(NACHA_ERROR_CODES).to.include(e.code);
+        },
+      ),
       { numRuns: 300 },
     );
   });

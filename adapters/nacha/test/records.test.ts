@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { PROFILES } from "../profile";
-import { formatChangeAddenda, formatPaymentAddenda, formatReturnAddenda, parseAddenda, validateAddenda } from "../records/addenda";
+import {
+  formatChangeAddenda,
+  formatPaymentAddenda,
+  formatReturnAddenda,
+  parseAddenda,
+  validateAddenda,
+} from "../records/addenda";
 import { formatBatchControl, parseBatchControl, validateBatchControl } from "../records/batch-control";
 import { formatBatchHeader, isReversalBatch, parseBatchHeader, validateBatchHeader } from "../records/batch-header";
 import { formatEntryDetail, hashContribution, parseEntryDetail, validateEntryDetail } from "../records/entry-detail";
@@ -43,7 +49,9 @@ describe("NACHA record parsers", () => {
 
   it("refuses a blank file id modifier under strict and accepts it under rpps", () => {
     const h = parseFileHeader(`${FILE_HEADER.slice(0, 33)} ${FILE_HEADER.slice(34)}`, 1);
-    expect(validateFileHeader(h, PROFILES.strict, 1).map((e) => [e.code, e.field])).to.deep.equal([["invalid_field", "fileIdModifier"]]);
+    expect(validateFileHeader(h, PROFILES.strict, 1).map((e) => [e.code, e.field])).to.deep.equal([
+      ["invalid_field", "fileIdModifier"],
+    ]);
     expect(validateFileHeader(h, PROFILES.rpps, 1)).to.deep.equal([]);
   });
 
@@ -74,7 +82,9 @@ describe("NACHA record parsers", () => {
     expect(b.descriptiveDay).to.equal(null);
     expect(b.effectiveDay).to.equal(null);
     const errors = validateBatchHeader(b, PROFILES.strict, 2);
-    expect(errors.map((e) => [e.code, e.line, e.field])).to.deep.equal([["invalid_effective_date", 2, "effectiveEntryDate"]]);
+    expect(errors.map((e) => [e.code, e.line, e.field])).to.deep.equal([
+      ["invalid_effective_date", 2, "effectiveEntryDate"],
+    ]);
   });
 
   it("reads a CIE entry with the name at 40-54 and the biller account at 55-76, keeping the account as typed", () => {
@@ -130,7 +140,12 @@ describe("NACHA record parsers", () => {
   });
 
   it("reads addenda 05 text, 99 return reason and original trace, and 98 change code with corrected data", () => {
-    expect(parseAddenda(ADDENDA_05, 4)).to.deep.equal({ type: "05", text: "Credit Store Account", sequence: "0001", entrySequence: "0000001" });
+    expect(parseAddenda(ADDENDA_05, 4)).to.deep.equal({
+      type: "05",
+      text: "Credit Store Account",
+      sequence: "0001",
+      entrySequence: "0000001",
+    });
     expect(parseAddenda(ADDENDA_99, 4)).to.deep.equal({
       type: "99",
       reasonCode: "R01",
@@ -148,12 +163,15 @@ describe("NACHA record parsers", () => {
       correctedData: "1918171614",
       traceNumber: "091012980000088",
     });
-    for (const line of [ADDENDA_05, ADDENDA_99, ADDENDA_98]) expect(validateAddenda(parseAddenda(line, 4), PROFILES.strict, 4)).to.deep.equal([]);
+    for (const line of [ADDENDA_05, ADDENDA_99, ADDENDA_98])
+      expect(validateAddenda(parseAddenda(line, 4), PROFILES.strict, 4)).to.deep.equal([]);
   });
 
   it("refuses a return addenda whose reason is not R-nn", () => {
     const a = parseAddenda(ADDENDA_99.replace("R01", "X01"), 7);
-    expect(validateAddenda(a, PROFILES.strict, 7).map((e) => [e.code, e.field])).to.deep.equal([["invalid_field", "reasonCode"]]);
+    expect(validateAddenda(a, PROFILES.strict, 7).map((e) => [e.code, e.field])).to.deep.equal([
+      ["invalid_field", "reasonCode"],
+    ]);
   });
 
   it("reads every number of a batch control", () => {
@@ -187,7 +205,9 @@ describe("NACHA record parsers", () => {
 
   it("writes each record back to exactly the text it was read from", () => {
     const h = parseFileHeader(FILE_HEADER, 1);
-    expect(formatFileHeader({ ...h, immediateDestination: " 031300012", immediateOrigin: " 231380104" })).to.equal(FILE_HEADER);
+    expect(formatFileHeader({ ...h, immediateDestination: " 031300012", immediateOrigin: " 231380104" })).to.equal(
+      FILE_HEADER,
+    );
     const b = parseBatchHeader(BATCH_HEADER, 2);
     expect(formatBatchHeader({ ...b, batchNumber: 1 })).to.equal(BATCH_HEADER);
     const e = parseEntryDetail(CIE_ENTRY, 3, "cie");
@@ -210,8 +230,15 @@ describe("NACHA record parsers", () => {
         batchNumber: 1,
       }),
     ).to.equal(BATCH_CONTROL);
-    expect(formatFileControl({ batchCount: 2, blockCount: 1, entryAddendaCount: 4, entryHash: 18280120, totalDebitCents: 12354, totalCreditCents: 4565 })).to.equal(
-      FILE_CONTROL,
-    );
+    expect(
+      formatFileControl({
+        batchCount: 2,
+        blockCount: 1,
+        entryAddendaCount: 4,
+        entryHash: 18280120,
+        totalDebitCents: 12354,
+        totalCreditCents: 4565,
+      }),
+    ).to.equal(FILE_CONTROL);
   });
 });

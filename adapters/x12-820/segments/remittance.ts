@@ -72,7 +72,12 @@ export interface N1 {
 }
 
 export function parseN1(s: X12Segment): N1 {
-  return { entityCode: element(s, 1).trim(), name: element(s, 2).trim(), idQualifier: element(s, 3).trim(), id: element(s, 4).trim() };
+  return {
+    entityCode: element(s, 1).trim(),
+    name: element(s, 2).trim(),
+    idQualifier: element(s, 3).trim(),
+    id: element(s, 4).trim(),
+  };
 }
 
 /** ENT: start of an entity loop (2J individual, 2L organization). ENT04 may be an SSN (ENT03 = 34). */
@@ -84,7 +89,12 @@ export interface Ent {
 }
 
 export function parseEnt(s: X12Segment): Ent {
-  return { assignedNumber: element(s, 1).trim(), entityCode: element(s, 2).trim(), idQualifier: element(s, 3).trim(), id: element(s, 4).trim() };
+  return {
+    assignedNumber: element(s, 1).trim(),
+    entityCode: element(s, 2).trim(),
+    idQualifier: element(s, 3).trim(),
+    id: element(s, 4).trim(),
+  };
 }
 
 /** NM1: an individual or organization name; NM109 may be an SSN (NM108 = 34). */
@@ -158,5 +168,10 @@ export const ADJUSTMENT_REASONS: Readonly<Record<string, string>> = {
 export function parseAdx(s: X12Segment): Adx {
   const amount = element(s, 1).trim();
   if (amount === "") throw x12Error("missing_element", s, fieldName(s, 1), { what: "ADX01 adjustment amount" });
-  return { amountCents: x12Cents(amount, s, 1), reasonCode: element(s, 2).trim(), refQualifier: element(s, 3).trim(), ref: element(s, 4).trim() };
+  return {
+    amountCents: x12Cents(amount, s, 1),
+    reasonCode: element(s, 2).trim(),
+    refQualifier: element(s, 3).trim(),
+    ref: element(s, 4).trim(),
+  };
 }

@@ -1,4 +1,3 @@
-
 export interface Delims {
   element: string;
   component: string;
@@ -12,7 +11,19 @@ export const STAR: Delims = { element: "*", component: ":", segment: "~", repeti
 
 /** A well-formed 106-character ISA with the given delimiters. */
 export function isa(d: Delims, control = "000000001", version = "00501"): string {
-  const f = ["ISA", "00", " ".repeat(10), "00", " ".repeat(10), "ZZ", "SENDER".padEnd(15), "ZZ", "RECEIVER".padEnd(15), "170320", "0930"];
+  const f = [
+    "ISA",
+    "00",
+    " ".repeat(10),
+    "00",
+    " ".repeat(10),
+    "ZZ",
+    "SENDER".padEnd(15),
+    "ZZ",
+    "RECEIVER".padEnd(15),
+    "170320",
+    "0930",
+  ];
   f.push(version >= "00402" ? (d.repetition ?? "^") : "U", version, control, "0", "P", d.component);
   return `${f.join(d.element)}${d.segment}`;
 }
@@ -29,7 +40,9 @@ export function body820(total: string, amounts: string[], extra: string[][] = []
     ["TRN", "1", "TRACE1"],
     ["N1", "PE", "MA HEALTH CONNECTOR"],
   ];
-  amounts.forEach((a, i) => segs.push(["ENT", String(i + 1), "2J"], ["NM1", "IL", "1", "DOE", "JAN"], ["RMR", "11", `71234567${i}`, "", a]));
+  amounts.forEach((a, i) =>
+    segs.push(["ENT", String(i + 1), "2J"], ["NM1", "IL", "1", "DOE", "JAN"], ["RMR", "11", `71234567${i}`, "", a]),
+  );
   return [...segs, ...extra];
 }
 

@@ -7,7 +7,8 @@ import { drain } from "../../../test/support/drain";
 const OPTIONS: Read820Options = { versions: ["005010X218", "004010X061A1"], adjustmentBalance: "unattached" };
 
 const run = (text: string, options: Read820Options = OPTIONS) => drain(read820(chunked(text, 97), options));
-const where = (errors: { code: string; line: number; field: string | null }[]) => errors.map((e) => [e.code, e.line, e.field]);
+const where = (errors: { code: string; line: number; field: string | null }[]) =>
+  errors.map((e) => [e.code, e.line, e.field]);
 const remittances = (events: X12Event[]) => events.flatMap((e) => (e.type === "remittance" ? [e.line] : []));
 
 describe("x12 820 reader", () => {
@@ -80,7 +81,15 @@ describe("x12 820 reader", () => {
   describe("ADX adjustments in the BPR02 balance", () => {
     // Member 1 was billed 30.00, paid 10.00 after a 20.00 credit (ADX inside the RMR loop); the
     // entity-level ADX of -5.00 is an adjustment of the whole remittance.
-    const body = body820("5.00", ["10.00"], [["ADX", "-20.00", "52"], ["ENT", "2", "2J"], ["ADX", "-5.00", "52"]]);
+    const body = body820(
+      "5.00",
+      ["10.00"],
+      [
+        ["ADX", "-20.00", "52"],
+        ["ENT", "2", "2J"],
+        ["ADX", "-5.00", "52"],
+      ],
+    );
 
     it("unattached: only an ADX outside any RMR loop counts", async () => {
       const { items, errors } = await run(interchange(STAR, body));
@@ -91,7 +100,9 @@ describe("x12 820 reader", () => {
 
     it("all: every ADX counts", async () => {
       const { errors } = await run(interchange(STAR, body), { ...OPTIONS, adjustmentBalance: "all" });
-      expect(errors[0].message).to.equal("BPR02 declares 5.00; the 1 RMR04 amount(s) and 2 ADX01 amount(s) sum to -15.00");
+      expect(errors[0].message).to.equal(
+        "BPR02 declares 5.00; the 1 RMR04 amount(s) and 2 ADX01 amount(s) sum to -15.00",
+      );
     });
 
     it("none: BPR02 must equal the RMR04 amounts alone", async () => {
@@ -124,7 +135,10 @@ describe("x12 820 reader", () => {
     });
 
     it("a detail segment outside a transaction set is out of place", async () => {
-      const text = `${isa(STAR)}${segments(STAR, [["RMR", "11", "712345678", "", "1"], ["IEA", "0", "000000001"]])}`;
+      const text = `${isa(STAR)}${segments(STAR, [
+        ["RMR", "11", "712345678", "", "1"],
+        ["IEA", "0", "000000001"],
+      ])}`;
       expect(where((await run(text)).errors)).to.deep.equal([["out_of_place", 2, "RMR"]]);
     });
 
@@ -147,7 +161,9 @@ describe("x12 820 reader", () => {
     const a = await run(interchange(STAR, body820("30.00", ["10.00", "20.00"])));
     const b = await run(interchange(other, body820("30.00", ["10.00", "20.00"])));
     expect(b.errors).to.deep.equal([]);
-    expect(remittances(b.items).map((l) => [l.rmr.reference, l.rmr.paidCents])).to.deep.equal(remittances(a.items).map((l) => [l.rmr.reference, l.rmr.paidCents]));
+    expect(remittances(b.items).map((l) => [l.rmr.reference, l.rmr.paidCents])).to.deep.equal(
+      remittances(a.items).map((l) => [l.rmr.reference, l.rmr.paidCents]),
+    );
   });
 
   it("streams: a transaction with many RMRs yields its first lines before the input has been read", async () => {

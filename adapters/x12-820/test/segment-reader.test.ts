@@ -35,10 +35,28 @@ describe("x12 segment reader", () => {
 
   it("numbers segments from 1 (ISA) and splits elements so that element(s, n) is element n", async () => {
     const { items } = await drain(readSegments(chunked(text, 1 << 16)));
-    expect(items.map((s) => s.tag)).to.deep.equal(["ISA", "GS", "ST", "BPR", "TRN", "N1", "ENT", "NM1", "RMR", "SE", "GE", "IEA"]);
+    expect(items.map((s) => s.tag)).to.deep.equal([
+      "ISA",
+      "GS",
+      "ST",
+      "BPR",
+      "TRN",
+      "N1",
+      "ENT",
+      "NM1",
+      "RMR",
+      "SE",
+      "GE",
+      "IEA",
+    ]);
     expect(items.map((s) => s.index)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     const rmr = items[8];
-    expect([element(rmr, 1), element(rmr, 2), element(rmr, 4), element(rmr, 9)]).to.deep.equal(["11", "712345670", "10.00", ""]);
+    expect([element(rmr, 1), element(rmr, 2), element(rmr, 4), element(rmr, 9)]).to.deep.equal([
+      "11",
+      "712345670",
+      "10.00",
+      "",
+    ]);
     expect(items.every((s) => s.line === 1)).to.equal(true);
   });
 
@@ -65,16 +83,22 @@ describe("x12 segment reader", () => {
 
   it("reads a file whose segment terminator is a newline and whose element separator is |", async () => {
     const d: Delims = { element: "|", component: ">", segment: "\n", repetition: "^" };
-    const { items } = await drain(readSegments(chunked(interchange(d, body820("10.00", ["10.00"])).replace(/\n/g, "\r\n"), 64)));
+    const { items } = await drain(
+      readSegments(chunked(interchange(d, body820("10.00", ["10.00"])).replace(/\n/g, "\r\n"), 64)),
+    );
     expect(items.map((s) => s.tag).slice(0, 4)).to.deep.equal(["ISA", "GS", "ST", "BPR"]);
     expect(element(items[3], 2)).to.equal("10.00");
     expect(items[3].line).to.equal(4);
   });
 
   it("reports input that does not start with ISA, an empty input and a runaway segment as FormatErrors", async () => {
-    expect((await drain(readSegments(chunked("GS*RA*X~", 10)))).errors.map((e) => e.code)).to.deep.equal(["missing_isa"]);
+    expect((await drain(readSegments(chunked("GS*RA*X~", 10)))).errors.map((e) => e.code)).to.deep.equal([
+      "missing_isa",
+    ]);
     expect((await drain(readSegments(chunked(" \r\n ", 10)))).errors.map((e) => e.code)).to.deep.equal(["empty_file"]);
-    expect((await drain(readSegments(chunked("ISA*00*", 10)))).errors.map((e) => e.code)).to.deep.equal(["invalid_isa"]);
+    expect((await drain(readSegments(chunked("ISA*00*", 10)))).errors.map((e) => e.code)).to.deep.equal([
+      "invalid_isa",
+    ]);
     const runaway = `${isa(STAR)}GS*${"A".repeat(200)}`;
     const { errors } = await drain(readSegments(chunked(runaway, 16), { maxSegmentLength: 100 }));
     expect(errors.map((e) => [e.code, e.line])).to.deep.equal([["segment_too_long", 2]]);

@@ -1,7 +1,18 @@
 import { expect } from "chai";
 import { readSegments, type X12Segment } from "../segment-reader";
 import { parseGs, parseIsa, parseSt, parseTrailer } from "../segments/envelope";
-import { displayName, parseAdx, parseBpr, parseDtm, parseEnt, parseN1, parseNm1, parseRef, parseRmr, parseTrn } from "../segments/remittance";
+import {
+  displayName,
+  parseAdx,
+  parseBpr,
+  parseDtm,
+  parseEnt,
+  parseN1,
+  parseNm1,
+  parseRef,
+  parseRmr,
+  parseTrn,
+} from "../segments/remittance";
 import { x12Cents } from "../values";
 import { expectFormatError } from "../../../test/support/format-errors";
 import { chunked, isa, STAR } from "./helpers";
@@ -40,8 +51,16 @@ describe("x12 envelope segments", () => {
       agency: "X",
       version: "005010X218",
     });
-    expect(parseSt(await seg("ST*820*0001*005010X218"))).to.deep.equal({ setId: "820", controlNumber: "0001", conventionReference: "005010X218" });
-    expect(parseSt(await seg("ST*820*0001"))).to.deep.equal({ setId: "820", controlNumber: "0001", conventionReference: null });
+    expect(parseSt(await seg("ST*820*0001*005010X218"))).to.deep.equal({
+      setId: "820",
+      controlNumber: "0001",
+      conventionReference: "005010X218",
+    });
+    expect(parseSt(await seg("ST*820*0001"))).to.deep.equal({
+      setId: "820",
+      controlNumber: "0001",
+      conventionReference: null,
+    });
     expect(parseTrailer(await seg("SE*12*0001"))).to.deep.equal({ count: "12", controlNumber: "0001" });
   });
 
@@ -53,18 +72,49 @@ describe("x12 envelope segments", () => {
 
 describe("x12 820 segments", () => {
   it("parses BPR: handling code, total in cents, credit flag, method, format and BPR16 effective date", async () => {
-    const bpr = parseBpr(await seg("BPR*C*1047.55*C*ACH*CCP*01*011000015*DA*123*1234567890**01*011000028*DA*456*20170320"));
-    expect(bpr).to.deep.equal({ handlingCode: "C", totalCents: 104755, creditDebit: "C", methodCode: "ACH", formatCode: "CCP", effectiveDate: "2017-03-20" });
+    const bpr = parseBpr(
+      await seg("BPR*C*1047.55*C*ACH*CCP*01*011000015*DA*123*1234567890**01*011000028*DA*456*20170320"),
+    );
+    expect(bpr).to.deep.equal({
+      handlingCode: "C",
+      totalCents: 104755,
+      creditDebit: "C",
+      methodCode: "ACH",
+      formatCode: "CCP",
+      effectiveDate: "2017-03-20",
+    });
     expect(parseBpr(await seg("BPR*I*0*C*NON")).effectiveDate).to.equal(null);
   });
 
   it("parses TRN, REF, N1, ENT and NM1 by element", async () => {
-    expect(parseTrn(await seg("TRN*1*91000012345678*1234567890"))).to.deep.equal({ typeCode: "1", trace: "91000012345678", originatorId: "1234567890" });
+    expect(parseTrn(await seg("TRN*1*91000012345678*1234567890"))).to.deep.equal({
+      typeCode: "1",
+      trace: "91000012345678",
+      originatorId: "1234567890",
+    });
     expect(parseRef(await seg("REF*18*HLT-SILVER"))).to.deep.equal({ qualifier: "18", value: "HLT-SILVER" });
-    expect(parseN1(await seg("N1*PE*MA HEALTH CONNECTOR*FI*043000000"))).to.deep.equal({ entityCode: "PE", name: "MA HEALTH CONNECTOR", idQualifier: "FI", id: "043000000" });
-    expect(parseEnt(await seg("ENT*3*2J*EI*E00003"))).to.deep.equal({ assignedNumber: "3", entityCode: "2J", idQualifier: "EI", id: "E00003" });
+    expect(parseN1(await seg("N1*PE*MA HEALTH CONNECTOR*FI*043000000"))).to.deep.equal({
+      entityCode: "PE",
+      name: "MA HEALTH CONNECTOR",
+      idQualifier: "FI",
+      id: "043000000",
+    });
+    expect(parseEnt(await seg("ENT*3*2J*EI*E00003"))).to.deep.equal({
+      assignedNumber: "3",
+      entityCode: "2J",
+      idQualifier: "EI",
+      id: "E00003",
+    });
     const nm1 = parseNm1(await seg("NM1*IL*1*OKAFOR*CHIDI*N***34*000000000"));
-    expect(nm1).to.deep.equal({ entityCode: "IL", entityType: "1", lastOrOrganization: "OKAFOR", first: "CHIDI", middle: "N", idQualifier: "34", id: "000000000" });
+    expect(nm1).to.deep.equal({
+      entityCode: "IL",
+      entityType: "1",
+      lastOrOrganization: "OKAFOR",
+      first: "CHIDI",
+      middle: "N",
+      idQualifier: "34",
+      id: "000000000",
+    });
     expect(displayName(nm1)).to.equal("CHIDI N OKAFOR");
     expect(displayName(parseNm1(await seg("NM1*IN*2*ACME INSURANCE")))).to.equal("ACME INSURANCE");
   });
@@ -86,13 +136,27 @@ describe("x12 820 segments", () => {
   });
 
   it("parses DTM*582 as a period (RD8), a single date (D8 in DTM06) or DTM02", async () => {
-    expect(parseDtm(await seg("DTM*582****RD8*20170401-20170430"))).to.deep.equal({ qualifier: "582", period: { start: "2017-04-01", end: "2017-04-30" } });
-    expect(parseDtm(await seg("DTM*582****D8*20170401"))).to.deep.equal({ qualifier: "582", period: { start: "2017-04-01", end: null } });
-    expect(parseDtm(await seg("DTM*097*20170316"))).to.deep.equal({ qualifier: "097", period: { start: "2017-03-16", end: null } });
+    expect(parseDtm(await seg("DTM*582****RD8*20170401-20170430"))).to.deep.equal({
+      qualifier: "582",
+      period: { start: "2017-04-01", end: "2017-04-30" },
+    });
+    expect(parseDtm(await seg("DTM*582****D8*20170401"))).to.deep.equal({
+      qualifier: "582",
+      period: { start: "2017-04-01", end: null },
+    });
+    expect(parseDtm(await seg("DTM*097*20170316"))).to.deep.equal({
+      qualifier: "097",
+      period: { start: "2017-03-16", end: null },
+    });
   });
 
   it("parses ADX amount, reason and reference", async () => {
-    expect(parseAdx(await seg("ADX*-20.00*52*IK*INV9"))).to.deep.equal({ amountCents: -2000, reasonCode: "52", refQualifier: "IK", ref: "INV9" });
+    expect(parseAdx(await seg("ADX*-20.00*52*IK*INV9"))).to.deep.equal({
+      amountCents: -2000,
+      reasonCode: "52",
+      refQualifier: "IK",
+      ref: "INV9",
+    });
   });
 
   it("rejects an impossible date and names the element", async () => {

@@ -10,10 +10,14 @@ import { renderTable } from "../../report/text-table";
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export function register(program: Command): void {
-  const adapter = program.command("adapter").description("Adapters (format families under adapters/): list, scaffold a new one");
+  const adapter = program
+    .command("adapter")
+    .description("Adapters (format families under adapters/): list, scaffold a new one");
   adapter
     .command("new")
-    .description("Scaffold a format family in adapters/NAME with a mapping, a sample file and a failing conformance test")
+    .description(
+      "Scaffold a format family in adapters/NAME with a mapping, a sample file and a failing conformance test",
+    )
     .argument("<name>", "the adapter id: lower-case letters, digits and dashes (e.g. acme-flat)")
     .option("--root <dir>", "project root to write into", PROJECT_ROOT)
     .option("--json", "print the files written as JSON")
@@ -56,8 +60,13 @@ export function register(program: Command): void {
 
 /** Writes the scaffold, or nothing at all when the name is bad or any of its files exists. */
 export function scaffoldAdapter(name: string, root: string): string[] {
-  if (!NAME.test(name)) throw new CliExit(2, `adapter name "${name}" must be lower-case letters, digits and dashes, starting with a letter`);
-  if (allAdapters().has(name) && path.resolve(root) === PROJECT_ROOT) throw new CliExit(2, `an adapter "${name}" already exists`);
+  if (!NAME.test(name))
+    throw new CliExit(
+      2,
+      `adapter name "${name}" must be lower-case letters, digits and dashes, starting with a letter`,
+    );
+  if (allAdapters().has(name) && path.resolve(root) === PROJECT_ROOT)
+    throw new CliExit(2, `an adapter "${name}" already exists`);
   const files = adapterScaffold(name);
   const existing = files.map((f) => f.path).filter((p) => existsSync(path.join(root, p)));
   if (existing.length) throw new CliExit(2, `refusing to overwrite: ${existing.join(", ")}`);

@@ -9,7 +9,13 @@ interface CalendarOptions extends PolicyOptions {
 }
 
 /** The first two headings are the payee page's own, so the table reads like the page. */
-const HEADINGS = ["Coverage Start Date", "Payment Due Date", "Due weekday", "Recommended bill-pay window", "Last safe day"];
+const HEADINGS = [
+  "Coverage Start Date",
+  "Payment Due Date",
+  "Due weekday",
+  "Recommended bill-pay window",
+  "Last safe day",
+];
 
 export function register(program: Command): void {
   const cmd = program
@@ -18,7 +24,8 @@ export function register(program: Command): void {
     .argument("<year>", "calendar year, e.g. 2017")
     .option("--json", "print the rows as JSON with ISO dates");
   addConfigOption(addDayCountingOption(cmd)).action((yearText: string, options: CalendarOptions) => {
-    if (!/^\d{4}$/.test(yearText)) throw new CliExit(BAD_INPUT, `year must be four digits, e.g. 2017 (got "${yearText}")`);
+    if (!/^\d{4}$/.test(yearText))
+      throw new CliExit(BAD_INPUT, `year must be four digits, e.g. 2017 (got "${yearText}")`);
     const year = Number(yearText);
     const policy = resolvePolicy(options);
     const rows = calendarRows(year, policy);
@@ -47,5 +54,7 @@ function cells(row: ScheduleAdvice): string[] {
 /** Columns padded to their widest cell and separated by two blanks (a single blank occurs inside cells). */
 function alignColumns(table: string[][]): string {
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  return table.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ")).join("\n");
+  return table
+    .map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join("  "))
+    .join("\n");
 }

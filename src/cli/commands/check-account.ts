@@ -30,7 +30,12 @@ export function register(program: Command): void {
     // The outcome only: the value itself may be an SSN.
     log.debug("account checked", { status: result.status });
     if (options.json) {
-      printJson({ outcome: result.status, accountNumber: result.accountNumber, reason: result.reason, findings: result.findings });
+      printJson({
+        outcome: result.status,
+        accountNumber: result.accountNumber,
+        reason: result.reason,
+        findings: result.findings,
+      });
     } else {
       const lines = [`outcome: ${result.status}`];
       if (result.accountNumber) lines.push(`account number: ${result.accountNumber}`);

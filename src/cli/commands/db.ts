@@ -10,7 +10,9 @@ export function register(program: Command): void {
       const source = await openDatabase({ migrate: false });
       try {
         const ran = await migrateOnce(source, !isEmbedded(source));
-        process.stdout.write(`${describeDatabase(source)}: ${ran.length ? `applied ${ran.map((m) => m.name).join(", ")}` : "up to date"}\n`);
+        process.stdout.write(
+          `${describeDatabase(source)}: ${ran.length ? `applied ${ran.map((m) => m.name).join(", ")}` : "up to date"}\n`,
+        );
       } finally {
         await closeDatabase(source);
       }

@@ -25,7 +25,9 @@ export function demoTable(reports: PollReport[]): string {
 /** Matching after the files: how the payments matched and what waits for a person. */
 export function matchingLines(result: DemoResult): string {
   const list = (counts: Record<string, number>) =>
-    Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
+    Object.entries(counts)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ") || "none";
   const lines = [];
   if (result.invoices) lines.push(`billing: ${result.invoices.rows} invoices from sample-files/billing/invoices.csv`);
   lines.push(`payments by match status: ${list(result.matching.byMatchStatus)}`);
@@ -38,7 +40,10 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description("The demo: sample files through an in-process SFTP server into the database")
-    .option("--fresh", "ingest into a throwaway database (by default the real one: a second run shows every file as duplicate)")
+    .option(
+      "--fresh",
+      "ingest into a throwaway database (by default the real one: a second run shows every file as duplicate)",
+    )
     .option("--json", "print one JSON document")
     .addHelpText(
       "after",
@@ -61,11 +66,21 @@ export function register(program: Command): void {
         },
       });
       const summary = summarizePolls(result.reports);
-      if (opts.json) printJson({ ...pollsJson(result.reports), database: result.database, invoices: result.invoices, matching: result.matching });
+      if (opts.json)
+        printJson({
+          ...pollsJson(result.reports),
+          database: result.database,
+          invoices: result.invoices,
+          matching: result.matching,
+        });
       else {
-        process.stdout.write(`${demoTable(result.reports)}\n\n${describeSummary(summary, result.reports)}\n\n${matchingLines(result)}\n`);
+        process.stdout.write(
+          `${demoTable(result.reports)}\n\n${describeSummary(summary, result.reports)}\n\n${matchingLines(result)}\n`,
+        );
         if (summary.files && summary.byStatus.duplicate === summary.files) {
-          process.stdout.write("Every file was already in this database (exactly once!); `billpay demo --fresh` ingests into a throwaway one.\n");
+          process.stdout.write(
+            "Every file was already in this database (exactly once!); `billpay demo --fresh` ingests into a throwaway one.\n",
+          );
         }
       }
       if (pollExitCode(summary) === 1) throw new CliExit(1);

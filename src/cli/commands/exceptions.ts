@@ -23,7 +23,9 @@ export function register(program: Command): void {
       if (opts.reason && !(EXCEPTION_REASONS as readonly string[]).includes(opts.reason)) {
         throw new CliExit(1, `unknown reason "${opts.reason}"; known: ${EXCEPTION_REASONS.join(", ")}`);
       }
-      const rows = await withDatabase((db) => listExceptions(db, { reason: opts.reason, status: opts.all ? "all" : "open" }));
+      const rows = await withDatabase((db) =>
+        listExceptions(db, { reason: opts.reason, status: opts.all ? "all" : "open" }),
+      );
       if (opts.json) return printJson(rows.map(exceptionJson));
       if (!rows.length) return void process.stdout.write("no exceptions\n");
       process.stdout.write(
@@ -50,21 +52,44 @@ export function register(program: Command): void {
     .requiredOption("--note <text>", "why (kept in the audit log)")
     .requiredOption("--by <name>", "who resolves it")
     .option("--json", "print one JSON object")
-    .addHelpText("after", "\nExample: billpay exceptions resolve 12 --action apply-to INV-H-04,INV-D-04 --note \"split per member call\" --by jdoe")
-    .action(async (id: string, invoiceList: string | undefined, opts: { action: string; note: string; by: string; json?: boolean }) => {
-      const action = opts.action;
-      if (!(RESOLVE_ACTIONS as readonly string[]).includes(action)) throw new CliExit(1, `unknown action "${action}"; one of ${RESOLVE_ACTIONS.join(", ")}`);
-      if (!/^\d+$/.test(id)) throw new CliExit(1, `exception id must be a number, not "${id}"`);
-      const invoices = (invoiceList ?? "").split(",").map((r) => r.trim()).filter(Boolean);
-      if (action === "apply-to" && !invoices.length) throw new CliExit(1, "apply-to needs invoice numbers: --action apply-to INV-1[,INV-2]");
-      try {
-        const result = await withDatabase((db) => resolveException(db, Number(id), { action: action as ResolveAction, invoices, note: opts.note, by: opts.by }));
-        if (opts.json) return printJson(result);
-        const applied = result.applied.map((a) => `${formatUsd(a.cents)} on ${a.invoiceNumber}`).join(", ");
-        process.stdout.write(`exception ${id} resolved: ${result.exception.resolution}${applied ? ` (${applied})` : ""}\n`);
-      } catch (error) {
-        if (error instanceof ResolveError) throw new CliExit(2, error.message);
-        throw error;
-      }
-    });
+    .addHelpText(
+      "after",
+      '\nExample: billpay exceptions resolve 12 --action apply-to INV-H-04,INV-D-04 --note "split per member call" --by jdoe',
+    )
+    .action(
+      async (
+        id: string,
+        invoiceList: string | undefined,
+        opts: { action: string; note: string; by: string; json?: boolean },
+      ) => {
+        const action = opts.action;
+        if (!(RESOLVE_ACTIONS as readonly string[]).includes(action))
+          throw new CliExit(1, `unknown action "${action}"; one of ${RESOLVE_ACTIONS.join(", ")}`);
+        if (!/^\d+$/.test(id)) throw new CliExit(1, `exception id must be a number, not "${id}"`);
+        const invoices = (invoiceList ?? "")
+          .split(",")
+          .map((r) => r.trim())
+          .filter(Boolean);
+        if (action === "apply-to" && !invoices.length)
+          throw new CliExit(1, "apply-to needs invoice numbers: --action apply-to INV-1[,INV-2]");
+        try {
+          const result = await withDatabase((db) =>
+            resolveException(db, Number(id), {
+              action: action as ResolveAction,
+              invoices,
+              note: opts.note,
+              by: opts.by,
+            }),
+          );
+          if (opts.json) return printJson(result);
+          const applied = result.applied.map((a) => `${formatUsd(a.cents)} on ${a.invoiceNumber}`).join(", ");
+          process.stdout.write(
+            `exception ${id} resolved: ${result.exception.resolution}${applied ? ` (${applied})` : ""}\n`,
+          );
+        } catch (error) {
+          if (error instanceof ResolveError) throw new CliExit(2, error.message);
+          throw error;
+        }
+      },
+    );
 }

@@ -17,7 +17,8 @@ export function describeResult(r: IngestResult): string {
     .map(([k, v]) => `${k} ${v.count}`)
     .join(", ");
   const head = `${r.status.toUpperCase()} ${r.name} (${r.aggregator})`;
-  if (r.status === "posted") return `${head}: ${r.payments} records [${kinds}], net ${formatUsd(r.totalCents)}${r.duplicatePayments ? `, ${r.duplicatePayments} duplicate payments` : ""}`;
+  if (r.status === "posted")
+    return `${head}: ${r.payments} records [${kinds}], net ${formatUsd(r.totalCents)}${r.duplicatePayments ? `, ${r.duplicatePayments} duplicate payments` : ""}`;
   if (r.status === "duplicate") return `${head}: already received as file ${r.fileId}; nothing written`;
   const errors = r.errors.map(errorLine);
   return [`${head}: ${r.errors.length} error(s); no payments written`, ...errors].join("\n");
@@ -38,7 +39,9 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExit status: 0 posted or duplicate, 2 quarantined, 1 unexpected failure.")
     .action(async (file: string, opts: { aggregator: string; mapping?: string; json?: boolean }) => {
       if (!existsSync(file)) throw new CliExit(1, `no such file: ${file}`);
-      const mapping = opts.mapping ? loadMappingFile(opts.mapping, opts.aggregator) : loadAggregatorMapping(opts.aggregator);
+      const mapping = opts.mapping
+        ? loadMappingFile(opts.mapping, opts.aggregator)
+        : loadAggregatorMapping(opts.aggregator);
       const result = await withDatabase((db) => ingestFile(db, { aggregator: opts.aggregator, path: file, mapping }));
       if (opts.json) printJson(resultJson(result));
       else process.stdout.write(`${describeResult(result)}\n`);

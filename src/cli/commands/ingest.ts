@@ -3,7 +3,13 @@ import { SingleBar } from "cli-progress";
 import { loadConfig } from "../../config/config-file";
 import { pollAll } from "../../sources/poll-sources";
 import type { PollOptions } from "../../sources/poll";
-import { describePolledFile, describeSummary, pollExitCode, pollsJson, summarizePolls } from "../../sources/poll-summary";
+import {
+  describePolledFile,
+  describeSummary,
+  pollExitCode,
+  pollsJson,
+  summarizePolls,
+} from "../../sources/poll-summary";
 import { withDatabase } from "../database";
 import { CliExit, printJson } from "../exit";
 
@@ -26,7 +32,10 @@ function progressBar(): Pick<PollOptions, "onProgress"> & { stop(): void } {
       if (key !== current) {
         stop();
         current = key;
-        bar = new SingleBar({ stream: process.stderr, format: `${p.phase} ${p.name} [{bar}] {percentage}% {value}/{total} bytes` });
+        bar = new SingleBar({
+          stream: process.stderr,
+          format: `${p.phase} ${p.name} [{bar}] {percentage}% {value}/{total} bytes`,
+        });
         bar.start(p.totalBytes, 0);
       }
       bar?.update(Math.min(p.bytes, p.totalBytes));

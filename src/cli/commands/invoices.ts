@@ -16,7 +16,10 @@ export function register(program: Command): void {
     .option("--by <name>", "who imports (for the audit log)", "billpay")
     .option("--no-match", "import only; leave waiting payments for `billpay match`")
     .option("--json", "print one JSON object")
-    .addHelpText("after", "\nExit status: 0 every row imported, 2 some rows refused (the others are imported and matched), 1 failure.")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 every row imported, 2 some rows refused (the others are imported and matched), 1 failure.",
+    )
     .action(async (file: string, opts: { by: string; match: boolean; json?: boolean }) => {
       if (!existsSync(file)) throw new CliExit(1, `no such file: ${file}`);
       // The import commits first: a matching failure never undoes billing data, and `billpay match` retries it.
@@ -26,10 +29,13 @@ export function register(program: Command): void {
       });
       if (opts.json) printJson({ ...result, match });
       else {
-        const lines = [`${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.errors.length} refused`];
+        const lines = [
+          `${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.errors.length} refused`,
+        ];
         lines.push(...result.errors.map(errorLine));
         if (match) lines.push(`matching: ${matchSummaryLine(match)}`);
-        else if (result.created + result.updated) lines.push("run `billpay match` to match waiting payments against them");
+        else if (result.created + result.updated)
+          lines.push("run `billpay match` to match waiting payments against them");
         process.stdout.write(`${lines.join("\n")}\n`);
       }
       process.exitCode = result.errors.length ? 2 : 0;

@@ -14,15 +14,22 @@ interface CheckOptions {
 }
 
 export function register(program: Command): void {
-  const mapping = program.command("mapping").description("Aggregator mapping files (mappings/<id>.yaml): check one on a sample");
+  const mapping = program
+    .command("mapping")
+    .description("Aggregator mapping files (mappings/<id>.yaml): check one on a sample");
   mapping
     .command("check")
-    .description("Check a mapping against a sample file: normalized payments and every error, without touching the database")
+    .description(
+      "Check a mapping against a sample file: normalized payments and every error, without touching the database",
+    )
     .argument("<mapping>", "the mapping file (YAML)")
     .argument("<sample>", "a sample remittance file the mapping should read")
     .option("-a, --aggregator <id>", "aggregator id to report (default: the mapping file's name)")
     .option("--json", "print the result as JSON")
-    .addHelpText("after", "\nExit status: 0 the sample parses cleanly, 2 the mapping is invalid or the sample has format or control errors.")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 the sample parses cleanly, 2 the mapping is invalid or the sample has format or control errors.",
+    )
     .action(async (mappingFile: string, sample: string, options: CheckOptions) => {
       if (!existsSync(sample)) throw new CliExit(1, `no such file: ${sample}`);
       let loaded: LoadedMapping;
@@ -30,7 +37,12 @@ export function register(program: Command): void {
         loaded = loadMappingFile(mappingFile, options.aggregator);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        if (options.json) printJson({ mapping: mappingFile, status: "invalid_mapping", errors: [{ code: "invalid_mapping", line: null, field: null, message: error.message }] });
+        if (options.json)
+          printJson({
+            mapping: mappingFile,
+            status: "invalid_mapping",
+            errors: [{ code: "invalid_mapping", line: null, field: null, message: error.message }],
+          });
         throw new CliExit(2, options.json ? "" : error.message);
       }
       const result = await dryRun(sample, loaded);
@@ -57,7 +69,10 @@ function checkJson(mappingFile: string, r: DryRunResult) {
 
 /** For people: the payments as a table, then controls, warnings and errors each with line and field. */
 export function checkText(mappingFile: string, r: DryRunResult): string {
-  const out: string[] = [`${path.basename(mappingFile)} (adapter ${r.adapter}) reading ${r.file}: ${r.status === "ok" ? "ok" : "REJECTED"}`, ""];
+  const out: string[] = [
+    `${path.basename(mappingFile)} (adapter ${r.adapter}) reading ${r.file}: ${r.status === "ok" ? "ok" : "REJECTED"}`,
+    "",
+  ];
   if (r.payments.length) {
     out.push(
       renderTable(r.payments, [

@@ -5,7 +5,9 @@ import { printJson } from "../exit";
 
 /** One line a person reads after matching ran (`billpay match`, `billpay invoices import`). */
 export function matchSummaryLine(summary: MatchSummary): string {
-  const outcomes = Object.entries(summary.byOutcome).map(([k, v]) => `${k} ${v}`).join(", ");
+  const outcomes = Object.entries(summary.byOutcome)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
   const again = summary.reconsidered ? ` (${summary.reconsidered} unknown_account now on file)` : "";
   return `${summary.considered} considered${again}: ${summary.decided} decided${outcomes ? ` [${outcomes}]` : ""}, ${summary.waiting} waiting, ${summary.exceptionsOpened} exceptions opened`;
 }
@@ -13,7 +15,9 @@ export function matchSummaryLine(summary: MatchSummary): string {
 export function register(program: Command): void {
   program
     .command("match")
-    .description("Match waiting payments, and unknown accounts billing data now has, to invoices (also runs after each posted file)")
+    .description(
+      "Match waiting payments, and unknown accounts billing data now has, to invoices (also runs after each posted file)",
+    )
     .option("--file <id>", "only this file's payments")
     .option("--json", "print one JSON object")
     .action(async (opts: { file?: string; json?: boolean }) => {

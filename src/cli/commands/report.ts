@@ -14,11 +14,15 @@ export function register(program: Command): void {
     .option("--format <format>", `${REPORT_FORMATS.join(", ")}`, "table")
     .option("--out <file>", "write to this file instead of stdout")
     .action(async (opts: { from: string; to: string; format: string; out?: string }) => {
-      for (const [name, value] of [["--from", opts.from], ["--to", opts.to]]) {
+      for (const [name, value] of [
+        ["--from", opts.from],
+        ["--to", opts.to],
+      ]) {
         if (!isIsoDate(value)) throw new CliExit(1, `${name} must be a date YYYY-MM-DD, not "${value}"`);
       }
       if (opts.from > opts.to) throw new CliExit(1, "--from is after --to");
-      if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) throw new CliExit(1, `--format must be one of ${REPORT_FORMATS.join(", ")}`);
+      if (!(REPORT_FORMATS as readonly string[]).includes(opts.format))
+        throw new CliExit(1, `--format must be one of ${REPORT_FORMATS.join(", ")}`);
       const report = await withDatabase((db) => buildReport(db, { from: opts.from, to: opts.to }));
       const text = renderReport(report, opts.format as ReportFormat);
       if (opts.out) {

@@ -32,14 +32,42 @@ export function register(program: Command): void {
     .command("serve")
     .description("Scheduled polling and workers, with HTTP health, metrics and read API")
     .option("-c, --config <file>", "configuration file (default: $BILLPAY_CONFIG)")
-    .option("--host <address>", "HTTP bind address; anything but loopback needs $" + TOKEN_ENV, process.env.BILLPAY_HTTP_HOST ?? "127.0.0.1")
+    .option(
+      "--host <address>",
+      "HTTP bind address; anything but loopback needs $" + TOKEN_ENV,
+      process.env.BILLPAY_HTTP_HOST ?? "127.0.0.1",
+    )
     .option("--port <n>", "HTTP port (0 picks a free one)", process.env.BILLPAY_HTTP_PORT ?? "8080")
-    .option("--concurrency <n>", "files this instance works at once (PostgreSQL)", String(DEFAULT_BOSS_SETTINGS.concurrency))
-    .option("--grace <seconds>", "on SIGTERM/SIGINT, how long the current file may take to finish before it is abandoned (rolled back)", "20")
-    .option("--retries <n>", "retries of a failed file before it is parked in the dead-letter queue", String(DEFAULT_BOSS_SETTINGS.retryLimit))
-    .option("--retry-delay <seconds>", "first retry delay of a failed file; it doubles each retry", String(DEFAULT_BOSS_SETTINGS.retryDelaySeconds))
-    .option("--file-timeout <seconds>", "a file job running longer is failed and retried", String(DEFAULT_BOSS_SETTINGS.fileTimeoutSeconds))
-    .option("--job-polling <seconds>", "how often an idle worker asks for a job (at least 0.5)", String(DEFAULT_BOSS_SETTINGS.pollingIntervalSeconds))
+    .option(
+      "--concurrency <n>",
+      "files this instance works at once (PostgreSQL)",
+      String(DEFAULT_BOSS_SETTINGS.concurrency),
+    )
+    .option(
+      "--grace <seconds>",
+      "on SIGTERM/SIGINT, how long the current file may take to finish before it is abandoned (rolled back)",
+      "20",
+    )
+    .option(
+      "--retries <n>",
+      "retries of a failed file before it is parked in the dead-letter queue",
+      String(DEFAULT_BOSS_SETTINGS.retryLimit),
+    )
+    .option(
+      "--retry-delay <seconds>",
+      "first retry delay of a failed file; it doubles each retry",
+      String(DEFAULT_BOSS_SETTINGS.retryDelaySeconds),
+    )
+    .option(
+      "--file-timeout <seconds>",
+      "a file job running longer is failed and retried",
+      String(DEFAULT_BOSS_SETTINGS.fileTimeoutSeconds),
+    )
+    .option(
+      "--job-polling <seconds>",
+      "how often an idle worker asks for a job (at least 0.5)",
+      String(DEFAULT_BOSS_SETTINGS.pollingIntervalSeconds),
+    )
     .addHelpText(
       "after",
       "\nWith DATABASE_URL (PostgreSQL) any number of instances share the work through pg-boss; with the embedded\n" +
@@ -73,7 +101,11 @@ export function register(program: Command): void {
         process.once("SIGTERM", resolve);
         process.once("SIGINT", resolve);
       });
-      log.info("shutting down: no new work; finishing or abandoning the current file", { signal, instance: service.instance, graceSeconds: graceMs / 1000 });
+      log.info("shutting down: no new work; finishing or abandoning the current file", {
+        signal,
+        instance: service.instance,
+        graceSeconds: graceMs / 1000,
+      });
       const clean = await service.stop(graceMs);
       // Abandoned work must not get to commit after all: exit now, and closing the connection rolls
       // its transaction back. Finished work lets the pools close first.

@@ -40,7 +40,10 @@ export function register(program: Command): void {
     }
     const month = stated ?? coverageMonthFor(basis as string);
     const advice = scheduleAdvice(month, policy);
-    const audit = basis === null ? null : assessTiming({ coverageMonth: month, initiatedOn, settledOn, firstPayment: options.firstPayment }, policy);
+    const audit =
+      basis === null
+        ? null
+        : assessTiming({ coverageMonth: month, initiatedOn, settledOn, firstPayment: options.firstPayment }, policy);
     if (options.json) {
       printJson({
         ...advice,
@@ -51,9 +54,15 @@ export function register(program: Command): void {
     }
     const { min, max } = policy.leadWindow;
     const lines: [string, string][] = [
-      ["Coverage", `${formatMonth(month)} (starts ${formatLongDate(advice.coverageStart)})${stated ? "" : ", derived from the dates"}`],
+      [
+        "Coverage",
+        `${formatMonth(month)} (starts ${formatLongDate(advice.coverageStart)})${stated ? "" : ", derived from the dates"}`,
+      ],
       ["Due date", `${advice.dueWeekday}, ${formatLongDate(advice.dueOn)}`],
-      ["Recommended window", `${formatDateRange(advice.window.from, advice.window.to)} (${min}–${max} ${policy.dayCounting} days before)`],
+      [
+        "Recommended window",
+        `${formatDateRange(advice.window.from, advice.window.to)} (${min}–${max} ${policy.dayCounting} days before)`,
+      ],
       ["Last safe day", `${advice.lastSafeWeekday}, ${formatLongDate(advice.lastSafeDay)}`],
     ];
     if (audit) {

@@ -7,7 +7,13 @@ import { describeMasks, matchesAnyMask } from "./mask";
 import { normalizeAccount } from "./normalize";
 import { looksLikeSsn, maskSsn } from "./ssn";
 
-export { CHECK_DIGIT_ROUTINES, luhnCheckDigit, mod11CheckDigit, passesCheckDigit, type CheckDigitRoutine } from "./check-digit";
+export {
+  CHECK_DIGIT_ROUTINES,
+  luhnCheckDigit,
+  mod11CheckDigit,
+  passesCheckDigit,
+  type CheckDigitRoutine,
+} from "./check-digit";
 export { describeMasks, matchesAnyMask, matchesMask } from "./mask";
 export { normalizeAccount } from "./normalize";
 export { looksLikeSsn, maskSsn } from "./ssn";
@@ -37,21 +43,45 @@ export function checkAccount(
   const form = describeMasks(policy.masks);
   if (raw === null || normalizeAccount(raw) === "") {
     const reason = "no account number was given";
-    return { status: "invalid_format", accountNumber: null, accountRaw: raw, reason, findings: [finding("invalid_format", reason)] };
+    return {
+      status: "invalid_format",
+      accountNumber: null,
+      accountRaw: raw,
+      reason,
+      findings: [finding("invalid_format", reason)],
+    };
   }
   if (looksLikeSsn(raw)) {
     const reason =
       "looks like a Social Security Number (NNN-NN-NNNN, or 9 digits not beginning with 7), not a billing account number; kept masked";
-    return { status: "ssn_suspected", accountNumber: null, accountRaw: maskSsn(raw), reason, findings: [finding("ssn_suspected", reason)] };
+    return {
+      status: "ssn_suspected",
+      accountNumber: null,
+      accountRaw: maskSsn(raw),
+      reason,
+      findings: [finding("ssn_suspected", reason)],
+    };
   }
   const normalized = normalizeAccount(raw);
   if (!matchesAnyMask(normalized, policy.masks)) {
     const reason = `${normalized.length} characters after removing blanks and dashes; the payee's account numbers have the form ${form}`;
-    return { status: "invalid_format", accountNumber: null, accountRaw: raw, reason, findings: [finding("invalid_format", reason)] };
+    return {
+      status: "invalid_format",
+      accountNumber: null,
+      accountRaw: raw,
+      reason,
+      findings: [finding("invalid_format", reason)],
+    };
   }
   if (!passesCheckDigit(normalized, policy.checkDigit)) {
     const reason = `has the form ${form} but its ${policy.checkDigit} check digit does not match`;
-    return { status: "check_digit_failed", accountNumber: null, accountRaw: raw, reason, findings: [finding("check_digit_failed", reason)] };
+    return {
+      status: "check_digit_failed",
+      accountNumber: null,
+      accountRaw: raw,
+      reason,
+      findings: [finding("check_digit_failed", reason)],
+    };
   }
   const repaired = normalized !== raw;
   const findings: Finding[] = [];
