@@ -5,6 +5,7 @@ import type { DataSource } from "typeorm";
 import type { AggregatorConfig, BillpayConfig } from "../config/config-file";
 import { log } from "../log";
 import type { SourceFolder } from "../sources/folder";
+import type { PolledFile } from "../sources/poll";
 import { openFolder } from "../sources/poll-sources";
 import { heldLocks, tryAdvisoryLock, withAdvisoryLock } from "./advisory-lock";
 import { discoverFiles, type Candidate } from "./discover";
@@ -181,6 +182,18 @@ export class BossScheduler implements Scheduler {
       this.metrics.countJob("poll", "skipped");
       return { skipped: "previous poll still running" };
     }
+    try {
+      return await this.pollHoldingLock(agg, job);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
+   * Under the source's lock. A failed listing is recorded as the poll's outcome, not thrown: poll
+   * jobs are not retried, the next tick is the retry.
+   */
+  private async pollHoldingLock(agg: AggregatorConfig, job: PollJob): Promise<Record<string, unknown>> {
     const started = performance.now();
     let folder: SourceFolder | null = null;
     try {
@@ -198,30 +211,38 @@ export class BossScheduler implements Scheduler {
         error = (e as Error).message;
         log.error("poll failed", { aggregator: agg.id, instance: this.instance, error });
       }
-      const seconds = (performance.now() - started) / 1000;
-      this.metrics.pollDuration.observe({ aggregator: agg.id }, seconds);
-      this.metrics.countJob("poll", error ? "failed" : "ok");
-      await recordPollOutcome(this.db, agg.id, this.instance, {
-        ok: !error,
-        error,
-        durationMs: seconds * 1000,
-        found,
-        queued,
-      });
-      log.info("poll finished", {
-        aggregator: agg.id,
-        tick: job.tick,
-        instance: this.instance,
-        ok: !error,
-        found,
-        queued,
-        seconds,
-      });
-      return { ok: !error, error, found, queued };
+      return await this.finishPoll(agg, job, started, { found, queued, error });
     } finally {
       await folder?.close().catch(() => undefined);
-      await lock.release();
     }
+  }
+
+  private async finishPoll(
+    agg: AggregatorConfig,
+    job: PollJob,
+    started: number,
+    { found, queued, error }: { found: number; queued: number; error: string | null },
+  ): Promise<Record<string, unknown>> {
+    const seconds = (performance.now() - started) / 1000;
+    this.metrics.pollDuration.observe({ aggregator: agg.id }, seconds);
+    this.metrics.countJob("poll", error ? "failed" : "ok");
+    await recordPollOutcome(this.db, agg.id, this.instance, {
+      ok: !error,
+      error,
+      durationMs: seconds * 1000,
+      found,
+      queued,
+    });
+    log.info("poll finished", {
+      aggregator: agg.id,
+      tick: job.tick,
+      instance: this.instance,
+      ok: !error,
+      found,
+      queued,
+      seconds,
+    });
+    return { ok: !error, error, found, queued };
   }
 
   /**
@@ -273,6 +294,15 @@ export class BossScheduler implements Scheduler {
       });
       return { skipped: "another worker is taking it" };
     }
+    try {
+      return await this.takeHoldingLock(agg, job);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Under the file's lock. A failure is rethrown so that pg-boss retries the job with backoff. */
+  private async takeHoldingLock(agg: AggregatorConfig, job: FileJob): Promise<Record<string, unknown>> {
     let folder: SourceFolder | null = null;
     try {
       log.info("taking file", { aggregator: agg.id, file: job.name, instance: this.instance, moveOnly: job.moveOnly });
@@ -281,25 +311,7 @@ export class BossScheduler implements Scheduler {
       const outcome = await takeFile(this.db, agg, folder, job.name, timing);
       if (outcome.kind === "taken") {
         timing.onFile(outcome.file);
-        const f = outcome.file;
-        this.metrics.countJob("file", f.status);
-        log.info("file done", {
-          aggregator: agg.id,
-          file: job.name,
-          instance: this.instance,
-          status: f.status,
-          fileId: f.fileId,
-          payments: f.payments,
-          totalCents: f.totalCents,
-          movedTo: f.movedTo,
-        });
-        return {
-          status: f.status,
-          fileId: f.fileId,
-          payments: f.payments,
-          totalCents: f.totalCents,
-          movedTo: f.movedTo,
-        };
+        return this.fileDone(agg, job, outcome.file);
       }
       this.metrics.countJob("file", outcome.kind);
       log.info("file needed nothing", {
@@ -321,8 +333,28 @@ export class BossScheduler implements Scheduler {
       throw error;
     } finally {
       await folder?.close().catch(() => undefined);
-      await lock.release();
     }
+  }
+
+  private fileDone(agg: AggregatorConfig, job: FileJob, f: PolledFile): Record<string, unknown> {
+    this.metrics.countJob("file", f.status);
+    log.info("file done", {
+      aggregator: agg.id,
+      file: job.name,
+      instance: this.instance,
+      status: f.status,
+      fileId: f.fileId,
+      payments: f.payments,
+      totalCents: f.totalCents,
+      movedTo: f.movedTo,
+    });
+    return {
+      status: f.status,
+      fileId: f.fileId,
+      payments: f.payments,
+      totalCents: f.totalCents,
+      movedTo: f.movedTo,
+    };
   }
 
   async stop(graceMs: number): Promise<boolean> {

@@ -120,56 +120,8 @@ export async function startHttp(
   options: HttpOptions,
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   checkBind(options.host, options.token);
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log.error("http request failed", { path: req.url, error: (error as Error).message });
-      if (!res.headersSent) send(res, 500, { error: "internal error" });
-      else res.end();
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method !== "GET" && req.method !== "HEAD")
-      return send(res, 405, { error: "read-only: GET only" }, { allow: "GET, HEAD" });
-    const ok = authorized(req, options.token);
-    switch (url.pathname) {
-      case "/healthz":
-        return send(res, 200, { status: "ok", instance: state.metrics.instance, mode: state.scheduler.mode });
-      case "/readyz": {
-        const r = await readiness(state);
-        return send(res, r.ready ? 200 : 503, ok ? r : { ready: r.ready });
-      }
-    }
-    if (!ok)
-      return send(res, 401, { error: "a bearer token is required" }, { "www-authenticate": 'Bearer realm="billpay"' });
-    try {
-      switch (url.pathname) {
-        case "/metrics":
-          return send(res, 200, await state.metrics.render(state.db, (await state.scheduler.families?.()) ?? []));
-        case "/api/files":
-          return send(res, 200, await listFiles(state.db, url.searchParams));
-        case "/api/payments":
-          return send(res, 200, await listPayments(state.db, url.searchParams));
-        case "/api/exceptions": {
-          const page = await listExceptions(state.db, url.searchParams);
-          return page
-            ? send(res, 200, page)
-            : send(res, 404, { error: "no exception queue in this database yet (run the matching migration)" });
-        }
-        default:
-          return send(res, 404, { error: `no such endpoint: ${url.pathname}` });
-      }
-    } catch (error) {
-      if (error instanceof BadQuery) return send(res, 400, { error: error.message });
-      throw error;
-    }
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  const server = createServer((req, res) => serve(state, options, req, res));
+  await listen(server, options);
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
@@ -181,4 +133,67 @@ export async function startHttp(
         server.closeAllConnections();
       }),
   };
+}
+
+function listen(server: Server, options: HttpOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+}
+
+function serve(state: ServiceState, options: HttpOptions, req: IncomingMessage, res: ServerResponse): void {
+  handle(state, options, req, res).catch((error: unknown) => {
+    log.error("http request failed", { path: req.url, error: (error as Error).message });
+    if (!res.headersSent) send(res, 500, { error: "internal error" });
+    else res.end();
+  });
+}
+
+/** /healthz and the bare /readyz verdict answer without the token: probes carry none. */
+async function handle(
+  state: ServiceState,
+  options: HttpOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (req.method !== "GET" && req.method !== "HEAD")
+    return send(res, 405, { error: "read-only: GET only" }, { allow: "GET, HEAD" });
+  const ok = authorized(req, options.token);
+  switch (url.pathname) {
+    case "/healthz":
+      return send(res, 200, { status: "ok", instance: state.metrics.instance, mode: state.scheduler.mode });
+    case "/readyz": {
+      const r = await readiness(state);
+      return send(res, r.ready ? 200 : 503, ok ? r : { ready: r.ready });
+    }
+  }
+  if (!ok)
+    return send(res, 401, { error: "a bearer token is required" }, { "www-authenticate": 'Bearer realm="billpay"' });
+  return handleAuthorized(state, url, res);
+}
+
+async function handleAuthorized(state: ServiceState, url: URL, res: ServerResponse): Promise<void> {
+  try {
+    switch (url.pathname) {
+      case "/metrics":
+        return send(res, 200, await state.metrics.render(state.db, (await state.scheduler.families?.()) ?? []));
+      case "/api/files":
+        return send(res, 200, await listFiles(state.db, url.searchParams));
+      case "/api/payments":
+        return send(res, 200, await listPayments(state.db, url.searchParams));
+      case "/api/exceptions": {
+        const page = await listExceptions(state.db, url.searchParams);
+        return page
+          ? send(res, 200, page)
+          : send(res, 404, { error: "no exception queue in this database yet (run the matching migration)" });
+      }
+      default:
+        return send(res, 404, { error: `no such endpoint: ${url.pathname}` });
+    }
+  } catch (error) {
+    if (error instanceof BadQuery) return send(res, 400, { error: error.message });
+    throw error;
+  }
 }

@@ -66,6 +66,13 @@ function gauge(name: string, help: string, samples: Sample[]): Family {
 }
 
 async function ledgerFamilies(db: DataSource): Promise<Family[]> {
+  const families = await fileAndPaymentFamilies(db);
+  if (await hasExceptions(db)) families.push(await openExceptionsFamily(db));
+  families.push(...(await pollFamilies(db)));
+  return families;
+}
+
+async function fileAndPaymentFamilies(db: DataSource): Promise<Family[]> {
   const files = (await db.query(
     `SELECT aggregator, status, count(*)::int AS n FROM remittance_files GROUP BY 1, 2 ORDER BY 1, 2`,
   )) as { aggregator: string; status: string; n: number }[];
@@ -73,7 +80,7 @@ async function ledgerFamilies(db: DataSource): Promise<Family[]> {
     `SELECT aggregator, status, timing_status, count(*)::int AS n, coalesce(sum(amount_cents), 0)::text AS cents
        FROM payments GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   )) as { aggregator: string; status: string; timing_status: string; n: number; cents: string }[];
-  const families: Family[] = [
+  return [
     gauge(
       "billpay_files",
       "Files in the ledger by aggregator and status.",
@@ -96,20 +103,22 @@ async function ledgerFamilies(db: DataSource): Promise<Family[]> {
       })),
     ),
   ];
-  if (await hasExceptions(db)) {
-    const open = (await db.query(
-      `SELECT reason, count(*)::int AS n FROM exceptions WHERE status = 'open' GROUP BY 1 ORDER BY 1`,
-    )) as { reason: string; n: number }[];
-    families.push(
-      gauge(
-        "billpay_exceptions_open",
-        "Open exceptions waiting for a person, by reason.",
-        open.map((r) => ({ labels: { reason: r.reason }, value: r.n })),
-      ),
-    );
-  }
+}
+
+async function openExceptionsFamily(db: DataSource): Promise<Family> {
+  const open = (await db.query(
+    `SELECT reason, count(*)::int AS n FROM exceptions WHERE status = 'open' GROUP BY 1 ORDER BY 1`,
+  )) as { reason: string; n: number }[];
+  return gauge(
+    "billpay_exceptions_open",
+    "Open exceptions waiting for a person, by reason.",
+    open.map((r) => ({ labels: { reason: r.reason }, value: r.n })),
+  );
+}
+
+async function pollFamilies(db: DataSource): Promise<Family[]> {
   const polls = [...(await readPollStatus(db)).values()];
-  families.push(
+  return [
     gauge(
       "billpay_last_successful_poll_timestamp_seconds",
       "When each source was last polled without error (Unix time).",
@@ -134,8 +143,7 @@ async function ledgerFamilies(db: DataSource): Promise<Family[]> {
       type: "counter",
       samples: polls.map((p) => ({ labels: { aggregator: p.aggregator }, value: p.failures })),
     },
-  );
-  return families;
+  ];
 }
 
 /**
