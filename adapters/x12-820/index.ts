@@ -29,82 +29,97 @@ function* transactionWarnings(ctx: TransactionContext, line: number, mapping: X1
   }
 }
 
+type EventOf<T extends X12Event["type"]> = Extract<X12Event, { type: T }>;
+
+function interchangeItem(event: EventOf<"interchange">): ParsedItem {
+  const isa = event.isa;
+  return {
+    kind: "header",
+    line: event.at.index,
+    identity: `${isa.senderQualifier}:${isa.senderId}:${isa.controlNumber}`,
+    info: {
+      senderId: isa.senderId,
+      receiverId: isa.receiverId,
+      date: isa.date,
+      time: isa.time,
+      controlNumber: isa.controlNumber,
+      usage: isa.usage,
+      versionNumber: isa.versionNumber,
+    },
+  };
+}
+
+function* remittanceItems(event: EventOf<"remittance">, mapping: X12Mapping): Generator<ParsedItem> {
+  const line = event.line;
+  const rmrAt = line.at.index;
+  if (!mapping.accountQualifiers.includes(line.rmr.qualifier)) {
+    yield {
+      kind: "warning",
+      code: "unexpected_rmr_qualifier",
+      line: rmrAt,
+      field: "RMR01",
+      message: `RMR01 ${JSON.stringify(line.rmr.qualifier)} is not one of the account qualifiers (${mapping.accountQualifiers.join(", ")}): no account number taken`,
+    };
+  }
+  if (line.rmr.paidCents < 0) {
+    yield {
+      kind: "warning",
+      code: "negative_remittance",
+      line: rmrAt,
+      field: "RMR04",
+      message: `RMR04 is negative (${centsToDecimal(line.rmr.paidCents)}): recorded as a reversal`,
+    };
+  }
+  for (const a of line.adjustments) {
+    yield {
+      kind: "warning",
+      code: "x12_adjustment",
+      line: a.at.index,
+      field: "ADX01",
+      message: `${describeAdjustment(a)} on the RMR at segment ${rmrAt}`,
+    };
+  }
+  yield { kind: "payment", line: rmrAt, draft: toPaymentDraft(line, mapping) };
+}
+
+function adjustmentItem(event: EventOf<"adjustment">, mapping: X12Mapping): ParsedItem {
+  const a = event.adjustment;
+  const owner = event.entity
+    ? `entity ${event.entity.ent.assignedNumber || "(unnumbered)"}`
+    : `transaction set ${event.transaction.st.controlNumber}`;
+  const counted = mapping.adjustmentBalance === "none" ? "not counted" : "counted";
+  return {
+    kind: "warning",
+    code: "x12_adjustment",
+    line: a.at.index,
+    field: "ADX01",
+    message: `${describeAdjustment(a)} on ${owner} (${counted} in BPR02)`,
+  };
+}
+
+function controlItem(event: EventOf<"control">): ParsedItem {
+  return {
+    kind: "control",
+    scope: `${event.scope} ${event.controlNumber}`,
+    line: event.at.index,
+    declared: event.declared,
+    parsed: event.parsed,
+  };
+}
+
 function* toItems(event: X12Event, mapping: X12Mapping): Generator<ParsedItem> {
   switch (event.type) {
-    case "interchange": {
-      const isa = event.isa;
-      yield {
-        kind: "header",
-        line: event.at.index,
-        identity: `${isa.senderQualifier}:${isa.senderId}:${isa.controlNumber}`,
-        info: {
-          senderId: isa.senderId,
-          receiverId: isa.receiverId,
-          date: isa.date,
-          time: isa.time,
-          controlNumber: isa.controlNumber,
-          usage: isa.usage,
-          versionNumber: isa.versionNumber,
-        },
-      };
+    case "interchange":
+      yield interchangeItem(event);
       return;
-    }
-    case "remittance": {
-      const line = event.line;
-      const rmrAt = line.at.index;
-      if (!mapping.accountQualifiers.includes(line.rmr.qualifier)) {
-        yield {
-          kind: "warning",
-          code: "unexpected_rmr_qualifier",
-          line: rmrAt,
-          field: "RMR01",
-          message: `RMR01 ${JSON.stringify(line.rmr.qualifier)} is not one of the account qualifiers (${mapping.accountQualifiers.join(", ")}): no account number taken`,
-        };
-      }
-      if (line.rmr.paidCents < 0) {
-        yield {
-          kind: "warning",
-          code: "negative_remittance",
-          line: rmrAt,
-          field: "RMR04",
-          message: `RMR04 is negative (${centsToDecimal(line.rmr.paidCents)}): recorded as a reversal`,
-        };
-      }
-      for (const a of line.adjustments) {
-        yield {
-          kind: "warning",
-          code: "x12_adjustment",
-          line: a.at.index,
-          field: "ADX01",
-          message: `${describeAdjustment(a)} on the RMR at segment ${rmrAt}`,
-        };
-      }
-      yield { kind: "payment", line: rmrAt, draft: toPaymentDraft(line, mapping) };
+    case "remittance":
+      yield* remittanceItems(event, mapping);
       return;
-    }
-    case "adjustment": {
-      const a = event.adjustment;
-      const owner = event.entity
-        ? `entity ${event.entity.ent.assignedNumber || "(unnumbered)"}`
-        : `transaction set ${event.transaction.st.controlNumber}`;
-      const counted = mapping.adjustmentBalance === "none" ? "not counted" : "counted";
-      yield {
-        kind: "warning",
-        code: "x12_adjustment",
-        line: a.at.index,
-        field: "ADX01",
-        message: `${describeAdjustment(a)} on ${owner} (${counted} in BPR02)`,
-      };
+    case "adjustment":
+      yield adjustmentItem(event, mapping);
       return;
-    }
     case "control":
-      yield {
-        kind: "control",
-        scope: `${event.scope} ${event.controlNumber}`,
-        line: event.at.index,
-        declared: event.declared,
-        parsed: event.parsed,
-      };
+      yield controlItem(event);
       return;
   }
 }

@@ -56,27 +56,30 @@ function refersTo(credit: BankCredit, keys: string[]): boolean {
   });
 }
 
-export function pairBankCredits(credits: BankCredit[], groups: RemittanceGroup[]): { lines: BankLine[]; rule: string } {
-  const used = new Set<RemittanceGroup>();
-  const lines: BankLine[] = [];
+type CreditFields = Pick<BankLine, "creditId" | "valueOn" | "statement" | "reference" | "creditCents">;
+
+function creditFields(c: BankCredit): CreditFields {
+  return { creditId: c.id, valueOn: c.day, statement: c.statement, reference: c.reference, creditCents: c.cents };
+}
+
+function pairByReference(
+  credits: BankCredit[],
+  groups: RemittanceGroup[],
+  used: Set<RemittanceGroup>,
+  lines: BankLine[],
+): BankCredit[] {
   const unpaired: BankCredit[] = [];
-  const base = (c: BankCredit) => ({
-    creditId: c.id,
-    valueOn: c.day,
-    statement: c.statement,
-    reference: c.reference,
-    creditCents: c.cents,
-  });
   for (const c of credits) {
     const file = groups.find((g) => !used.has(g) && refersTo(c, g.keys));
     if (!file) {
       unpaired.push(c);
       continue;
     }
+    // A reference names the whole file, so every settlement day of it is taken.
     const days = groups.filter((g) => g.fileId === file.fileId);
     days.forEach((g) => used.add(g));
     lines.push({
-      ...base(c),
+      ...creditFields(c),
       fileId: file.fileId,
       fileName: file.fileName,
       settledOn: days.map((g) => g.day).join(", "),
@@ -85,7 +88,16 @@ export function pairBankCredits(credits: BankCredit[], groups: RemittanceGroup[]
       pairedBy: "reference",
     });
   }
-  for (const c of unpaired) {
+  return unpaired;
+}
+
+function pairByAmountAndDate(
+  credits: BankCredit[],
+  groups: RemittanceGroup[],
+  used: Set<RemittanceGroup>,
+  lines: BankLine[],
+): void {
+  for (const c of credits) {
     const candidates = groups
       .filter((g) => !used.has(g) && g.netCents === c.cents && Math.abs(daysBetween(g.day, c.day)) <= DATE_WINDOW_DAYS)
       .sort((a, b) => Math.abs(daysBetween(a.day, c.day)) - Math.abs(daysBetween(b.day, c.day)));
@@ -93,7 +105,7 @@ export function pairBankCredits(credits: BankCredit[], groups: RemittanceGroup[]
     if (g) {
       used.add(g);
       lines.push({
-        ...base(c),
+        ...creditFields(c),
         fileId: g.fileId,
         fileName: g.fileName,
         settledOn: g.day,
@@ -103,7 +115,7 @@ export function pairBankCredits(credits: BankCredit[], groups: RemittanceGroup[]
       });
     } else {
       lines.push({
-        ...base(c),
+        ...creditFields(c),
         fileId: null,
         fileName: null,
         settledOn: null,
@@ -113,25 +125,35 @@ export function pairBankCredits(credits: BankCredit[], groups: RemittanceGroup[]
       });
     }
   }
-  // Remittance days with no credit matter only when there is a statement to look in.
-  if (credits.length) {
-    for (const g of groups) {
-      if (used.has(g) || !g.inPeriod || g.netCents === 0) continue;
-      lines.push({
-        creditId: null,
-        valueOn: null,
-        statement: null,
-        reference: null,
-        creditCents: null,
-        fileId: g.fileId,
-        fileName: g.fileName,
-        settledOn: g.day,
-        remittanceCents: g.netCents,
-        differenceCents: -g.netCents,
-        pairedBy: "none",
-      });
-    }
+}
+
+function addUnpairedRemittances(groups: RemittanceGroup[], used: Set<RemittanceGroup>, lines: BankLine[]): void {
+  for (const g of groups) {
+    if (used.has(g) || !g.inPeriod || g.netCents === 0) continue;
+    lines.push({
+      creditId: null,
+      valueOn: null,
+      statement: null,
+      reference: null,
+      creditCents: null,
+      fileId: g.fileId,
+      fileName: g.fileName,
+      settledOn: g.day,
+      remittanceCents: g.netCents,
+      differenceCents: -g.netCents,
+      pairedBy: "none",
+    });
   }
+}
+
+export function pairBankCredits(credits: BankCredit[], groups: RemittanceGroup[]): { lines: BankLine[]; rule: string } {
+  const used = new Set<RemittanceGroup>();
+  const lines: BankLine[] = [];
+  // Every reference is tried before any amount, so an equal amount cannot take a file a credit names.
+  const unpaired = pairByReference(credits, groups, used, lines);
+  pairByAmountAndDate(unpaired, groups, used, lines);
+  // Remittance days with no credit matter only when there is a statement to look in.
+  if (credits.length) addUnpairedRemittances(groups, used, lines);
   lines.sort((a, b) => (a.valueOn ?? a.settledOn ?? "").localeCompare(b.valueOn ?? b.settledOn ?? ""));
   return { lines, rule: BANK_PAIRING_RULE };
 }

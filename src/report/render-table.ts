@@ -1,7 +1,8 @@
 import { renderTable } from "./text-table";
 import { formatUsd, MATCH_STATUSES, PAYMENT_KINDS, TIMING_STATUSES } from "../model";
 import { ageText, controlsText, countCents, optionalCount, optionalUsd, presentKeys } from "./labels";
-import type { DayLine, ReconciliationReport } from "./reconciliation";
+import type { BankLine } from "./bank-pairing";
+import type { DayLine, ExceptionLine, FileLine, ReconciliationReport } from "./reconciliation";
 
 function daysTable<K extends string>(
   days: DayLine[],
@@ -19,13 +20,11 @@ function daysTable<K extends string>(
   ]);
 }
 
-/** The report as plain-text tables for a terminal. */
-export function renderReportTable(r: ReconciliationReport): string {
-  const out: string[] = [`Reconciliation ${r.period.from} to ${r.period.to} (as of ${r.generatedAt})`, ""];
-  out.push(
+function filesSection(files: FileLine[]): string[] {
+  return [
     "FILES: declared (file controls) against parsed",
-    r.files.length
-      ? renderTable(r.files, [
+    files.length
+      ? renderTable(files, [
           { header: "FILE", value: (f) => f.name },
           { header: "AGGREGATOR", value: (f) => f.aggregator },
           { header: "STATUS", value: (f) => f.status },
@@ -38,34 +37,45 @@ export function renderReportTable(r: ReconciliationReport): string {
         ])
       : "(none)",
     "",
-  );
-  out.push(
+  ];
+}
+
+function daysSections(days: DayLine[]): string[] {
+  const out = [
     "SETTLEMENT DAYS by kind (count · amount)",
-    r.days.length ? daysTable(r.days, (d) => d.byKind, PAYMENT_KINDS) : "(none)",
+    days.length ? daysTable(days, (d) => d.byKind, PAYMENT_KINDS) : "(none)",
     "",
-  );
-  if (r.days.length) {
+  ];
+  // With no days, the kind table's "(none)" already says so; timing and match would only repeat it.
+  if (days.length) {
     out.push(
       "SETTLEMENT DAYS by timing (payments)",
-      daysTable(r.days, (d) => d.byTiming, TIMING_STATUSES),
+      daysTable(days, (d) => d.byTiming, TIMING_STATUSES),
       "",
     );
     out.push(
       "SETTLEMENT DAYS by match status",
-      daysTable(r.days, (d) => d.byMatch, MATCH_STATUSES),
+      daysTable(days, (d) => d.byMatch, MATCH_STATUSES),
       "",
     );
   }
+  return out;
+}
+
+function totalsSection(r: ReconciliationReport): string[] {
   const m = r.matchRate;
-  out.push(
+  return [
     `TOTALS: net ${formatUsd(r.totals.netCents)}${r.totals.resent ? `; ${r.totals.resent} resent duplicates not counted` : ""}`,
     `AUTO-MATCH RATE: ${m.byCount} by count (${m.autoMatched} of ${m.payments}), ${m.byAmount} by amount (${formatUsd(m.autoMatchedCents)} of ${formatUsd(m.paymentCents)})`,
     "",
-  );
-  out.push(
+  ];
+}
+
+function exceptionsSection(exceptions: ExceptionLine[]): string[] {
+  return [
     "EXCEPTIONS by reason",
-    r.exceptions.length
-      ? renderTable(r.exceptions, [
+    exceptions.length
+      ? renderTable(exceptions, [
           { header: "REASON", value: (e) => e.reason },
           { header: "OPEN", value: (e) => String(e.open), align: "right" },
           { header: "OPEN AMOUNT", value: (e) => formatUsd(e.openCents), align: "right" },
@@ -75,11 +85,14 @@ export function renderReportTable(r: ReconciliationReport): string {
         ])
       : "(none)",
     "",
-  );
-  out.push(
+  ];
+}
+
+function bankSection(bank: BankLine[], rule: string): string[] {
+  return [
     "BANK CREDITS against remittance files",
-    r.bank.length
-      ? renderTable(r.bank, [
+    bank.length
+      ? renderTable(bank, [
           { header: "VALUE DATE", value: (b) => b.valueOn ?? "–" },
           { header: "REFERENCE", value: (b) => b.reference ?? "–" },
           { header: "CREDIT", value: (b) => optionalUsd(b.creditCents), align: "right" },
@@ -91,7 +104,20 @@ export function renderReportTable(r: ReconciliationReport): string {
         ])
       : "(no bank credits in the period)",
     "",
-    `Pairing rule: ${r.bankPairingRule}`,
-  );
+    `Pairing rule: ${rule}`,
+  ];
+}
+
+/** The report as plain-text tables for a terminal. */
+export function renderReportTable(r: ReconciliationReport): string {
+  const out: string[] = [
+    `Reconciliation ${r.period.from} to ${r.period.to} (as of ${r.generatedAt})`,
+    "",
+    ...filesSection(r.files),
+    ...daysSections(r.days),
+    ...totalsSection(r),
+    ...exceptionsSection(r.exceptions),
+    ...bankSection(r.bank, r.bankPairingRule),
+  ];
   return `${out.join("\n")}\n`;
 }
