@@ -6,7 +6,7 @@ import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../rules/payee-policy";
 import { decimalToCents, MoneyFormatError, PLAN_TYPES, type ErrorRecord, type PlanType } from "../model";
 import { checkAccount } from "../rules/account";
 import { isYearMonth } from "../rules/local-date";
-import { appendAudit, changedFields, SYSTEM_ACTOR } from "./audit-log";
+import { appendAudit, changedFields, SYSTEM_ACTOR, type Sql } from "./audit-log";
 import { invoiceState, statusFor, toInvoice, type Invoice } from "./invoices";
 
 /**
@@ -150,86 +150,114 @@ export async function importInvoices(
     unchanged: 0,
     errors,
   };
-  await db.transaction(async (tx) => {
-    for (const { line, input } of rows) {
-      const existing = (await tx.query(`SELECT * FROM invoices WHERE invoice_number = $1 FOR UPDATE`, [
-        input.invoiceNumber,
-      ])) as Parameters<typeof toInvoice>[0][];
-      const clash = (await tx.query(
-        `SELECT invoice_number FROM invoices WHERE account_number = $1 AND plan = $2 AND coverage_month = $3 AND invoice_number <> $4`,
-        [input.accountNumber, input.plan, input.coverageMonth, input.invoiceNumber],
-      )) as { invoice_number: string }[];
-      if (clash.length) {
-        errors.push({
-          code: "conflict",
-          line,
-          field: "invoice",
-          message: `invoice ${clash[0].invoice_number} already bills this account, plan and month`,
-        });
-        continue;
-      }
-      if (!existing.length) {
-        const invoice: Invoice = { id: randomUUID(), ...input, paidCents: 0, status: "open" };
-        await tx.query(
-          `INSERT INTO invoices (id, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment, paid_cents, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'open')`,
-          [
-            invoice.id,
-            input.invoiceNumber,
-            input.accountNumber,
-            input.memberName,
-            input.plan,
-            input.coverageMonth,
-            input.amountDueCents,
-            input.firstPayment,
-          ],
-        );
-        await appendAudit(tx, {
-          actor,
-          entity: "invoice",
-          entityId: invoice.id,
-          action: "created",
-          before: null,
-          after: invoiceState(invoice),
-          note: `imported from line ${line}`,
-        });
-        result.created += 1;
-        continue;
-      }
-      const current = toInvoice(existing[0]);
-      const status =
-        current.status === "written_off" ? current.status : statusFor(current.paidCents, input.amountDueCents);
-      const next: Invoice = { ...current, ...input, status };
-      const diff = changedFields(invoiceState(current), invoiceState(next));
-      if (!diff) {
-        result.unchanged += 1;
-        continue;
-      }
-      await tx.query(
-        `UPDATE invoices SET account_number = $2, member_name = $3, plan = $4, coverage_month = $5, amount_due_cents = $6,
-           first_payment = $7, status = $8, updated_at = now() WHERE id = $1`,
-        [
-          current.id,
-          next.accountNumber,
-          next.memberName,
-          next.plan,
-          next.coverageMonth,
-          next.amountDueCents,
-          next.firstPayment,
-          next.status,
-        ],
-      );
-      await appendAudit(tx, {
-        actor,
-        entity: "invoice",
-        entityId: current.id,
-        action: "updated",
-        ...diff,
-        note: `imported from line ${line}`,
-      });
-      result.updated += 1;
-    }
-  });
+  await db.transaction((tx) => upsertInvoices(tx, rows, actor, result));
   errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return result;
+}
+
+type RowOutcome = "created" | "updated" | "unchanged" | "conflict";
+
+async function upsertInvoices(
+  tx: Sql,
+  rows: { line: number; input: InvoiceInput }[],
+  actor: string,
+  result: InvoiceImportResult,
+): Promise<void> {
+  for (const { line, input } of rows) {
+    const outcome = await upsertInvoice(tx, line, input, actor, result.errors);
+    if (outcome !== "conflict") result[outcome] += 1;
+  }
+}
+
+async function upsertInvoice(
+  tx: Sql,
+  line: number,
+  input: InvoiceInput,
+  actor: string,
+  errors: ErrorRecord[],
+): Promise<RowOutcome> {
+  const existing = (await tx.query(`SELECT * FROM invoices WHERE invoice_number = $1 FOR UPDATE`, [
+    input.invoiceNumber,
+  ])) as Parameters<typeof toInvoice>[0][];
+  const clash = (await tx.query(
+    `SELECT invoice_number FROM invoices WHERE account_number = $1 AND plan = $2 AND coverage_month = $3 AND invoice_number <> $4`,
+    [input.accountNumber, input.plan, input.coverageMonth, input.invoiceNumber],
+  )) as { invoice_number: string }[];
+  if (clash.length) {
+    errors.push({
+      code: "conflict",
+      line,
+      field: "invoice",
+      message: `invoice ${clash[0].invoice_number} already bills this account, plan and month`,
+    });
+    return "conflict";
+  }
+  if (!existing.length) {
+    await createInvoice(tx, line, input, actor);
+    return "created";
+  }
+  return updateInvoice(tx, line, toInvoice(existing[0]), input, actor);
+}
+
+async function createInvoice(tx: Sql, line: number, input: InvoiceInput, actor: string): Promise<void> {
+  const invoice: Invoice = { id: randomUUID(), ...input, paidCents: 0, status: "open" };
+  await tx.query(
+    `INSERT INTO invoices (id, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment, paid_cents, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'open')`,
+    [
+      invoice.id,
+      input.invoiceNumber,
+      input.accountNumber,
+      input.memberName,
+      input.plan,
+      input.coverageMonth,
+      input.amountDueCents,
+      input.firstPayment,
+    ],
+  );
+  await appendAudit(tx, {
+    actor,
+    entity: "invoice",
+    entityId: invoice.id,
+    action: "created",
+    before: null,
+    after: invoiceState(invoice),
+    note: `imported from line ${line}`,
+  });
+}
+
+async function updateInvoice(
+  tx: Sql,
+  line: number,
+  current: Invoice,
+  input: InvoiceInput,
+  actor: string,
+): Promise<"updated" | "unchanged"> {
+  const status = current.status === "written_off" ? current.status : statusFor(current.paidCents, input.amountDueCents);
+  const next: Invoice = { ...current, ...input, status };
+  const diff = changedFields(invoiceState(current), invoiceState(next));
+  if (!diff) return "unchanged";
+  await tx.query(
+    `UPDATE invoices SET account_number = $2, member_name = $3, plan = $4, coverage_month = $5, amount_due_cents = $6,
+           first_payment = $7, status = $8, updated_at = now() WHERE id = $1`,
+    [
+      current.id,
+      next.accountNumber,
+      next.memberName,
+      next.plan,
+      next.coverageMonth,
+      next.amountDueCents,
+      next.firstPayment,
+      next.status,
+    ],
+  );
+  await appendAudit(tx, {
+    actor,
+    entity: "invoice",
+    entityId: current.id,
+    action: "updated",
+    ...diff,
+    note: `imported from line ${line}`,
+  });
+  return "updated";
 }

@@ -53,26 +53,67 @@ export async function matchReversal(
   r: StoredPayment,
   actor: string,
 ): Promise<{ outcome: MatchStatus | null; exceptions: number }> {
-  const what = `${r.kind} of ${formatUsd(r.amountCents)} in file ${r.fileName} line ${r.line}`;
   const found = await findOriginal(tx, r);
-  if (!found) {
-    const message = `no payment found for this ${r.kind} (by reference, or by account and amount within ${REVERSAL_WINDOW_DAYS} days before it); nothing was undone`;
-    const opened = await openException(
-      tx,
-      r.id,
-      {
-        reason: "original_not_found",
-        message,
-        amountCents: r.amountCents,
-        invoiceId: null,
-        details: { original_ref: r.originalRef, reason_code: r.reasonCode },
-      },
-      actor,
-    );
-    return { outcome: null, exceptions: opened === null ? 0 : 1 };
-  }
-  const o = found.original;
+  if (!found) return awaitOriginal(tx, r, actor);
   const how = found.by === "reference" ? "by reference" : `by account and amount within ${REVERSAL_WINDOW_DAYS} days`;
+  await reverseOriginal(tx, r, found.original, how, actor);
+  await matchToOriginal(tx, r, found, how, actor);
+  return { outcome: "matched", exceptions: 0 };
+}
+
+function describeReversal(r: StoredPayment): string {
+  return `${r.kind} of ${formatUsd(r.amountCents)} in file ${r.fileName} line ${r.line}`;
+}
+
+async function awaitOriginal(
+  tx: Sql,
+  r: StoredPayment,
+  actor: string,
+): Promise<{ outcome: MatchStatus | null; exceptions: number }> {
+  const message = `no payment found for this ${r.kind} (by reference, or by account and amount within ${REVERSAL_WINDOW_DAYS} days before it); nothing was undone`;
+  const opened = await openException(
+    tx,
+    r.id,
+    {
+      reason: "original_not_found",
+      message,
+      amountCents: r.amountCents,
+      invoiceId: null,
+      details: { original_ref: r.originalRef, reason_code: r.reasonCode },
+    },
+    actor,
+  );
+  return { outcome: null, exceptions: opened === null ? 0 : 1 };
+}
+
+async function reverseOriginal(tx: Sql, r: StoredPayment, o: StoredPayment, how: string, actor: string): Promise<void> {
+  const what = describeReversal(r);
+  const undone = await undoApplications(tx, r, o, how, actor);
+  const note = `${what} undoes this payment (${how})${undone.length ? `; invoice ${undone.join(", ")} reopened` : "; nothing had been applied"}`;
+  // The original still needs a decision saying why it is reversed when no invoice recorded one.
+  if (!undone.length)
+    await recordDecision(tx, {
+      paymentId: o.id,
+      invoiceId: null,
+      relatedPaymentId: r.id,
+      rule: "reversed",
+      outcome: "reversed",
+      appliedCents: 0,
+      reason: note,
+      decidedBy: actor,
+    });
+  await updatePayment(tx, o, { matchStatus: "reversed" }, { actor, action: "reversed", note });
+  await closeOpenExceptions(tx, o.id, { action: "reversed", by: actor, note });
+}
+
+async function undoApplications(
+  tx: Sql,
+  r: StoredPayment,
+  o: StoredPayment,
+  how: string,
+  actor: string,
+): Promise<string[]> {
+  const what = describeReversal(r);
   const undone: string[] = [];
   for (const a of await appliedByInvoice(tx, o.id)) {
     const invoice = await findInvoice(tx, a.invoiceId);
@@ -96,20 +137,17 @@ export async function matchReversal(
     });
     undone.push(invoice.invoiceNumber);
   }
-  const note = `${what} undoes this payment (${how})${undone.length ? `; invoice ${undone.join(", ")} reopened` : "; nothing had been applied"}`;
-  if (!undone.length)
-    await recordDecision(tx, {
-      paymentId: o.id,
-      invoiceId: null,
-      relatedPaymentId: r.id,
-      rule: "reversed",
-      outcome: "reversed",
-      appliedCents: 0,
-      reason: note,
-      decidedBy: actor,
-    });
-  await updatePayment(tx, o, { matchStatus: "reversed" }, { actor, action: "reversed", note });
-  await closeOpenExceptions(tx, o.id, { action: "reversed", by: actor, note });
+  return undone;
+}
+
+async function matchToOriginal(
+  tx: Sql,
+  r: StoredPayment,
+  found: { original: StoredPayment; by: "reference" | "account_amount_date" },
+  how: string,
+  actor: string,
+): Promise<void> {
+  const o = found.original;
   const reason = `undoes payment ${o.id} of ${formatUsd(o.amountCents)} in file ${o.fileName} line ${o.line} (${how})`;
   await recordDecision(tx, {
     paymentId: r.id,
@@ -123,5 +161,4 @@ export async function matchReversal(
   });
   await updatePayment(tx, r, { matchStatus: "matched" }, { actor, action: "matched", note: reason });
   await closeOpenExceptions(tx, r.id, { action: "original_found", by: actor, note: reason });
-  return { outcome: "matched", exceptions: 0 };
 }

@@ -154,31 +154,9 @@ export function assessTiming(input: TimingInput, policy: TimingPolicy): TimingAs
   if (basis === null) {
     findings.push(finding("timing_unknown", `no initiation or settlement date to compare with ${dueText()}`));
   } else {
-    lead = leadDays(basis, dueOn, policy.dayCounting);
-    const settledLate = input.settledOn !== null && input.settledOn > dueOn;
-    status = settledLate ? "late" : classifyLead(lead, policy.leadWindow);
-    const what = input.initiatedOn ? "initiated" : "settled";
-    const { min, max } = policy.leadWindow;
-    if (status === "late") {
-      const when = settledLate
-        ? `settled on ${formatLongDate(input.settledOn as IsoDate)}`
-        : `${what} on ${formatLongDate(basis)}`;
-      findings.push(finding("late", `${when}, after ${dueText()}`));
-    } else if (status === "short_lead") {
-      findings.push(
-        finding(
-          "short_lead",
-          `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}; bank bill-pay should be set ${min}–${max} days before`,
-        ),
-      );
-    } else if (status === "early") {
-      findings.push(
-        finding(
-          "early",
-          `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}, more than the recommended ${max}`,
-        ),
-      );
-    }
+    const timed = timeLead(input, basis, dueOn, dueText, policy);
+    ({ lead, status } = timed);
+    if (timed.finding) findings.push(timed.finding);
   }
   let earliestCoverageStart: IsoDate | null = null;
   if (input.firstPayment && (status === "late" || input.shortPaid)) {
@@ -193,4 +171,36 @@ export function assessTiming(input: TimingInput, policy: TimingPolicy): TimingAs
     );
   }
   return { coverageMonth, dueOn, leadDays: lead, timingStatus: status, earliestCoverageStart, findings };
+}
+
+function timeLead(
+  input: TimingInput,
+  basis: IsoDate,
+  dueOn: IsoDate,
+  dueText: () => string,
+  policy: TimingPolicy,
+): { lead: number; status: TimingStatus; finding: Finding | null } {
+  const lead = leadDays(basis, dueOn, policy.dayCounting);
+  const settledLate = input.settledOn !== null && input.settledOn > dueOn;
+  const status = settledLate ? "late" : classifyLead(lead, policy.leadWindow);
+  const what = input.initiatedOn ? "initiated" : "settled";
+  const { min, max } = policy.leadWindow;
+  let found: Finding | null = null;
+  if (status === "late") {
+    const when = settledLate
+      ? `settled on ${formatLongDate(input.settledOn as IsoDate)}`
+      : `${what} on ${formatLongDate(basis)}`;
+    found = finding("late", `${when}, after ${dueText()}`);
+  } else if (status === "short_lead") {
+    found = finding(
+      "short_lead",
+      `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}; bank bill-pay should be set ${min}–${max} days before`,
+    );
+  } else if (status === "early") {
+    found = finding(
+      "early",
+      `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}, more than the recommended ${max}`,
+    );
+  }
+  return { lead, status, finding: found };
 }
