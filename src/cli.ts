@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-import "reflect-metadata";
 import { Command } from "commander";
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { log } from "./log";
 import { CliExit } from "./cli/exit";
 import { ConfigError } from "./config/zod-errors";
 import { PACKAGE_VERSION } from "./paths";
 
 /**
  * `billpay`: each command lives in src/cli/commands/<name>.ts and exports `register(program)`.
- * They are discovered here so that adding a command touches one new file only.
+ * They are discovered here so that adding a command touches one new file only. A command module
+ * declares options only; its action loads the implementation from src/cli/actions/ when the
+ * command runs (src/cli/lazy-action.ts), so `--help` and the rules commands start without the
+ * database, ORM or SFTP code.
  */
 export function buildProgram(): Command {
   const program = new Command("billpay")
@@ -48,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`billpay: ${error.message}\n`);
       return 1;
     }
+    // The logger (winston) loads only on this path: the light commands never need it.
+    const { log } = await import("./log.js");
     log.error("unexpected failure", { error });
     process.stderr.write(`billpay: ${(error as Error).message}\n`);
     return 1;

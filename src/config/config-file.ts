@@ -6,6 +6,7 @@ import { loadAggregatorMapping, loadMappingFile, type LoadedMapping } from "./ma
 import { MAPPINGS_DIR, PROJECT_ROOT } from "../paths";
 import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "../rules/payee-policy";
 import { ConfigError, describeZodError } from "./zod-errors";
+import { CONFIG_ENV } from "./config-env";
 import { readYamlFile } from "./yaml-file";
 
 /**
@@ -177,7 +178,7 @@ export interface BillpayConfig {
   aggregators: AggregatorConfig[];
 }
 
-export const CONFIG_ENV = "BILLPAY_CONFIG";
+export { CONFIG_ENV };
 
 /** The config file to use: the option, else BILLPAY_CONFIG; a clear error when neither is given. */
 export function resolveConfigPath(option?: string): string {

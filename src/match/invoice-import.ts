@@ -7,6 +7,7 @@ import { decimalToCents, MoneyFormatError, PLAN_TYPES, type ErrorRecord, type Pl
 import { checkAccount } from "../rules/account";
 import { isYearMonth } from "../rules/local-date";
 import { appendAudit, changedFields, SYSTEM_ACTOR, type Sql } from "./audit-log";
+import { INVOICE_COLUMNS } from "./invoice-columns";
 import { invoiceState, statusFor, toInvoice, type Invoice } from "./invoices";
 
 /**
@@ -18,15 +19,7 @@ import { invoiceState, statusFor, toInvoice, type Invoice } from "./invoices";
  * and field and the good rows are still imported. Importing the same file again changes nothing.
  */
 
-export const INVOICE_COLUMNS = [
-  "invoice",
-  "account_number",
-  "member_name",
-  "plan",
-  "coverage_month",
-  "amount_due",
-  "first_payment",
-] as const;
+export { INVOICE_COLUMNS };
 
 /** One checked CSV row: an invoice before it has an id or any money applied. */
 export type InvoiceInput = Omit<Invoice, "id" | "paidCents" | "status">;

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { formatUsd } from "../model";
 import type { Sql } from "./audit-log";
+import type { ResolveAction } from "./resolve-actions";
 import { appliedByInvoice, recordDecision } from "./decisions";
 import { closeException, getException, type QueuedException } from "./exceptions";
 import { balanceCents, changePaid, findInvoice, setInvoice, type Invoice } from "./invoices";
@@ -13,19 +14,6 @@ import {
   type PaymentChange,
   type StoredPayment,
 } from "./payments";
-
-/**
- * What a person can do with an exception:
- *   apply-to INVOICE[,INVOICE…]  apply the payment's unapplied money to these invoices, in order,
- *                                each up to what it owes (a combined payment is split this way)
- *   refund                       the unapplied money goes back to the payer
- *   write-off                    accept the difference: a short invoice is closed as written off,
- *                                an overpayment's excess is kept
- *   reject                       the payment is not to be applied at all (a confirmed duplicate):
- *                                whatever it applied is taken off again and the invoice reopens
- */
-export const RESOLVE_ACTIONS = ["apply-to", "refund", "write-off", "reject"] as const;
-export type ResolveAction = (typeof RESOLVE_ACTIONS)[number];
 
 export interface ResolveRequest {
   action: ResolveAction;

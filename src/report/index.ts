@@ -3,11 +3,11 @@ import { renderReportHtml } from "./render-html";
 import { renderReportJson } from "./render-json";
 import { renderReportTable } from "./render-table";
 import type { ReconciliationReport } from "./reconciliation";
+import { REPORT_FORMATS, type ReportFormat } from "./formats";
 
 export { buildReport, type ReconciliationReport, type ReportPeriod } from "./reconciliation";
 
-export const REPORT_FORMATS = ["table", "csv", "json", "html"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat };
 
 export function renderReport(report: ReconciliationReport, format: ReportFormat): string {
   switch (format) {

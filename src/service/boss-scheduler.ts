@@ -15,6 +15,7 @@ import { recordPollOutcome, recordPollStart } from "./poll-status";
 import type { Family } from "./prometheus";
 import { startSchedules } from "./schedule";
 import type { Scheduler } from "./scheduler";
+import { DEFAULT_BOSS_SETTINGS, type BossSettings } from "./service-settings";
 import { takeFile } from "./take-file";
 
 /**
@@ -36,27 +37,6 @@ export const BOSS_SCHEMA = "pgboss";
 export const POLL_QUEUE = "billpay-poll";
 export const FILE_QUEUE = "billpay-file";
 export const DEAD_FILE_QUEUE = "billpay-file-dead";
-
-export interface BossSettings {
-  url: string;
-  /** File jobs worked at once by this instance. */
-  concurrency: number;
-  /** How often an idle worker asks for a job (pg-boss minimum 0.5 s). */
-  pollingIntervalSeconds: number;
-  /** A file job still active after this long is failed by pg-boss maintenance and retried. */
-  fileTimeoutSeconds: number;
-  retryLimit: number;
-  /** First retry delay; it doubles (with jitter) on each retry. */
-  retryDelaySeconds: number;
-}
-
-export const DEFAULT_BOSS_SETTINGS: Omit<BossSettings, "url"> = {
-  concurrency: 2,
-  pollingIntervalSeconds: 2,
-  fileTimeoutSeconds: 3600,
-  retryLimit: 5,
-  retryDelaySeconds: 30,
-};
 
 interface PollJob {
   aggregator: string;

@@ -10,6 +10,7 @@ import { readPollStatus, type PollStatus } from "./poll-status";
 import { CONTENT_TYPE } from "./prometheus";
 import { BadQuery, listExceptions, listFiles, listPayments } from "./read-api";
 import type { Scheduler } from "./scheduler";
+import { TOKEN_ENV } from "./service-settings";
 
 /**
  * The service's HTTP side: /healthz (alive), /readyz (database and every source), /metrics, and
@@ -17,8 +18,6 @@ import type { Scheduler } from "./scheduler";
  * not start without a bearer token. With a token, everything but /healthz and the bare /readyz
  * verdict needs it.
  */
-
-export const TOKEN_ENV = "BILLPAY_HTTP_TOKEN";
 
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);

@@ -16,6 +16,7 @@ export interface OpenOptions {
 
 const ENTITIES = path.join(__dirname, "entities", "*.{ts,js}");
 const MIGRATIONS = path.join(__dirname, "migrations", "*.{ts,js}");
+const MIGRATIONS_TABLE = "billpay_migrations";
 
 export function isEmbedded(db: DataSource): boolean {
   return (db.options as { extra?: { billpayEmbedded?: boolean } }).extra?.billpayEmbedded === true;
@@ -31,7 +32,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DataSourc
   const common = {
     entities: [ENTITIES],
     migrations: [MIGRATIONS],
-    migrationsTableName: "billpay_migrations",
+    migrationsTableName: MIGRATIONS_TABLE,
     synchronize: false,
     logging: false,
   };
@@ -53,16 +54,39 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DataSourc
   }
   const db = new DataSource(config);
   await db.initialize();
-  if (options.migrate !== false) {
+  if (options.migrate !== false && (await migrationsPending(db))) {
     const ran = await migrateOnce(db, Boolean(url));
     if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
   }
   return db;
 }
 
+/** PostgreSQL's undefined_table: the migrations table is not there yet. */
+const UNDEFINED_TABLE = "42P01";
+
+/**
+ * Whether any migration this code has is missing from billpay_migrations, in one cheap query: an
+ * up-to-date database (nearly every start) skips TypeORM's migration machinery and its lock. The
+ * whole list is compared, not only the newest name, so a migration merged with an older timestamp
+ * is not skipped. A database without the table yet has everything pending.
+ */
+export async function migrationsPending(db: DataSource): Promise<boolean> {
+  const known = db.migrations.map((m) => m.name ?? m.constructor.name);
+  let recorded: { name: string }[];
+  try {
+    recorded = await db.query(`SELECT name FROM ${MIGRATIONS_TABLE}`);
+  } catch (error) {
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return true;
+    throw error;
+  }
+  const names = new Set(recorded.map((r) => r.name));
+  return known.some((name) => !names.has(name));
+}
+
 /**
  * Runs pending migrations. On a shared PostgreSQL several instances may start together; a session
- * advisory lock lets one migrate while the others wait, then find nothing to do.
+ * advisory lock lets one migrate while the others wait, then find nothing to do. openDatabase comes
+ * here only when migrationsPending says so; `billpay db migrate` always does.
  */
 export async function migrateOnce(db: DataSource, shared: boolean): Promise<{ name: string }[]> {
   if (!shared) return db.runMigrations({ transaction: "each" });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { runDemo, demoAggregators } from "../../src/demo/run-demo";
-import { demoTable } from "../../src/cli/commands/demo";
+import { demoTable } from "../../src/cli/actions/demo";
 import { summarizePolls } from "../../src/sources/poll-summary";
 
 describe("billpay demo", function () {

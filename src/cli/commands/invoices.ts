@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import { existsSync } from "node:fs";
-import { importInvoices, INVOICE_COLUMNS } from "../../match/invoice-import";
-import { matchPayments } from "../../match/matcher";
-import { withDatabase } from "../database";
-import { CliExit, printJson } from "../exit";
-import { matchSummaryLine } from "./match";
-import { errorLine } from "../error-line";
+import { INVOICE_COLUMNS } from "../../match/invoice-columns";
+import { lazyAction } from "../lazy-action";
 
 export function register(program: Command): void {
   const invoices = program.command("invoices").description("Billing data: import the invoices payments are matched to");
@@ -20,24 +15,5 @@ export function register(program: Command): void {
       "after",
       "\nExit status: 0 every row imported, 2 some rows refused (the others are imported and matched), 1 failure.",
     )
-    .action(async (file: string, opts: { by: string; match: boolean; json?: boolean }) => {
-      if (!existsSync(file)) throw new CliExit(1, `no such file: ${file}`);
-      // The import commits first: a matching failure never undoes billing data, and `billpay match` retries it.
-      const { result, match } = await withDatabase(async (db) => {
-        const result = await importInvoices(db, file, { actor: opts.by });
-        return { result, match: opts.match ? await matchPayments(db) : null };
-      });
-      if (opts.json) printJson({ ...result, match });
-      else {
-        const lines = [
-          `${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.errors.length} refused`,
-        ];
-        lines.push(...result.errors.map(errorLine));
-        if (match) lines.push(`matching: ${matchSummaryLine(match)}`);
-        else if (result.created + result.updated)
-          lines.push("run `billpay match` to match waiting payments against them");
-        process.stdout.write(`${lines.join("\n")}\n`);
-      }
-      process.exitCode = result.errors.length ? 2 : 0;
-    });
+    .action(lazyAction(() => import("../actions/invoices.js"), "importInvoicesAction"));
 }

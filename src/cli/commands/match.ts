@@ -1,16 +1,5 @@
 import type { Command } from "commander";
-import { matchPayments, type MatchSummary } from "../../match/matcher";
-import { withDatabase } from "../database";
-import { printJson } from "../exit";
-
-/** One line a person reads after matching ran (`billpay match`, `billpay invoices import`). */
-export function matchSummaryLine(summary: MatchSummary): string {
-  const outcomes = Object.entries(summary.byOutcome)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(", ");
-  const again = summary.reconsidered ? ` (${summary.reconsidered} unknown_account now on file)` : "";
-  return `${summary.considered} considered${again}: ${summary.decided} decided${outcomes ? ` [${outcomes}]` : ""}, ${summary.waiting} waiting, ${summary.exceptionsOpened} exceptions opened`;
-}
+import { lazyAction } from "../lazy-action";
 
 export function register(program: Command): void {
   program
@@ -20,9 +9,5 @@ export function register(program: Command): void {
     )
     .option("--file <id>", "only this file's payments")
     .option("--json", "print one JSON object")
-    .action(async (opts: { file?: string; json?: boolean }) => {
-      const summary = await withDatabase((db) => matchPayments(db, { fileId: opts.file }));
-      if (opts.json) return printJson(summary);
-      process.stdout.write(`${matchSummaryLine(summary)}\n`);
-    });
+    .action(lazyAction(() => import("../actions/match.js"), "matchAction"));
 }

@@ -1,9 +1,6 @@
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
-import { buildReport, renderReport, REPORT_FORMATS, type ReportFormat } from "../../report";
-import { isIsoDate } from "../../rules/local-date";
-import { withDatabase } from "../database";
-import { CliExit } from "../exit";
+import { REPORT_FORMATS } from "../../report/formats";
+import { lazyAction } from "../lazy-action";
 
 export function register(program: Command): void {
   program
@@ -13,21 +10,5 @@ export function register(program: Command): void {
     .requiredOption("--to <date>", "last settlement day (YYYY-MM-DD)")
     .option("--format <format>", `${REPORT_FORMATS.join(", ")}`, "table")
     .option("--out <file>", "write to this file instead of stdout")
-    .action(async (opts: { from: string; to: string; format: string; out?: string }) => {
-      for (const [name, value] of [
-        ["--from", opts.from],
-        ["--to", opts.to],
-      ]) {
-        if (!isIsoDate(value)) throw new CliExit(1, `${name} must be a date YYYY-MM-DD, not "${value}"`);
-      }
-      if (opts.from > opts.to) throw new CliExit(1, "--from is after --to");
-      if (!(REPORT_FORMATS as readonly string[]).includes(opts.format))
-        throw new CliExit(1, `--format must be one of ${REPORT_FORMATS.join(", ")}`);
-      const report = await withDatabase((db) => buildReport(db, { from: opts.from, to: opts.to }));
-      const text = renderReport(report, opts.format as ReportFormat);
-      if (opts.out) {
-        writeFileSync(opts.out, text);
-        process.stderr.write(`report written to ${opts.out}\n`);
-      } else process.stdout.write(text);
-    });
+    .action(lazyAction(() => import("../actions/report.js"), "reportAction"));
 }

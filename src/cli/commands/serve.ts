@@ -1,31 +1,6 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config/config-file";
-import { ConfigError } from "../../config/zod-errors";
-import { log } from "../../log";
-import { DEFAULT_BOSS_SETTINGS } from "../../service/boss-scheduler";
-import { waitAtMost } from "../../service/embedded-scheduler";
-import { checkBind, HttpConfigError, TOKEN_ENV } from "../../service/http-server";
-import { startService } from "../../service/service";
-import { closeDatabase, openDatabase } from "../../store/data-source";
-import { CliExit } from "../exit";
-
-interface ServeOpts {
-  config?: string;
-  host: string;
-  port: string;
-  concurrency: string;
-  grace: string;
-  retries: string;
-  retryDelay: string;
-  fileTimeout: string;
-  jobPolling: string;
-}
-
-function number(value: string, name: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new CliExit(2, `--${name} must be a number of at least ${min}`);
-  return n;
-}
+import { DEFAULT_BOSS_SETTINGS, TOKEN_ENV } from "../../service/service-settings";
+import { lazyAction } from "../lazy-action";
 
 export function register(program: Command): void {
   program
@@ -73,47 +48,5 @@ export function register(program: Command): void {
       "\nWith DATABASE_URL (PostgreSQL) any number of instances share the work through pg-boss; with the embedded\n" +
         "database serve runs as a single instance. Exit status: 0 after a clean shutdown, 2 bad configuration.",
     )
-    .action(serve);
-}
-
-/** Runs until SIGTERM or SIGINT, then stops taking work and exits (see --grace). */
-async function serve(opts: ServeOpts): Promise<void> {
-  const token = process.env[TOKEN_ENV] || undefined;
-  let config;
-  try {
-    checkBind(opts.host, token);
-    config = loadConfig(opts.config);
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof HttpConfigError) throw new CliExit(2, error.message);
-    throw error;
-  }
-  const graceMs = number(opts.grace, "grace", 0) * 1000;
-  const db = await openDatabase();
-  const service = await startService(db, {
-    config,
-    databaseUrl: process.env.DATABASE_URL,
-    http: { host: opts.host, port: number(opts.port, "port", 0), token },
-    boss: {
-      concurrency: number(opts.concurrency, "concurrency", 1),
-      retryLimit: number(opts.retries, "retries", 0),
-      retryDelaySeconds: number(opts.retryDelay, "retry-delay", 1),
-      fileTimeoutSeconds: number(opts.fileTimeout, "file-timeout", 1),
-      pollingIntervalSeconds: number(opts.jobPolling, "job-polling", 0.5),
-    },
-  });
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGTERM", resolve);
-    process.once("SIGINT", resolve);
-  });
-  log.info("shutting down: no new work; finishing or abandoning the current file", {
-    signal,
-    instance: service.instance,
-    graceSeconds: graceMs / 1000,
-  });
-  const clean = await service.stop(graceMs);
-  // Abandoned work must not get to commit after all: exit now, and closing the connection rolls
-  // its transaction back. Finished work lets the pools close first.
-  const closed = clean ? await waitAtMost(closeDatabase(db), 3000) : false;
-  log.info("stopped", { instance: service.instance, clean, abandoned: !clean, databaseClosed: closed });
-  process.exit(0);
+    .action(lazyAction(() => import("../actions/serve.js"), "serveAction"));
 }

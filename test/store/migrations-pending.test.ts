@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import { closeDatabase, migrationsPending, openDatabase } from "../../src/store/data-source";
+import { freshDatabase, type TestDatabase } from "../support/database";
+
+/** The cheap check on open: one query decides whether TypeORM's (locked) migration path runs at all. */
+describe("migrations: the check on open", () => {
+  let t: TestDatabase;
+  let newest: string;
+  before(async () => {
+    t = await freshDatabase();
+    newest = t.db.migrations
+      .map((m) => m.name ?? m.constructor.name)
+      .sort((a, b) => a.slice(-13).localeCompare(b.slice(-13)))
+      .at(-1) as string;
+  });
+  after(async () => t?.close());
+
+  it("finds nothing pending on a migrated database", async () => {
+    expect(await migrationsPending(t.db)).to.equal(false);
+  });
+
+  it("finds the newest migration pending when it is not recorded, and an older one too", async () => {
+    const [row] = (await t.db.query(`SELECT timestamp::text AS ts, name FROM billpay_migrations WHERE name = $1`, [
+      newest,
+    ])) as { ts: string; name: string }[];
+    const [oldest] = (await t.db.query(
+      `SELECT timestamp::text AS ts, name FROM billpay_migrations ORDER BY timestamp LIMIT 1`,
+    )) as { ts: string; name: string }[];
+    try {
+      for (const r of [row, oldest]) {
+        await t.db.query(`DELETE FROM billpay_migrations WHERE name = $1`, [r.name]);
+        expect(await migrationsPending(t.db), r.name).to.equal(true);
+        await t.db.query(`INSERT INTO billpay_migrations (timestamp, name) VALUES ($1, $2)`, [r.ts, r.name]);
+        expect(await migrationsPending(t.db)).to.equal(false);
+      }
+    } finally {
+      await t.db.query(
+        `INSERT INTO billpay_migrations (timestamp, name) SELECT $1::bigint, $2::varchar WHERE NOT EXISTS (SELECT 1 FROM billpay_migrations WHERE name = $2)`,
+        [row.ts, row.name],
+      );
+    }
+  });
+
+  it("finds everything pending when the migrations table is not there yet", async () => {
+    await t.db.query(`ALTER TABLE billpay_migrations RENAME TO billpay_migrations_aside`);
+    try {
+      expect(await migrationsPending(t.db)).to.equal(true);
+    } finally {
+      await t.db.query(`ALTER TABLE billpay_migrations_aside RENAME TO billpay_migrations`);
+    }
+  });
+
+  it("opens an up-to-date PostgreSQL database without waiting for the migration lock", async function () {
+    if (!t.url) this.skip();
+    // Another instance holds the lock (as while it migrates): the locked path would wait for it.
+    const holder = t.db.createQueryRunner();
+    await holder.connect();
+    await holder.query(`SELECT pg_advisory_lock(hashtext('billpay-migrations'))`);
+    const opening = openDatabase({ url: t.url as string });
+    try {
+      const timeout = new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 5000).unref());
+      const outcome = await Promise.race([opening, timeout]);
+      expect(outcome, "openDatabase waited for the migration lock").not.to.equal("waited");
+    } finally {
+      await holder.query(`SELECT pg_advisory_unlock(hashtext('billpay-migrations'))`);
+      await holder.release();
+      await closeDatabase(await opening);
+    }
+  });
+});
