@@ -23,22 +23,30 @@ export interface AuditEntry extends AuditChange {
   at: string;
 }
 
+/** The columns an entry is written with, in the order appendAudit and appendAuditRows give them. */
+const AUDIT_COLUMNS = "actor, entity, entity_id, action, before, after, payment_id, note";
+
 /** Appends one entry. Call it in the same transaction as the change, so both or neither persist. */
 export async function appendAudit(sql: Sql, change: AuditChange): Promise<void> {
-  await sql.query(
-    `INSERT INTO audit_log (actor, entity, entity_id, action, before, after, payment_id, note)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      change.actor,
-      change.entity,
-      change.entityId,
-      change.action,
-      change.before === null ? null : JSON.stringify(change.before),
-      change.after === null ? null : JSON.stringify(change.after),
-      change.paymentId ?? null,
-      change.note ?? null,
-    ],
-  );
+  await appendAuditRows(sql, `VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    change.actor,
+    change.entity,
+    change.entityId,
+    change.action,
+    change.before === null ? null : JSON.stringify(change.before),
+    change.after === null ? null : JSON.stringify(change.after),
+    change.paymentId ?? null,
+    change.note ?? null,
+  ]);
+}
+
+/**
+ * Appends many entries in one statement: `rows` is a VALUES list or a SELECT giving, in order,
+ * actor, entity, entity_id, action, before (jsonb), after (jsonb), payment_id, note — the fields of
+ * an AuditChange. Entries get ids in the order the rows come (ORDER BY them to keep an order).
+ */
+export async function appendAuditRows(sql: Sql, rows: string, parameters: unknown[]): Promise<void> {
+  await sql.query(`INSERT INTO audit_log (${AUDIT_COLUMNS}) ${rows}`, parameters);
 }
 
 /**
@@ -58,6 +66,19 @@ export function changedFields(
     }
   }
   return Object.keys(a).length ? { before: b, after: a } : null;
+}
+
+/**
+ * changedFields in SQL, for set-based writers: given two jsonb expressions, the `before` and
+ * `after` objects of the keys of `after` whose values differ (a missing key counts as null), or
+ * NULL for both when nothing changed.
+ */
+export function changedFieldsSql(before: string, after: string): { before: string; after: string } {
+  const pick = (side: "b" | "a") =>
+    `(SELECT jsonb_object_agg(a.key, coalesce(${side}.value, 'null'::jsonb))
+        FROM jsonb_each(${after}) a LEFT JOIN jsonb_each(${before}) b USING (key)
+       WHERE coalesce(b.value, 'null'::jsonb) IS DISTINCT FROM a.value)`;
+  return { before: pick("b"), after: pick("a") };
 }
 
 interface AuditRow {

@@ -1,28 +1,27 @@
 import { parse } from "csv-parse";
-import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { DataSource } from "typeorm";
 import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../rules/payee-policy";
 import { decimalToCents, MoneyFormatError, PLAN_TYPES, type ErrorRecord, type PlanType } from "../model";
 import { checkAccount } from "../rules/account";
 import { isYearMonth } from "../rules/local-date";
-import { appendAudit, changedFields, SYSTEM_ACTOR, type Sql } from "./audit-log";
+import { SYSTEM_ACTOR } from "./audit-log";
 import { INVOICE_COLUMNS } from "./invoice-columns";
-import { invoiceState, statusFor, toInvoice, type Invoice } from "./invoices";
+import { upsertInvoiceRows, type CheckedRow, type InvoiceInput } from "./invoice-upsert";
+
+export type { InvoiceInput };
 
 /**
  * Billing data import: one CSV row per invoice (a member's premium for one plan and one coverage
  * month). Columns, by header name:
  *   invoice, account_number, member_name, plan (health|dental), coverage_month (YYYY-MM),
  *   amount_due (decimal dollars), first_payment (yes|no|true|false|1|0, blank = no)
- * Rows are upserted by invoice number in one transaction; a bad row is reported with its line
- * and field and the good rows are still imported. Importing the same file again changes nothing.
+ * Rows are upserted by invoice number in one transaction, in bulk (see invoice-upsert.ts). A bad
+ * row is reported with its line and field, and then nothing is written unless the caller asks to
+ * skip bad rows: then the good rows are imported. Importing the same file again changes nothing.
  */
 
 export { INVOICE_COLUMNS };
-
-/** One checked CSV row: an invoice before it has an id or any money applied. */
-export type InvoiceInput = Omit<Invoice, "id" | "paidCents" | "status">;
 
 export interface InvoiceImportResult {
   rows: number;
@@ -39,8 +38,8 @@ const NO = new Set(["no", "n", "false", "0", ""]);
 export async function readInvoicesCsv(
   path: string,
   policy: PayeePolicy = DEFAULT_PAYEE_POLICY,
-): Promise<{ rows: { line: number; input: InvoiceInput }[]; errors: ErrorRecord[] }> {
-  const rows: { line: number; input: InvoiceInput }[] = [];
+): Promise<{ rows: CheckedRow[]; errors: ErrorRecord[] }> {
+  const rows: CheckedRow[] = [];
   const errors: ErrorRecord[] = [];
   const parser = createReadStream(path).pipe(
     parse({
@@ -128,13 +127,19 @@ function checkRow(
   };
 }
 
-/** Upserts the file's invoices in one transaction, each creation and change with an audit entry. */
+/**
+ * Reads and checks the file, then upserts its invoices in one transaction, each creation and
+ * change with an audit entry. A bad row (refused by the checks or clashing with an invoice on
+ * file) means nothing is written and the errors are returned; with `skipBadRows` the good rows
+ * are imported and the bad ones reported.
+ */
 export async function importInvoices(
   db: DataSource,
   path: string,
-  options: { actor?: string; policy?: PayeePolicy } = {},
+  options: { actor?: string; policy?: PayeePolicy; skipBadRows?: boolean } = {},
 ): Promise<InvoiceImportResult> {
   const actor = options.actor ?? SYSTEM_ACTOR;
+  const skipBadRows = options.skipBadRows === true;
   const { rows, errors } = await readInvoicesCsv(path, options.policy);
   const result: InvoiceImportResult = {
     rows: rows.length + errors.filter((e) => e.code !== "missing_column").length,
@@ -143,114 +148,15 @@ export async function importInvoices(
     unchanged: 0,
     errors,
   };
-  await db.transaction((tx) => upsertInvoices(tx, rows, actor, result));
+  if (rows.length) {
+    // With bad rows already found, still look for conflicts, so that one run reports every bad row.
+    const checkOnly = errors.length > 0 && !skipBadRows;
+    const { conflicts, ...counts } = await db.transaction((tx) =>
+      upsertInvoiceRows(tx, rows, { actor, skipConflicts: skipBadRows, checkOnly }),
+    );
+    Object.assign(result, counts);
+    errors.push(...conflicts);
+  }
   errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return result;
-}
-
-type RowOutcome = "created" | "updated" | "unchanged" | "conflict";
-
-async function upsertInvoices(
-  tx: Sql,
-  rows: { line: number; input: InvoiceInput }[],
-  actor: string,
-  result: InvoiceImportResult,
-): Promise<void> {
-  for (const { line, input } of rows) {
-    const outcome = await upsertInvoice(tx, line, input, actor, result.errors);
-    if (outcome !== "conflict") result[outcome] += 1;
-  }
-}
-
-async function upsertInvoice(
-  tx: Sql,
-  line: number,
-  input: InvoiceInput,
-  actor: string,
-  errors: ErrorRecord[],
-): Promise<RowOutcome> {
-  const existing = (await tx.query(`SELECT * FROM invoices WHERE invoice_number = $1 FOR UPDATE`, [
-    input.invoiceNumber,
-  ])) as Parameters<typeof toInvoice>[0][];
-  const clash = (await tx.query(
-    `SELECT invoice_number FROM invoices WHERE account_number = $1 AND plan = $2 AND coverage_month = $3 AND invoice_number <> $4`,
-    [input.accountNumber, input.plan, input.coverageMonth, input.invoiceNumber],
-  )) as { invoice_number: string }[];
-  if (clash.length) {
-    errors.push({
-      code: "conflict",
-      line,
-      field: "invoice",
-      message: `invoice ${clash[0].invoice_number} already bills this account, plan and month`,
-    });
-    return "conflict";
-  }
-  if (!existing.length) {
-    await createInvoice(tx, line, input, actor);
-    return "created";
-  }
-  return updateInvoice(tx, line, toInvoice(existing[0]), input, actor);
-}
-
-async function createInvoice(tx: Sql, line: number, input: InvoiceInput, actor: string): Promise<void> {
-  const invoice: Invoice = { id: randomUUID(), ...input, paidCents: 0, status: "open" };
-  await tx.query(
-    `INSERT INTO invoices (id, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment, paid_cents, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 'open')`,
-    [
-      invoice.id,
-      input.invoiceNumber,
-      input.accountNumber,
-      input.memberName,
-      input.plan,
-      input.coverageMonth,
-      input.amountDueCents,
-      input.firstPayment,
-    ],
-  );
-  await appendAudit(tx, {
-    actor,
-    entity: "invoice",
-    entityId: invoice.id,
-    action: "created",
-    before: null,
-    after: invoiceState(invoice),
-    note: `imported from line ${line}`,
-  });
-}
-
-async function updateInvoice(
-  tx: Sql,
-  line: number,
-  current: Invoice,
-  input: InvoiceInput,
-  actor: string,
-): Promise<"updated" | "unchanged"> {
-  const status = current.status === "written_off" ? current.status : statusFor(current.paidCents, input.amountDueCents);
-  const next: Invoice = { ...current, ...input, status };
-  const diff = changedFields(invoiceState(current), invoiceState(next));
-  if (!diff) return "unchanged";
-  await tx.query(
-    `UPDATE invoices SET account_number = $2, member_name = $3, plan = $4, coverage_month = $5, amount_due_cents = $6,
-           first_payment = $7, status = $8, updated_at = now() WHERE id = $1`,
-    [
-      current.id,
-      next.accountNumber,
-      next.memberName,
-      next.plan,
-      next.coverageMonth,
-      next.amountDueCents,
-      next.firstPayment,
-      next.status,
-    ],
-  );
-  await appendAudit(tx, {
-    actor,
-    entity: "invoice",
-    entityId: current.id,
-    action: "updated",
-    ...diff,
-    note: `imported from line ${line}`,
-  });
-  return "updated";
 }

@@ -56,19 +56,33 @@ export function statusFor(paidCents: number, amountDueCents: number): InvoiceSta
   return paidCents > 0 ? "partial" : "open";
 }
 
+/** statusFor in SQL, over two bigint expressions. */
+export function statusForSql(paidCents: string, amountDueCents: string): string {
+  return `CASE WHEN ${paidCents} >= ${amountDueCents} THEN 'paid' WHEN ${paidCents} > 0 THEN 'partial' ELSE 'open' END`;
+}
+
+/** The fields of an invoice that the audit log shows: its key there (the invoices column) → the field. */
+const INVOICE_STATE_FIELDS = {
+  invoice_number: "invoiceNumber",
+  account_number: "accountNumber",
+  member_name: "memberName",
+  plan: "plan",
+  coverage_month: "coverageMonth",
+  amount_due_cents: "amountDueCents",
+  first_payment: "firstPayment",
+  paid_cents: "paidCents",
+  status: "status",
+} as const satisfies Record<string, keyof Invoice>;
+
 /** The fields of an invoice that the audit log shows. */
 export function invoiceState(i: Invoice): Record<string, unknown> {
-  return {
-    invoice_number: i.invoiceNumber,
-    account_number: i.accountNumber,
-    member_name: i.memberName,
-    plan: i.plan,
-    coverage_month: i.coverageMonth,
-    amount_due_cents: i.amountDueCents,
-    first_payment: i.firstPayment,
-    paid_cents: i.paidCents,
-    status: i.status,
-  };
+  return Object.fromEntries(Object.entries(INVOICE_STATE_FIELDS).map(([key, field]) => [key, i[field]]));
+}
+
+/** invoiceState in SQL: the same jsonb object, from a row (`alias`) with the invoices table's columns. */
+export function invoiceStateSql(alias: string): string {
+  const pairs = Object.keys(INVOICE_STATE_FIELDS).map((column) => `'${column}', ${alias}.${column}`);
+  return `jsonb_build_object(${pairs.join(", ")})`;
 }
 
 /** Every invoice of one account, oldest month first, locked for the rest of the transaction. */

@@ -38,7 +38,7 @@ describe("billpay invoices import", () => {
     expect(JSON.parse(second.stdout)).to.include({ created: 0, updated: 0, unchanged: created });
   });
 
-  it("reports bad rows with their line and field, imports the good ones and exits 2", () => {
+  it("reports bad rows with their line and field, writes nothing and exits 2; --skip-bad-rows imports the good ones", () => {
     const file = tempFile(
       "bad.csv",
       [
@@ -50,9 +50,21 @@ describe("billpay invoices import", () => {
       ].join("\n"),
     );
     const run = billpay(db.env, "invoices", "import", file);
-    expect(run.code).to.equal(2);
-    expect(run.stdout).to.contain("1 created").and.contain("line 3 account_number").and.contain("line 4 amount_due");
+    expect(run.code, run.stderr).to.equal(2);
+    expect(run.stdout).to.contain("3 rows: 0 created, 0 updated, 0 unchanged, 2 refused");
+    expect(run.stdout).to.contain("line 3 account_number").and.contain("line 4 amount_due");
+    expect(run.stdout).to.contain("nothing written");
     expect(run.stdout).to.not.contain("6789");
+
+    const skipped = billpay(db.env, "invoices", "import", file, "--skip-bad-rows");
+    expect(skipped.code, skipped.stderr).to.equal(2);
+    expect(skipped.stdout).to.contain("3 rows: 1 created, 0 updated, 0 unchanged, 2 refused");
+    expect(skipped.stdout).to.contain("line 3 account_number").and.contain("line 4 amount_due");
+    expect(skipped.stdout).to.not.contain("nothing written");
+    const again = JSON.parse(
+      billpay(db.env, "invoices", "import", file, "--skip-bad-rows", "--json").stdout,
+    ) as ImportJson;
+    expect(again).to.include({ created: 0, updated: 0, unchanged: 1 });
   });
 });
 

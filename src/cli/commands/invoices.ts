@@ -10,10 +10,11 @@ export function register(program: Command): void {
     .argument("<file>", "the billing CSV")
     .option("--by <name>", "who imports (for the audit log)", "billpay")
     .option("--no-match", "import only; leave waiting payments for `billpay match`")
+    .option("--skip-bad-rows", "import the good rows when some are refused (else nothing is written)")
     .option("--json", "print one JSON object")
     .addHelpText(
       "after",
-      "\nExit status: 0 every row imported, 2 some rows refused (the others are imported and matched), 1 failure.",
+      "\nExit status: 0 every row imported, 2 some rows refused (nothing was written; with --skip-bad-rows the others are imported and matched), 1 failure.",
     )
     .action(lazyAction(() => import("../actions/invoices.js"), "importInvoicesAction"));
 }
