@@ -189,6 +189,28 @@ describe("COPY rows (src/store/copy.ts)", () => {
       expect(await probeRows(t)).to.deep.equal([]);
     });
 
+    it("a value that cannot be encoded part-way aborts the whole COPY (no row stays); the connection goes on", async () => {
+      const runner = t.db.createQueryRunner();
+      await runner.connect();
+      let failure: unknown = null;
+      function* rows(): Generator<CopyValue[]> {
+        for (let n = 0; n < 5000; n++) yield [n, "fine", null, null, null, { n }];
+        // JSON has no bigint: the encoder throws part-way through the rows.
+        yield [5000, "bad", null, null, null, { n: 5000n }];
+      }
+      try {
+        await runner.startTransaction();
+        await copyRows(runner, "copy_probe", PROBE_COLUMNS, rows()).catch((error: unknown) => (failure = error));
+        await runner.rollbackTransaction();
+        const after = (await runner.query(`SELECT 1 AS one`)) as { one: number }[];
+        expect(after[0].one).to.equal(1);
+      } finally {
+        await runner.release();
+      }
+      expect(String(failure)).to.match(/BigInt/);
+      expect(await probeRows(t)).to.deep.equal([]);
+    });
+
     it("refuses a table or column name that is not a plain identifier", async () => {
       let failure: unknown = null;
       await inTransaction(t, (runner) =>
