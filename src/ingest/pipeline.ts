@@ -16,7 +16,7 @@ import {
   type ReadOptions,
   type ReadSummary,
 } from "./read-remittance";
-import { insertBankEntries, insertPayments } from "./payment-writer";
+import { PaymentWriter } from "./payment-writer";
 import { matchPostedFile } from "../match/matcher";
 import type { PayeePolicy } from "../rules/payee-policy";
 import { savePolicy } from "../store/payee-policies";
@@ -56,7 +56,7 @@ export interface IngestResult {
 }
 
 export interface IngestOptions extends ReadOptions {
-  /** Rows per INSERT. */
+  /** Rows per COPY batch (default 5,000): what is held in memory of the file at once. */
   batchSize?: number;
   /**
    * Called after each batch is written inside the posting transaction. Lets an operator tool (or
@@ -197,14 +197,16 @@ class BatchWriter {
   private entries: ParsedBankEntry[] = [];
   private written = 0;
   private readonly batchSize: number;
+  private readonly ledger: PaymentWriter;
 
   constructor(
-    private readonly runner: QueryRunner,
-    private readonly fileId: string,
-    private readonly aggregator: string,
+    runner: QueryRunner,
+    fileId: string,
+    aggregator: string,
     private readonly options: IngestOptions,
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 5000;
+    this.ledger = new PaymentWriter(runner, fileId, aggregator);
   }
 
   payment(p: AssessedPayment): Promise<void> | undefined {
@@ -219,12 +221,12 @@ class BatchWriter {
 
   async flush(): Promise<void> {
     if (this.payments.length) {
-      this.duplicatePayments += await insertPayments(this.runner, this.fileId, this.aggregator, this.payments);
+      this.duplicatePayments += await this.ledger.payments(this.payments);
       this.written += this.payments.length;
       this.payments = [];
     }
     if (this.entries.length) {
-      await insertBankEntries(this.runner, this.fileId, this.aggregator, this.entries);
+      await this.ledger.bankEntries(this.entries);
       this.written += this.entries.length;
       this.entries = [];
     }

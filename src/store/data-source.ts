@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { log } from "../log";
 import { dataDir } from "../paths";
@@ -20,6 +21,11 @@ const MIGRATIONS_TABLE = "billpay_migrations";
 
 export function isEmbedded(db: DataSource): boolean {
   return (db.options as { extra?: { billpayEmbedded?: boolean } }).extra?.billpayEmbedded === true;
+}
+
+/** The PGlite instance behind the embedded database, or null on PostgreSQL. */
+export function embeddedPglite(db: DataSource): PGlite | null {
+  return (db.options as { extra?: { pglite?: PGlite } }).extra?.pglite ?? null;
 }
 
 /**
@@ -103,7 +109,7 @@ export async function migrateOnce(db: DataSource, shared: boolean): Promise<{ na
 
 /** Close the data source and, for the embedded database, the PGlite instance behind it. */
 export async function closeDatabase(db: DataSource): Promise<void> {
-  const pglite = (db.options as { extra?: { pglite?: { close(): Promise<void> } } }).extra?.pglite;
+  const pglite = embeddedPglite(db);
   if (db.isInitialized) await db.destroy();
   if (pglite) await pglite.close();
 }
