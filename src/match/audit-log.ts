@@ -1,5 +1,5 @@
 import type { AuditEntity } from "../store/entities/audit-entry.entity";
-import type { Sql } from "../store/sql";
+import { columnsOf, type Sql } from "../store/sql";
 
 export type { Sql };
 
@@ -23,21 +23,40 @@ export interface AuditEntry extends AuditChange {
   at: string;
 }
 
+/** An entry as the audit_log columns hold it: one way to write its content, alone or in bulk. */
+function auditColumns(change: AuditChange): unknown[] {
+  return [
+    change.actor,
+    change.entity,
+    change.entityId,
+    change.action,
+    change.before === null ? null : JSON.stringify(change.before),
+    change.after === null ? null : JSON.stringify(change.after),
+    change.paymentId ?? null,
+    change.note ?? null,
+  ];
+}
+
 /** Appends one entry. Call it in the same transaction as the change, so both or neither persist. */
 export async function appendAudit(sql: Sql, change: AuditChange): Promise<void> {
   await sql.query(
     `INSERT INTO audit_log (actor, entity, entity_id, action, before, after, payment_id, note)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      change.actor,
-      change.entity,
-      change.entityId,
-      change.action,
-      change.before === null ? null : JSON.stringify(change.before),
-      change.after === null ? null : JSON.stringify(change.after),
-      change.paymentId ?? null,
-      change.note ?? null,
-    ],
+    auditColumns(change),
+  );
+}
+
+/** The same entries as appendAudit one by one, in this order, in one statement. */
+export async function appendAudits(sql: Sql, changes: AuditChange[]): Promise<void> {
+  if (!changes.length) return;
+  const rows = changes.map(auditColumns);
+  await sql.query(
+    `INSERT INTO audit_log (actor, entity, entity_id, action, before, after, payment_id, note)
+     SELECT actor, entity, entity_id, action, before::jsonb, after::jsonb, payment_id, note
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[])
+            WITH ORDINALITY AS x(actor, entity, entity_id, action, before, after, payment_id, note, ord)
+      ORDER BY ord`,
+    columnsOf(rows, 8),
   );
 }
 
