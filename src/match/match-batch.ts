@@ -46,11 +46,16 @@ export class MatchBatch {
   }
 
   /**
-   * Reads the state a batch needs: the invoices of its payments' accounts and of what the
+   * Reads the state a batch needs: the invoices of its payments' `accounts` and of what the
    * payments its reversals may undo (`originals`) applied, those applications, and the open
    * exceptions of all of them.
    */
-  static async load(tx: Sql, batch: StoredPayment[], originals: StoredPayment[]): Promise<MatchBatch> {
+  static async load(
+    tx: Sql,
+    batch: StoredPayment[],
+    originals: StoredPayment[],
+    accountNumbers: (string | null)[],
+  ): Promise<MatchBatch> {
     const b = new MatchBatch(batch);
     for (const o of originals) if (!b.payments.has(o.id)) b.payments.set(o.id, o);
     const applications = await appliedByPayment(
@@ -61,7 +66,7 @@ export class MatchBatch {
       const byInvoice = b.applied.get(a.paymentId) ?? new Map<string, number>();
       b.applied.set(a.paymentId, byInvoice.set(a.invoiceId, a.cents));
     }
-    const accounts = [...new Set(batch.map((p) => p.accountNumber).filter((a): a is string => a !== null))];
+    const accounts = [...new Set(accountNumbers.filter((a): a is string => a !== null))];
     const appliedTo = [...new Set([...b.applied.values()].flatMap((m) => [...m.keys()]))];
     for (const account of accounts) b.accounts.set(account, []);
     for (const i of await invoicesFor(tx, accounts, appliedTo)) {

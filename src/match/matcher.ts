@@ -107,10 +107,14 @@ async function matchBatch(tx: EntityManager, chunk: string[], summary: MatchSumm
   const order = new Map(chunk.map((id, i) => [id, i]));
   payments.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const originals = await originalCandidates(tx, payments);
-  const batch = await MatchBatch.load(tx, payments, originals.candidates);
-  for (const p of payments) {
-    if (p.matchStatus !== "unknown_account") continue;
-    reconsider(batch, p, actor);
+  // A reconsidered payment is re-assessed as billed; its account is read as it then is too.
+  const billed = new Map(
+    payments.filter((p) => p.matchStatus === "unknown_account").map((p) => [p.id, reassess(p, { knownAccount: true })]),
+  );
+  const accounts = [...payments, ...billed.values()].map((p) => p.accountNumber ?? null);
+  const batch = await MatchBatch.load(tx, payments, originals.candidates, accounts);
+  for (const [id, change] of billed) {
+    reconsider(batch, batch.payment(id), change, actor);
     summary.reconsidered += 1;
   }
   const hints = await duplicateHints(
@@ -132,7 +136,7 @@ async function matchBatch(tx: EntityManager, chunk: string[], summary: MatchSumm
  * Takes an `unknown_account` payment back to unmatched because its account is now billed: its
  * exception closes and a decision and an audit entry say why, then the ladder decides it again.
  */
-function reconsider(batch: MatchBatch, p: StoredPayment, actor: string): StoredPayment {
+function reconsider(batch: MatchBatch, p: StoredPayment, change: PaymentChange, actor: string): StoredPayment {
   const billed = batch.invoicesForAccount(p.accountNumber as string).map((i) => i.invoiceNumber);
   const shown =
     billed.length > 3 ? `${billed.slice(0, 3).join(", ")} and ${billed.length - 3} more` : billed.join(", ");
@@ -147,11 +151,7 @@ function reconsider(batch: MatchBatch, p: StoredPayment, actor: string): StoredP
     reason: why,
     decidedBy: actor,
   });
-  return batch.updatePayment(
-    p,
-    { ...reassess(p, { knownAccount: true }), matchStatus: "unmatched" },
-    { actor, action: "reconsidered", note: why },
-  );
+  return batch.updatePayment(p, { ...change, matchStatus: "unmatched" }, { actor, action: "reconsidered", note: why });
 }
 
 /** What every payment of a batch is decided with. */
