@@ -1,5 +1,5 @@
 import type { AuditEntity } from "../store/entities/audit-entry.entity";
-import type { Sql } from "../store/sql";
+import { columnsOf, type Sql } from "../store/sql";
 
 export type { Sql };
 
@@ -23,12 +23,12 @@ export interface AuditEntry extends AuditChange {
   at: string;
 }
 
-/** The columns an entry is written with, in the order appendAudit and appendAuditRows give them. */
+/** The columns an entry is written with, in the order auditColumns and appendAuditRows give them. */
 const AUDIT_COLUMNS = "actor, entity, entity_id, action, before, after, payment_id, note";
 
-/** Appends one entry. Call it in the same transaction as the change, so both or neither persist. */
-export async function appendAudit(sql: Sql, change: AuditChange): Promise<void> {
-  await appendAuditRows(sql, `VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+/** An entry as the audit_log columns hold it: one way to write its content, alone or in bulk. */
+function auditColumns(change: AuditChange): unknown[] {
+  return [
     change.actor,
     change.entity,
     change.entityId,
@@ -37,7 +37,25 @@ export async function appendAudit(sql: Sql, change: AuditChange): Promise<void> 
     change.after === null ? null : JSON.stringify(change.after),
     change.paymentId ?? null,
     change.note ?? null,
-  ]);
+  ];
+}
+
+/** Appends one entry. Call it in the same transaction as the change, so both or neither persist. */
+export async function appendAudit(sql: Sql, change: AuditChange): Promise<void> {
+  await appendAuditRows(sql, `VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, auditColumns(change));
+}
+
+/** The same entries as appendAudit one by one, in this order, in one statement. */
+export async function appendAudits(sql: Sql, changes: AuditChange[]): Promise<void> {
+  if (!changes.length) return;
+  await appendAuditRows(
+    sql,
+    `SELECT actor, entity, entity_id, action, before::jsonb, after::jsonb, payment_id, note
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[])
+            WITH ORDINALITY AS x(actor, entity, entity_id, action, before, after, payment_id, note, ord)
+      ORDER BY ord`,
+    columnsOf(changes.map(auditColumns), 8),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appendAudit, type Sql } from "./audit-log";
+import { appendAudit, type AuditChange, type Sql } from "./audit-log";
 import type { ExceptionDraft } from "./ladder";
 import type { ExceptionReason } from "../model";
 import { centsFromDb } from "../store/columns";
@@ -85,7 +85,13 @@ export async function openException(
   )) as { id: string }[];
   if (!rows.length) return null;
   const id = Number(rows[0].id);
-  await appendAudit(sql, {
+  await appendAudit(sql, openedEntry(id, paymentId, draft, actor));
+  return id;
+}
+
+/** The audit entry of an exception queued for a payment. */
+export function openedEntry(id: number, paymentId: string, draft: ExceptionDraft, actor: string): AuditChange {
+  return {
     actor,
     entity: "exception",
     entityId: String(id),
@@ -102,8 +108,7 @@ export async function openException(
       message: draft.message,
     },
     paymentId,
-  });
-  return id;
+  };
 }
 
 export async function getException(sql: Sql, id: number, lock = false): Promise<QueuedException | null> {
@@ -123,6 +128,16 @@ export async function closeException(
     `UPDATE exceptions SET status = 'resolved', resolved_at = now(), resolved_by = $2, resolution = $3, note = $4 WHERE id = $1`,
     [e.id, resolution.by, resolution.action, resolution.note],
   );
+  const { next, entry } = closing(e, resolution);
+  await appendAudit(sql, entry);
+  return next;
+}
+
+/** An open exception closed with a resolution, and the audit entry that says so. */
+export function closing(
+  e: QueuedException,
+  resolution: { action: string; by: string; note: string | null },
+): { next: QueuedException; entry: AuditChange } {
   const next: QueuedException = {
     ...e,
     status: "resolved",
@@ -130,7 +145,7 @@ export async function closeException(
     resolution: resolution.action,
     note: resolution.note,
   };
-  await appendAudit(sql, {
+  const entry: AuditChange = {
     actor: resolution.by,
     entity: "exception",
     entityId: String(e.id),
@@ -139,8 +154,8 @@ export async function closeException(
     after: exceptionState(next),
     paymentId: e.paymentId,
     note: resolution.note,
-  });
-  return next;
+  };
+  return { next, entry };
 }
 
 /**
@@ -159,6 +174,67 @@ export async function closeOpenExceptions(
   )) as ExceptionRow[];
   for (const r of rows) await closeException(sql, toException(r), resolution);
   return rows.length;
+}
+
+/** The open exceptions of these payments, oldest first; locked. */
+export async function openExceptionsOf(sql: Sql, paymentIds: string[]): Promise<QueuedException[]> {
+  if (!paymentIds.length) return [];
+  const rows = (await sql.query(
+    `SELECT * FROM exceptions WHERE payment_id = ANY($1::uuid[]) AND status = 'open' ORDER BY id FOR UPDATE`,
+    [paymentIds],
+  )) as ExceptionRow[];
+  return rows.map(toException);
+}
+
+/**
+ * Ids for exceptions about to be written, from the table's own sequence, ascending: written with
+ * them, exceptions queued in one statement keep the order (and the ids) one by one would give.
+ */
+export async function reserveExceptionIds(sql: Sql, count: number): Promise<number[]> {
+  if (!count) return [];
+  const rows = (await sql.query(
+    `SELECT nextval(pg_get_serial_sequence('exceptions', 'id'))::text AS id FROM generate_series(1, $1::int)`,
+    [count],
+  )) as { id: string }[];
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
+/** Writes new exceptions (with reserved ids) as they now are, open or already resolved, in one statement. */
+export async function insertExceptions(sql: Sql, es: QueuedException[]): Promise<void> {
+  if (!es.length) return;
+  const column = <K extends keyof QueuedException>(k: K) => es.map((e) => e[k]);
+  await sql.query(
+    `INSERT INTO exceptions (id, payment_id, invoice_id, reason, message, amount_cents, status, details, resolved_at, resolved_by, resolution, note)
+     OVERRIDING SYSTEM VALUE
+     SELECT id, payment_id, invoice_id, reason, message, amount_cents, status, details::jsonb,
+            CASE WHEN status = 'resolved' THEN now() END, resolved_by, resolution, note
+       FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+            AS x(id, payment_id, invoice_id, reason, message, amount_cents, status, details, resolved_by, resolution, note)
+      ORDER BY id`,
+    [
+      column("id"),
+      column("paymentId"),
+      column("invoiceId"),
+      column("reason"),
+      column("message"),
+      column("amountCents"),
+      column("status"),
+      es.map((e) => JSON.stringify(e.details)),
+      column("resolvedBy"),
+      column("resolution"),
+      column("note"),
+    ],
+  );
+}
+
+/** Closes these (stored, open) exceptions as they now are, resolved, in one statement. */
+export async function writeResolutions(sql: Sql, es: QueuedException[]): Promise<void> {
+  if (!es.length) return;
+  await sql.query(
+    `UPDATE exceptions e SET status = 'resolved', resolved_at = now(), resolved_by = x.resolved_by, resolution = x.resolution, note = x.note
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, resolved_by, resolution, note) WHERE e.id = x.id`,
+    [es.map((e) => e.id), es.map((e) => e.resolvedBy), es.map((e) => e.resolution), es.map((e) => e.note)],
+  );
 }
 
 export interface ExceptionFilter {

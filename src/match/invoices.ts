@@ -1,6 +1,6 @@
 import type { PlanType } from "../model";
 import type { InvoiceStatus } from "../store/entities/invoice.entity";
-import { appendAudit, type Sql } from "./audit-log";
+import { appendAudit, type AuditChange, type Sql } from "./audit-log";
 import { centsFromDb } from "../store/columns";
 
 /** An invoice as matching sees it (snake_case columns mapped once, here). */
@@ -104,6 +104,24 @@ export async function findInvoice(sql: Sql, ref: string): Promise<Invoice | null
   return rows[0] ? toInvoice(rows[0]) : null;
 }
 
+/** Invoices of these accounts, and these invoices by id, each account's oldest month first; locked. */
+export async function invoicesFor(sql: Sql, accounts: string[], ids: string[] = []): Promise<Invoice[]> {
+  if (!accounts.length && !ids.length) return [];
+  const rows = (await sql.query(
+    `SELECT * FROM invoices WHERE account_number = ANY($1::text[]) OR id = ANY($2::uuid[])
+      ORDER BY account_number, coverage_month, plan FOR UPDATE`,
+    [accounts, ids],
+  )) as InvoiceRow[];
+  return rows.map(toInvoice);
+}
+
+/** The paid amount after adding (or, negative, removing) cents, and the status that goes with it. */
+export function paidChange(invoice: Invoice, deltaCents: number): { paidCents: number; status: InvoiceStatus } {
+  const paidCents = invoice.paidCents + deltaCents;
+  if (paidCents < 0) throw new Error(`invoice ${invoice.invoiceNumber} would have a negative paid amount`);
+  return { paidCents, status: statusFor(paidCents, invoice.amountDueCents) };
+}
+
 /**
  * Adds (or, negative, removes) applied cents on an invoice and recomputes its status, with an
  * audit entry. Removing money reopens a paid or written-off invoice.
@@ -114,25 +132,17 @@ export async function changePaid(
   deltaCents: number,
   audit: { actor: string; action: string; paymentId: string; note?: string | null },
 ): Promise<Invoice> {
-  const paidCents = invoice.paidCents + deltaCents;
-  if (paidCents < 0) throw new Error(`invoice ${invoice.invoiceNumber} would have a negative paid amount`);
-  const status = statusFor(paidCents, invoice.amountDueCents);
-  return setInvoice(sql, invoice, { paidCents, status }, audit);
+  return setInvoice(sql, invoice, paidChange(invoice, deltaCents), audit);
 }
 
-export async function setInvoice(
-  sql: Sql,
+/** An invoice's new paid amount and status, and the audit entry that says so. */
+export function invoiceChange(
   invoice: Invoice,
   change: { paidCents: number; status: InvoiceStatus },
   audit: { actor: string; action: string; paymentId: string | null; note?: string | null },
-): Promise<Invoice> {
+): { next: Invoice; entry: AuditChange } {
   const next: Invoice = { ...invoice, ...change };
-  await sql.query(`UPDATE invoices SET paid_cents = $2, status = $3, updated_at = now() WHERE id = $1`, [
-    invoice.id,
-    next.paidCents,
-    next.status,
-  ]);
-  await appendAudit(sql, {
+  const entry: AuditChange = {
     actor: audit.actor,
     entity: "invoice",
     entityId: invoice.id,
@@ -141,6 +151,32 @@ export async function setInvoice(
     after: { paid_cents: next.paidCents, status: next.status },
     paymentId: audit.paymentId,
     note: audit.note ?? null,
-  });
+  };
+  return { next, entry };
+}
+
+export async function setInvoice(
+  sql: Sql,
+  invoice: Invoice,
+  change: { paidCents: number; status: InvoiceStatus },
+  audit: { actor: string; action: string; paymentId: string | null; note?: string | null },
+): Promise<Invoice> {
+  const { next, entry } = invoiceChange(invoice, change, audit);
+  await sql.query(`UPDATE invoices SET paid_cents = $2, status = $3, updated_at = now() WHERE id = $1`, [
+    invoice.id,
+    next.paidCents,
+    next.status,
+  ]);
+  await appendAudit(sql, entry);
   return next;
+}
+
+/** Writes these invoices' paid amounts and statuses, in one statement. */
+export async function writeInvoices(sql: Sql, invoices: Invoice[]): Promise<void> {
+  if (!invoices.length) return;
+  await sql.query(
+    `UPDATE invoices i SET paid_cents = x.paid_cents, status = x.status, updated_at = now()
+       FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS x(id, paid_cents, status) WHERE i.id = x.id`,
+    [invoices.map((i) => i.id), invoices.map((i) => i.paidCents), invoices.map((i) => i.status)],
+  );
 }

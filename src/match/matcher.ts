@@ -3,27 +3,18 @@ import { log } from "../log";
 import { formatUsd, type MatchStatus } from "../model";
 import { formatLongDate } from "../rules/local-date";
 import { SYSTEM_ACTOR, type Sql } from "./audit-log";
-import { recordDecision } from "./decisions";
-import { closeOpenExceptions, openException } from "./exceptions";
-import { changePaid, invoicesForAccount } from "./invoices";
 import { decide, type DuplicateHint, type LadderDecision } from "./ladder";
-import {
-  invoiceContext,
-  reassess,
-  selectPayments,
-  updatePayment,
-  type PaymentChange,
-  type StoredPayment,
-} from "./payments";
-import { matchReversal } from "./reversals";
+import { MatchBatch } from "./match-batch";
+import { invoiceContext, reassess, selectPayments, type PaymentChange, type StoredPayment } from "./payments";
+import { matchReversal, originalCandidates, type Originals } from "./reversals";
 
 export interface MatchOptions {
   /** Only this file's payments (after it posted); all unmatched payments otherwise. */
   fileId?: string;
 }
 
-/** Payments per transaction. */
-const BATCH_SIZE = 200;
+/** Payments per transaction: read in a few queries, decided in memory, written in a few statements. */
+export const MATCH_BATCH_SIZE = 2000;
 
 export interface MatchSummary {
   considered: number;
@@ -87,52 +78,71 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
     exceptionsOpened: 0,
     byOutcome: {},
   };
-  for (let start = 0; start < ids.length; start += BATCH_SIZE) {
-    const chunk = ids.slice(start, start + BATCH_SIZE).map((r) => r.id);
-    await db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MATCH_LOCK]);
-      const billing = (
-        (await tx.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[]
-      )[0].present;
-      // Checked again under the lock: another run may have decided (or a person resolved) them meanwhile.
-      const payments = await selectPayments(
-        tx,
-        `p.id = ANY($1::uuid[]) AND (p.match_status = 'unmatched' OR (${RECONSIDERABLE}))`,
-        [chunk],
-      );
-      const order = new Map(chunk.map((id, i) => [id, i]));
-      payments.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-      for (const [i, p] of payments.entries()) {
-        if (p.matchStatus !== "unknown_account") continue;
-        payments[i] = await reconsider(tx, p, actor);
-        summary.reconsidered += 1;
-      }
-      const hints = await duplicateHints(tx, payments);
-      for (const p of payments) {
-        const result = await matchOne(tx, p, billing, hints.get(p.id) ?? null, actor);
-        summary.exceptionsOpened += result.exceptions;
-        if (result.outcome) {
-          summary.decided += 1;
-          summary.byOutcome[result.outcome] = (summary.byOutcome[result.outcome] ?? 0) + 1;
-        } else summary.waiting += 1;
-      }
-    });
+  for (let start = 0; start < ids.length; start += MATCH_BATCH_SIZE) {
+    const chunk = ids.slice(start, start + MATCH_BATCH_SIZE).map((r) => r.id);
+    await db.transaction((tx) => matchBatch(tx, chunk, summary, actor));
   }
   if (summary.decided || summary.exceptionsOpened) log.info("matching done", { fileId: options.fileId, ...summary });
   return summary;
 }
 
 /**
+ * One batch in one transaction, in the order of `chunk`: each payment is decided against the
+ * batch's state as the payments before it left it (an invoice an earlier one paid, an original an
+ * earlier reversal undid), then every change is written at once.
+ */
+async function matchBatch(tx: EntityManager, chunk: string[], summary: MatchSummary, actor: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MATCH_LOCK]);
+  // The batch's look-ups are many index probes; on a just-ingested table (no statistics yet) the
+  // planner's estimates would have PostgreSQL compile them (JIT), which costs more than running them.
+  await tx.query(`SET LOCAL jit = off`);
+  const billing = ((await tx.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0]
+    .present;
+  // Checked again under the lock: another run may have decided (or a person resolved) them meanwhile.
+  const payments = await selectPayments(
+    tx,
+    `p.id = ANY($1::uuid[]) AND (p.match_status = 'unmatched' OR (${RECONSIDERABLE}))`,
+    [chunk],
+  );
+  const order = new Map(chunk.map((id, i) => [id, i]));
+  payments.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const originals = await originalCandidates(tx, payments);
+  // A reconsidered payment is re-assessed as billed; its account is read as it then is too.
+  const billed = new Map(
+    payments.filter((p) => p.matchStatus === "unknown_account").map((p) => [p.id, reassess(p, { knownAccount: true })]),
+  );
+  const accounts = [...payments, ...billed.values()].map((p) => p.accountNumber ?? null);
+  const batch = await MatchBatch.load(tx, payments, originals.candidates, accounts);
+  for (const [id, change] of billed) {
+    reconsider(batch, batch.payment(id), change, actor);
+    summary.reconsidered += 1;
+  }
+  const hints = await duplicateHints(
+    tx,
+    payments.map((p) => batch.payment(p.id)),
+  );
+  for (const { id } of payments) {
+    const result = matchOne({ batch, originals, billing, actor }, batch.payment(id), hints.get(id) ?? null);
+    summary.exceptionsOpened += result.exceptions;
+    if (result.outcome) {
+      summary.decided += 1;
+      summary.byOutcome[result.outcome] = (summary.byOutcome[result.outcome] ?? 0) + 1;
+    } else summary.waiting += 1;
+  }
+  await batch.flush(tx);
+}
+
+/**
  * Takes an `unknown_account` payment back to unmatched because its account is now billed: its
  * exception closes and a decision and an audit entry say why, then the ladder decides it again.
  */
-async function reconsider(tx: EntityManager, p: StoredPayment, actor: string): Promise<StoredPayment> {
-  const billed = (await invoicesForAccount(tx, p.accountNumber as string)).map((i) => i.invoiceNumber);
+function reconsider(batch: MatchBatch, p: StoredPayment, change: PaymentChange, actor: string): StoredPayment {
+  const billed = batch.invoicesForAccount(p.accountNumber as string).map((i) => i.invoiceNumber);
   const shown =
     billed.length > 3 ? `${billed.slice(0, 3).join(", ")} and ${billed.length - 3} more` : billed.join(", ");
   const why = `the account was not on file when this payment was decided; billing data now has it (invoice ${shown}), so the payment goes through the matching ladder again`;
-  await closeOpenExceptions(tx, p.id, { action: "invoice_arrived", by: actor, note: why }, "unknown_account");
-  await recordDecision(tx, {
+  batch.closeOpenExceptions(p.id, { action: "invoice_arrived", by: actor, note: why }, "unknown_account");
+  batch.recordDecision({
     paymentId: p.id,
     invoiceId: null,
     rule: "account_now_known",
@@ -141,39 +151,40 @@ async function reconsider(tx: EntityManager, p: StoredPayment, actor: string): P
     reason: why,
     decidedBy: actor,
   });
-  return updatePayment(
-    tx,
-    p,
-    { ...reassess(p, { knownAccount: true }), matchStatus: "unmatched" },
-    { actor, action: "reconsidered", note: why },
-  );
+  return batch.updatePayment(p, { ...change, matchStatus: "unmatched" }, { actor, action: "reconsidered", note: why });
 }
 
-async function matchOne(
-  tx: EntityManager,
+/** What every payment of a batch is decided with. */
+interface Deciding {
+  batch: MatchBatch;
+  originals: Originals;
+  billing: boolean;
+  actor: string;
+}
+
+function matchOne(
+  { batch, originals, billing, actor }: Deciding,
   p: StoredPayment,
-  billing: boolean,
   duplicate: DuplicateHint | null,
-  actor: string,
-): Promise<Outcome> {
+): Outcome {
   switch (p.kind) {
     case "prenote":
     case "noc":
-      return notApplicable(tx, p, actor);
+      return notApplicable(batch, p, actor);
     case "reversal":
     case "return":
-      return matchReversal(tx, p, actor);
+      return matchReversal(batch, originals, p, actor);
     case "payment":
-      return matchMoney(tx, p, billing, duplicate, actor);
+      return matchMoney(batch, p, billing, duplicate, actor);
   }
 }
 
-async function notApplicable(tx: Sql, p: StoredPayment, actor: string): Promise<Outcome> {
+function notApplicable(batch: MatchBatch, p: StoredPayment, actor: string): Outcome {
   const reason =
     p.kind === "prenote"
       ? "a prenote is a zero-dollar test entry; nothing to match"
       : `a notification of change (${p.reasonCode ?? "no code"}) corrects data and moves no money`;
-  await recordDecision(tx, {
+  batch.recordDecision({
     paymentId: p.id,
     invoiceId: null,
     rule: "not_applicable",
@@ -182,14 +193,13 @@ async function notApplicable(tx: Sql, p: StoredPayment, actor: string): Promise<
     reason,
     decidedBy: actor,
   });
-  await updatePayment(tx, p, { matchStatus: "not_applicable" }, { actor, action: "matched", note: reason });
+  batch.updatePayment(p, { matchStatus: "not_applicable" }, { actor, action: "matched", note: reason });
   let exceptions = 0;
   // C09: the member's account number with the payee is wrong; a person updates it in billing data.
   if (p.kind === "noc" && p.reasonCode?.toUpperCase() === "C09") {
     const message =
       "notification of change C09: the account number the member's bank holds for the payee is to be corrected; check the corrected data and update the member's records";
-    const opened = await openException(
-      tx,
+    const opened = batch.openException(
       p.id,
       {
         reason: "account_correction",
@@ -200,7 +210,7 @@ async function notApplicable(tx: Sql, p: StoredPayment, actor: string): Promise<
       },
       actor,
     );
-    if (opened !== null) exceptions += 1;
+    if (opened) exceptions += 1;
   }
   return { outcome: "not_applicable", exceptions };
 }
@@ -263,14 +273,14 @@ async function duplicateHints(tx: Sql, batch: StoredPayment[]): Promise<Map<stri
   return hints;
 }
 
-async function matchMoney(
-  tx: EntityManager,
+function matchMoney(
+  batch: MatchBatch,
   p: StoredPayment,
   billing: boolean,
   duplicate: DuplicateHint | null,
   actor: string,
-): Promise<Outcome> {
-  const invoices = p.accountNumber && billing ? await invoicesForAccount(tx, p.accountNumber) : [];
+): Outcome {
+  const invoices = p.accountNumber && billing ? batch.invoicesForAccount(p.accountNumber) : [];
   const decision = decide(p, { billingDataExists: billing, duplicate, invoices });
   if (!decision) return { outcome: null, exceptions: 0 };
   let change: PaymentChange = { matchStatus: decision.outcome };
@@ -281,10 +291,10 @@ async function matchMoney(
     change = { ...retimed, ...change };
     reason += coverageNote(retimed, decision);
   }
-  await applyDecision(tx, p, decision, reason, actor);
-  await updatePayment(tx, p, change, { actor, action: "matched", note: `${decision.rule}: ${reason}` });
+  applyDecision(batch, p, decision, reason, actor);
+  batch.updatePayment(p, change, { actor, action: "matched", note: `${decision.rule}: ${reason}` });
   let exceptions = 0;
-  if (decision.exception && (await openException(tx, p.id, { ...decision.exception, message: reason }, actor)) !== null)
+  if (decision.exception && batch.openException(p.id, { ...decision.exception, message: reason }, actor))
     exceptions += 1;
   return { outcome: decision.outcome, exceptions };
 }
@@ -296,15 +306,9 @@ function coverageNote(change: PaymentChange, decision: LadderDecision): string {
   return `; the member's first payment is ${why}, so coverage cannot start in ${decision.invoice.coverageMonth}: the earliest coverage start is ${formatLongDate(change.earliestCoverageStart)}`;
 }
 
-async function applyDecision(
-  tx: Sql,
-  p: StoredPayment,
-  d: LadderDecision,
-  reason: string,
-  actor: string,
-): Promise<void> {
+function applyDecision(batch: MatchBatch, p: StoredPayment, d: LadderDecision, reason: string, actor: string): void {
   if (!d.applications.length) {
-    await recordDecision(tx, {
+    batch.recordDecision({
       paymentId: p.id,
       invoiceId: d.invoice?.id ?? null,
       rule: d.rule,
@@ -316,13 +320,13 @@ async function applyDecision(
     return;
   }
   for (const a of d.applications) {
-    await changePaid(tx, a.invoice, a.cents, {
+    batch.changePaid(a.invoice, a.cents, {
       actor,
       action: "payment_applied",
       paymentId: p.id,
       note: `${formatUsd(a.cents)} from payment ${p.id}`,
     });
-    await recordDecision(tx, {
+    batch.recordDecision({
       paymentId: p.id,
       invoiceId: a.invoice.id,
       rule: d.rule,

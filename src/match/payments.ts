@@ -11,7 +11,7 @@ import {
 } from "../model";
 import { assessPayment, type AssessContext } from "../rules/assess";
 import { RULE_FINDINGS } from "../rules/findings";
-import { appendAudit, changedFields, type Sql } from "./audit-log";
+import { appendAudit, changedFields, type AuditChange, type Sql } from "./audit-log";
 import type { Invoice } from "./invoices";
 import { centsFromDb } from "../store/columns";
 import { policiesByHash } from "../store/payee-policies";
@@ -101,6 +101,31 @@ function snake(change: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
+ * A change to a payment as matching makes it: the payment as it then is, and the audit entry with
+ * the fields that differ, before and after. Null when nothing differs (nothing is to be written).
+ */
+export function paymentChange(
+  p: StoredPayment,
+  change: PaymentChange,
+  audit: { actor: string; action: string; note?: string | null },
+): { next: StoredPayment; diff: NonNullable<ReturnType<typeof changedFields>>; entry: AuditChange } | null {
+  const current = Object.fromEntries(Object.keys(change).map((k) => [k, p[k as keyof PaymentChange]]));
+  const diff = changedFields(current, change);
+  if (!diff) return null;
+  const entry: AuditChange = {
+    actor: audit.actor,
+    entity: "payment",
+    entityId: p.id,
+    action: audit.action,
+    before: snake(diff.before),
+    after: snake(diff.after),
+    paymentId: p.id,
+    note: audit.note ?? null,
+  };
+  return { next: { ...p, ...change }, diff, entry };
+}
+
+/**
  * Writes the fields that differ and one audit entry with their before and after. Returns the
  * payment as it now is; writes nothing when nothing differs.
  */
@@ -110,24 +135,41 @@ export async function updatePayment(
   change: PaymentChange,
   audit: { actor: string; action: string; note?: string | null },
 ): Promise<StoredPayment> {
-  const current = Object.fromEntries(Object.keys(change).map((k) => [k, p[k as keyof PaymentChange]]));
-  const diff = changedFields(current, change);
-  if (!diff) return p;
-  const keys = Object.keys(diff.after) as (keyof typeof WRITABLE)[];
+  const changed = paymentChange(p, change, audit);
+  if (!changed) return p;
+  const keys = Object.keys(changed.diff.after) as (keyof typeof WRITABLE)[];
   const sets = keys.map((k, i) => `${WRITABLE[k]} = $${i + 2}`).join(", ");
-  const values = keys.map((k) => (k === "findings" ? JSON.stringify(diff.after[k]) : diff.after[k]));
+  const values = keys.map((k) => (k === "findings" ? JSON.stringify(changed.diff.after[k]) : changed.diff.after[k]));
   await sql.query(`UPDATE payments SET ${sets} WHERE id = $1`, [p.id, ...values]);
-  await appendAudit(sql, {
-    actor: audit.actor,
-    entity: "payment",
-    entityId: p.id,
-    action: audit.action,
-    before: snake(diff.before),
-    after: snake(diff.after),
-    paymentId: p.id,
-    note: audit.note ?? null,
-  });
-  return { ...p, ...change };
+  await appendAudit(sql, changed.entry);
+  return changed.next;
+}
+
+/** Writes every column matching may change, as these payments now are, in one statement. */
+export async function writePayments(sql: Sql, payments: StoredPayment[]): Promise<void> {
+  if (!payments.length) return;
+  const column = <K extends keyof StoredPayment>(k: K) => payments.map((p) => p[k]);
+  await sql.query(
+    `UPDATE payments p SET match_status = x.match_status, account_status = x.account_status,
+            account_number = x.account_number, coverage_month = x.coverage_month, due_on = x.due_on,
+            lead_days = x.lead_days, timing_status = x.timing_status,
+            earliest_coverage_start = x.earliest_coverage_start, findings = x.findings::jsonb
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::int[], $8::text[], $9::date[], $10::text[])
+            AS x(id, match_status, account_status, account_number, coverage_month, due_on, lead_days, timing_status, earliest_coverage_start, findings)
+      WHERE p.id = x.id`,
+    [
+      column("id"),
+      column("matchStatus"),
+      column("accountStatus"),
+      column("accountNumber"),
+      column("coverageMonth"),
+      column("dueOn"),
+      column("leadDays"),
+      column("timingStatus"),
+      column("earliestCoverageStart"),
+      payments.map((p) => JSON.stringify(p.findings)),
+    ],
+  );
 }
 
 /**
