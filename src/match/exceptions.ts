@@ -1,6 +1,5 @@
 import { appendAudit, type AuditChange, type Sql } from "./audit-log";
 import type { ExceptionDraft } from "./ladder";
-import type { ExceptionReason } from "../model";
 import { centsFromDb } from "../store/columns";
 
 export interface QueuedException {
@@ -64,29 +63,6 @@ export function exceptionState(
     resolution: e.resolution,
     resolved_by: e.resolvedBy,
   };
-}
-
-/**
- * Queues an exception for a payment unless the same reason is already open for it (a unique
- * index guarantees it even under concurrent runs). Returns the new id, or null when it was open.
- */
-export async function openException(
-  sql: Sql,
-  paymentId: string,
-  draft: ExceptionDraft,
-  actor: string,
-): Promise<number | null> {
-  const rows = (await sql.query(
-    `INSERT INTO exceptions (payment_id, invoice_id, reason, message, amount_cents, status, details)
-     VALUES ($1, $2, $3, $4, $5, 'open', $6)
-     ON CONFLICT (payment_id, reason) WHERE status = 'open' DO NOTHING
-     RETURNING id`,
-    [paymentId, draft.invoiceId, draft.reason, draft.message, draft.amountCents, JSON.stringify(draft.details)],
-  )) as { id: string }[];
-  if (!rows.length) return null;
-  const id = Number(rows[0].id);
-  await appendAudit(sql, openedEntry(id, paymentId, draft, actor));
-  return id;
 }
 
 /** The audit entry of an exception queued for a payment. */
@@ -156,24 +132,6 @@ export function closing(
     note: resolution.note,
   };
   return { next, entry };
-}
-
-/**
- * Closes every open exception of a payment, or only those of one reason (its original was
- * reversed; a late original was found; its unknown account was billed).
- */
-export async function closeOpenExceptions(
-  sql: Sql,
-  paymentId: string,
-  resolution: { action: string; by: string; note: string | null },
-  reason: ExceptionReason | null = null,
-): Promise<number> {
-  const rows = (await sql.query(
-    `SELECT * FROM exceptions WHERE payment_id = $1 AND status = 'open' AND ($2::text IS NULL OR reason = $2) ORDER BY id FOR UPDATE`,
-    [paymentId, reason],
-  )) as ExceptionRow[];
-  for (const r of rows) await closeException(sql, toException(r), resolution);
-  return rows.length;
 }
 
 /** The open exceptions of these payments, oldest first; locked. */

@@ -85,15 +85,6 @@ export function invoiceStateSql(alias: string): string {
   return `jsonb_build_object(${pairs.join(", ")})`;
 }
 
-/** Every invoice of one account, oldest month first, locked for the rest of the transaction. */
-export async function invoicesForAccount(sql: Sql, accountNumber: string): Promise<Invoice[]> {
-  const rows = (await sql.query(
-    `SELECT * FROM invoices WHERE account_number = $1 ORDER BY coverage_month, plan FOR UPDATE`,
-    [accountNumber],
-  )) as InvoiceRow[];
-  return rows.map(toInvoice);
-}
-
 /** One invoice by its number, or by its id; locked. */
 export async function findInvoice(sql: Sql, ref: string): Promise<Invoice | null> {
   const byId = /^[0-9a-f-]{36}$/i.test(ref);
