@@ -1,105 +1,133 @@
-// Benchmark (a script, not a test): writes an RPPS file of N entries (default 1,000,000) in a temp
-// folder and prints parse-only entries/s, parse+rules entries/s, ingest payments/s on the current
-// database (DATABASE_URL, else a fresh embedded database in the temp folder) and peak RSS.
-// Usage: npm run bench -- [--entries N] [--ingest-entries N] [--match] [--keep]
-// --match also times the matching ladder over the ingested file (it needs billing data to mean much).
+// Benchmark (a script, not a test). Each speed is printed beside a floor measured in the same run,
+// on the same data, because the machine is shared and noisy: the ratio is what to compare.
+//   parse          entries/s of the RPPS adapter's item stream (N entries, default 1,000,000),
+//                  beside the minimal-slice floor: the same file streamed in the same chunks, line
+//                  by line, slicing amount, account, name and trace from each entry record
+//   parse+rules    the same with the account and timing rules (dryRun), beside the same floor
+//   ingest         payments/s of ingestFile (no matching) on the current database (DATABASE_URL,
+//                  else a fresh embedded database in a temp folder), beside the COPY floor: the
+//                  rows it just posted, copied into a clone of payments with the same indexes
+//   invoice import rows/s of importInvoices for M invoices, beside the COPY floor of those rows
+//                  into a clone of invoices (with --invoices M, or --payments N: M = N)
+//   ingest billed  + matching: N payments to the M billed accounts (amounts equal to the
+//                  invoices), posted without matching, then matchPayments over that file, each
+//                  beside the COPY floor of the file's N payment rows (with --payments N)
+// Peak RSS per step (the step and its floor) and overall. Progress goes to stderr; stdout holds
+// the table, or with --json one JSON object. Targets (not enforced here): parse >= 50% of its
+// floor; ingest >= 70% of its floor; matching <= 3x and invoice import <= 2x the floor's time.
+// Invoices need a database without invoices: a fresh one (embedded, or a new DATABASE_URL database).
+// Usage: npm run bench -- [options]
+//   --entries N         entries in the RPPS file parsed (default 1,000,000)
+//   --ingest-entries N  entries in the file ingested (default: --entries, the same file)
+//   --payments N        time matching too: N payments to billed accounts, posted, then matched
+//   --invoices M        invoices imported and billed to those payments (default N with --payments)
+//   --json              one JSON object on stdout instead of the table
+//   --keep              keep the temp folder (the files, the embedded database)
 import "reflect-metadata";
-import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { writeRppsFile } from "../adapters/nacha/generate";
-import { dryRun } from "../src/ingest/dry-run";
-import { loadAggregatorMapping } from "../src/config/mapping-loader";
-import { ingestFile } from "../src/ingest/pipeline";
-import { matchPostedFile } from "../src/match/matcher";
 import { closeDatabase, isEmbedded, openDatabase } from "../src/store/data-source";
+import { Bench } from "./bench/steps";
+import { renderReport, reportJson, type BenchReport } from "./bench/report";
+import { progress } from "./bench/meter";
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString("en-US")}/s`;
+const USAGE = `Usage: npm run bench -- [options]
+  --entries N          entries in the RPPS file parsed (default 1,000,000)
+  --ingest-entries N   entries in the file ingested (default: --entries; the same file)
+  --payments N         also time matching: N payments to billed accounts, posted, then matched
+  --invoices M         invoices imported (and billed to the payments); default N with --payments
+  --json               print one JSON object instead of the table
+  --keep               keep the temp folder (files, embedded database)
+  -h, --help           this text
+Speeds are printed beside floors measured in the same run; see the header of scripts/bench.ts.
+Invoices need a database without invoices: embedded (no DATABASE_URL) or a fresh one.`;
 
-async function main(): Promise<void> {
+interface BenchOptions {
+  entries: number;
+  ingestEntries: number;
+  payments: number;
+  invoices: number;
+  json: boolean;
+  keep: boolean;
+}
+
+function count(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replace(/[_,]/g, ""));
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, not ${value}`);
+  return n;
+}
+
+/** The options, or null when --help was asked for. */
+function readOptions(): BenchOptions | null {
   const { values } = parseArgs({
     options: {
-      entries: { type: "string", default: "1000000" },
+      entries: { type: "string" },
       "ingest-entries": { type: "string" },
+      payments: { type: "string" },
+      invoices: { type: "string" },
+      json: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
-      match: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
-  const entries = Number(values.entries);
-  const ingestEntries = Number(values["ingest-entries"] ?? values.entries);
-  const dir = mkdtempSync(path.join(tmpdir(), "billpay-bench-"));
-  const mapping = loadAggregatorMapping("rpps");
-  let peakRss = process.memoryUsage().rss;
-  const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
-  const timer = setInterval(sample, 50);
+  if (values.help) return null;
+  const entries = count("entries", values.entries, 1_000_000);
+  const payments = count("payments", values.payments, 0);
+  const invoices = count("invoices", values.invoices, payments);
+  if (payments && !invoices) throw new Error("--payments needs at least one invoice to pay (--invoices M)");
+  return {
+    entries,
+    ingestEntries: count("ingest-entries", values["ingest-entries"], entries),
+    payments,
+    invoices,
+    json: values.json,
+    keep: values.keep,
+  };
+}
+
+async function run(options: BenchOptions, dir: string): Promise<BenchReport> {
+  const bench = new Bench(dir);
   try {
-    const file = path.join(dir, "bench.ach");
-    let t = Date.now();
-    await writeRppsFile(file, entries);
-    console.log(
-      `generated ${entries.toLocaleString("en-US")} entries (${mb(statSync(file).size)}) in ${Date.now() - t} ms`,
-    );
-
-    // Parse only: the adapter's item stream, nothing else.
-    const rssBefore = process.memoryUsage().rss;
-    let items = 0;
-    const rssAt: string[] = [];
-    t = Date.now();
-    for await (const item of mapping.adapter.parse(createReadStream(file), mapping.mapping, {
-      name: "bench.ach",
-      aggregator: "rpps",
-    })) {
-      if (item.kind === "payment" && ++items % Math.max(1, Math.floor(entries / 4)) === 0) rssAt.push(mb(sample()));
-    }
-    const parseMs = Date.now() - t;
-    console.log(
-      `parse only:   ${items.toLocaleString("en-US")} entries in ${parseMs} ms = ${rate(items, parseMs)}; RSS at 25/50/75/100%: ${rssAt.join(" ")} (before: ${mb(rssBefore)})`,
-    );
-
-    // Parse + account and timing rules, still nothing stored.
-    t = Date.now();
-    let assessed = 0;
-    await dryRun(file, mapping, () => void assessed++);
-    const rulesMs = Date.now() - t;
-    console.log(
-      `parse+rules:  ${assessed.toLocaleString("en-US")} entries in ${rulesMs} ms = ${rate(assessed, rulesMs)}`,
-    );
-
-    // Ingest into the database.
-    const ingestFileName = ingestEntries === entries ? file : path.join(dir, "bench-ingest.ach");
-    if (ingestFileName !== file) await writeRppsFile(ingestFileName, ingestEntries);
+    const parsed = await bench.generate("bench.ach", options.entries);
+    await bench.parse(parsed);
     const db = await openDatabase({ dataDir: path.join(dir, "data") });
     try {
-      t = Date.now();
-      // A fresh aggregator id, so that a shared PostgreSQL database never sees the file as a duplicate.
-      const result = await ingestFile(
-        db,
-        { aggregator: `bench-${Date.now()}`, path: ingestFileName, mapping },
-        { match: false },
-      );
-      const ingestMs = Date.now() - t;
-      const where = isEmbedded(db) ? "embedded PGlite" : "PostgreSQL";
-      console.log(
-        `ingest (${where}): ${result.status}, ${result.payments.toLocaleString("en-US")} payments in ${ingestMs} ms = ${rate(result.payments, ingestMs)}`,
-      );
-      if (values.match && result.fileId) {
-        t = Date.now();
-        await matchPostedFile(db, result.fileId);
-        const matchMs = Date.now() - t;
-        console.log(
-          `matching (${where}): ${result.payments.toLocaleString("en-US")} payments in ${matchMs} ms = ${rate(result.payments, matchMs)}`,
-        );
-      }
+      if (options.invoices) await bench.requireNoInvoices(db);
+      const ingested =
+        options.ingestEntries === options.entries ? parsed : await bench.generate("ingest.ach", options.ingestEntries);
+      await bench.ingest(db, ingested);
+      if (options.invoices) await bench.importInvoices(db, options.invoices);
+      if (options.payments) await bench.matching(db, options.payments, options.invoices);
+      const { entries, ingestEntries, payments, invoices } = options;
+      return bench.report(isEmbedded(db) ? "embedded PGlite" : "PostgreSQL", {
+        entries,
+        ingestEntries,
+        payments,
+        invoices,
+      });
     } finally {
       await closeDatabase(db);
     }
-    sample();
-    console.log(`peak RSS: ${mb(peakRss)} (process maxRSS ${mb(process.resourceUsage().maxRSS * 1024)})`);
   } finally {
-    clearInterval(timer);
-    if (values.keep) console.log(`kept ${dir}`);
+    bench.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  if (!options) {
+    console.log(USAGE);
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "billpay-bench-"));
+  try {
+    const report = await run(options, dir);
+    console.log(options.json ? reportJson(report) : renderReport(report));
+  } finally {
+    if (options.keep) progress(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

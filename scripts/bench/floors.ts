@@ -1,0 +1,116 @@
+import { createReadStream } from "node:fs";
+import { performance } from "node:perf_hooks";
+import type { DataSource, QueryRunner } from "typeorm";
+import { copyRows, type CopyValue } from "../../src/store/copy";
+
+/** The read size the adapter is given in the parse step, and the floor reads with. */
+export const CHUNK_BYTES = 64 * 1024;
+
+/** What a floor did: how many rows, in how many seconds of the timed part. */
+export interface FloorRun {
+  rows: number;
+  seconds: number;
+}
+
+/**
+ * The minimal-slice floor: the least work any NACHA parser must do. Streams the file in the same
+ * chunks, splits it into lines, and from each entry record (type 6) slices the amount, the
+ * account, the name and the trace (CIE positions). The sums keep the slices from being skipped.
+ */
+export async function sliceFloor(file: string): Promise<FloorRun & { cents: number; chars: number }> {
+  const start = performance.now();
+  let carry = "";
+  let rows = 0;
+  let cents = 0;
+  let chars = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES, encoding: "utf8" })) {
+    const data = carry + (chunk as string);
+    let from = 0;
+    for (let end = data.indexOf("\n"); end !== -1; from = end + 1, end = data.indexOf("\n", from)) {
+      const line = data.slice(from, end);
+      if (line.charCodeAt(0) !== 54) continue; // "6": entry detail
+      cents += Number(line.slice(29, 39));
+      chars += line.slice(39, 54).length + line.slice(54, 76).length + line.slice(79, 94).length;
+      rows += 1;
+    }
+    carry = data.slice(from);
+  }
+  return { rows, seconds: (performance.now() - start) / 1000, cents, chars };
+}
+
+/** Rows read back per FETCH and written per COPY. */
+const BATCH_ROWS = 5000;
+
+/** The table's columns in order (what `LIKE … INCLUDING ALL` gives its clone). */
+async function columnsOf(runner: QueryRunner, table: string): Promise<string[]> {
+  const rows = (await runner.query(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'
+      ORDER BY ordinal_position`,
+    [table],
+  )) as { column_name: string }[];
+  return rows.map((r) => r.column_name);
+}
+
+/**
+ * The COPY floor: the rows of `table` that `where` selects are copied into a clone of it
+ * (`<table>_floor`, `LIKE … INCLUDING ALL`: the same columns, defaults, checks and indexes; no
+ * foreign keys) with copyRows, a batch at a time, in one transaction, as posting writes. They are
+ * read back through a cursor (every column as text, so nothing is reinterpreted), never all in
+ * memory; only the COPYs and the commit are timed. The clone is dropped afterwards.
+ */
+export async function copyFloor(
+  db: DataSource,
+  table: "payments" | "invoices",
+  where: string,
+  params: unknown[],
+): Promise<FloorRun> {
+  const clone = `${table}_floor`;
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`DROP TABLE IF EXISTS ${clone}`);
+    await runner.query(`CREATE TABLE ${clone} (LIKE ${table} INCLUDING ALL)`);
+    const columns = await columnsOf(runner, table);
+    await runner.startTransaction();
+    const run = await copyThroughCursor(runner, { table, clone, columns, where, params });
+    const start = performance.now();
+    await runner.commitTransaction();
+    run.seconds += (performance.now() - start) / 1000;
+    return run;
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    await runner.query(`DROP TABLE IF EXISTS ${clone}`);
+    await runner.release();
+  }
+}
+
+interface CopyPlan {
+  table: string;
+  clone: string;
+  columns: string[];
+  where: string;
+  params: unknown[];
+}
+
+/** Reads the rows a batch at a time and copies each batch into the clone; times the COPYs only. */
+async function copyThroughCursor(runner: QueryRunner, plan: CopyPlan): Promise<FloorRun> {
+  const select = plan.columns.map((c) => `${c}::text`).join(", ");
+  await runner.query(
+    `DECLARE bench_floor NO SCROLL CURSOR FOR SELECT ${select} FROM ${plan.table} WHERE ${plan.where}`,
+    plan.params,
+  );
+  let rows = 0;
+  let seconds = 0;
+  while (true) {
+    const batch = (await runner.query(`FETCH ${BATCH_ROWS} FROM bench_floor`)) as Record<string, string | null>[];
+    if (!batch.length) break;
+    const values: CopyValue[][] = batch.map((r) => plan.columns.map((c) => r[c]));
+    const start = performance.now();
+    await copyRows(runner, plan.clone, plan.columns, values);
+    seconds += (performance.now() - start) / 1000;
+    rows += batch.length;
+  }
+  await runner.query(`CLOSE bench_floor`);
+  return { rows, seconds };
+}
