@@ -1,8 +1,6 @@
 import type { AuditEntity } from "../store/entities/audit-entry.entity";
 import { columnsOf, type Sql } from "../store/sql";
 
-export type { Sql };
-
 /** Who made a change when no person did: the matching ladder, the import, the pipeline. */
 export const SYSTEM_ACTOR = "billpay";
 

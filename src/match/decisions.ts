@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { MatchStatus } from "../model";
-import type { Sql } from "./audit-log";
+import type { Sql } from "../store/sql";
 import { columnsOf } from "../store/sql";
 import { centsFromDb } from "../store/columns";
 

@@ -1,4 +1,5 @@
-import { appendAudit, type AuditChange, type Sql } from "./audit-log";
+import { appendAudit, type AuditChange } from "./audit-log";
+import type { Sql } from "../store/sql";
 import type { ExceptionDraft } from "./ladder";
 import { centsFromDb } from "../store/columns";
 

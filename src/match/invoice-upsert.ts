@@ -1,5 +1,6 @@
 import type { ErrorRecord } from "../model";
-import { appendAuditRows, changedFieldsSql, type Sql } from "./audit-log";
+import { appendAuditRows, changedFieldsSql } from "./audit-log";
+import type { Sql } from "../store/sql";
 import { invoiceStateSql, statusForSql, type Invoice } from "./invoices";
 
 /**

@@ -1,6 +1,7 @@
 import type { PlanType } from "../model";
 import type { InvoiceStatus } from "../store/entities/invoice.entity";
-import { appendAudit, type AuditChange, type Sql } from "./audit-log";
+import { appendAudit, type AuditChange } from "./audit-log";
+import type { Sql } from "../store/sql";
 import { centsFromDb } from "../store/columns";
 
 /** An invoice as matching sees it (snake_case columns mapped once, here). */

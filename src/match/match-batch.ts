@@ -1,5 +1,6 @@
 import type { ExceptionReason } from "../model";
-import { appendAudits, type AuditChange, type Sql } from "./audit-log";
+import { appendAudits, type AuditChange } from "./audit-log";
+import type { Sql } from "../store/sql";
 import { appliedByPayment, recordDecisions, type DecisionRecord } from "./decisions";
 import {
   closing,

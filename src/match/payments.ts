@@ -11,7 +11,8 @@ import {
 } from "../model";
 import { assessPayment, type AssessContext } from "../rules/assess";
 import { RULE_FINDINGS } from "../rules/findings";
-import { appendAudit, changedFields, type AuditChange, type Sql } from "./audit-log";
+import { appendAudit, changedFields, type AuditChange } from "./audit-log";
+import type { Sql } from "../store/sql";
 import type { Invoice } from "./invoices";
 import { centsFromDb } from "../store/columns";
 import { policiesByHash } from "../store/payee-policies";

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { formatUsd } from "../model";
-import type { Sql } from "./audit-log";
+import type { Sql } from "../store/sql";
 import type { ResolveAction } from "./resolve-actions";
 import { appliedByInvoice, recordDecision } from "./decisions";
 import { closeException, getException, type QueuedException } from "./exceptions";

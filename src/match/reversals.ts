@@ -1,6 +1,6 @@
 import { formatUsd, type MatchStatus } from "../model";
 import { addDays } from "../rules/local-date";
-import type { Sql } from "./audit-log";
+import type { Sql } from "../store/sql";
 import type { MatchBatch } from "./match-batch";
 import { selectPayments, type StoredPayment } from "./payments";
 

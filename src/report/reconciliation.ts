@@ -1,5 +1,5 @@
 import type { ControlRecord, FileStatus, MatchStatus, PaymentKind, TimingStatus } from "../model";
-import type { Sql } from "../match/audit-log";
+import type { Sql } from "../store/sql";
 import { centsFromDb } from "../store/columns";
 import { pairBankCredits, type BankLine, type RemittanceGroup } from "./bank-pairing";
 
