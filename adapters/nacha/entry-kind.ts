@@ -4,9 +4,10 @@ import { isReversalBatch, type BatchHeader } from "./records/batch-header";
 import type { TransactionCode } from "./transaction-codes";
 
 /**
- * `zero_dollar`: codes 24/34/29/39 (and 44/49) carry remittance data with no money. They are not
- * payments and not prenotes (which test an account), so the adapter reports them as warnings and
- * stores nothing: no money is invented and the record is still accounted for.
+ * `zero_dollar`: codes whose second digit is 4 or 9 (24, 29, 34, 39, 44, 49, 54…) carry remittance
+ * data with no money. They are not payments and not prenotes (which test an account), so the
+ * adapter reports them as warnings and stores nothing: no money is invented and the record is still
+ * accounted for.
  */
 export type EntryKind = PaymentKind | "zero_dollar";
 

@@ -1,7 +1,7 @@
 /**
  * Validation profiles: which deviations from the NACHA rules a receiver accepts. Each leniency is
  * named, off in `strict`, and exists because a real sender forced it on us; the reason is kept
- * beside it as data so that `mapping check` and the docs can print it. A leniency never turns off
+ * beside it as data, and the generated mapping JSON Schema shows it as each key's description. A leniency never turns off
  * a count or an amount total: those are checked under every profile.
  */
 export interface NachaLeniencies {
