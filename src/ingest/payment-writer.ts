@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { QueryRunner } from "typeorm";
-import { copyRows, type CopyValue } from "../store/copy";
+import { copyRows, openCopy, type CopySink, type CopyValue } from "../store/copy";
 import type { AssessedPayment, ParsedBankEntry } from "./read-remittance";
 
 const PAYMENT_COLUMNS = [
@@ -54,43 +54,39 @@ const ENTRY_COLUMNS = [
   "raw",
 ] as const;
 
-/** A batch as COPY rows: the payment columns, then its place in the batch (`seq`: the first of two equal payments wins). */
-function* paymentRows(fileId: string, aggregator: string, batch: AssessedPayment[]): Generator<CopyValue[]> {
-  for (let seq = 0; seq < batch.length; seq++) {
-    const p = batch[seq];
-    yield [
-      randomUUID(),
-      fileId,
-      aggregator,
-      p.line,
-      p.kind,
-      p.sourceRef,
-      p.amountCents,
-      p.currency,
-      p.payerName,
-      p.accountRaw,
-      p.accountNumber,
-      p.accountStatus,
-      p.initiatedOn,
-      p.settledOn,
-      p.coverageMonth,
-      p.dueOn,
-      p.leadDays,
-      p.timingStatus,
-      p.earliestCoverageStart,
-      p.planType,
-      p.method,
-      p.reasonCode,
-      p.originalRef,
-      "active",
-      null,
-      "unmatched",
-      p.findings,
-      p.details,
-      p.raw,
-      seq,
-    ];
-  }
+/** A payment as a COPY row of PAYMENT_COLUMNS: always `active` here; the staging path marks duplicates. */
+function paymentRow(fileId: string, aggregator: string, p: AssessedPayment): CopyValue[] {
+  return [
+    randomUUID(),
+    fileId,
+    aggregator,
+    p.line,
+    p.kind,
+    p.sourceRef,
+    p.amountCents,
+    p.currency,
+    p.payerName,
+    p.accountRaw,
+    p.accountNumber,
+    p.accountStatus,
+    p.initiatedOn,
+    p.settledOn,
+    p.coverageMonth,
+    p.dueOn,
+    p.leadDays,
+    p.timingStatus,
+    p.earliestCoverageStart,
+    p.planType,
+    p.method,
+    p.reasonCode,
+    p.originalRef,
+    "active",
+    null,
+    "unmatched",
+    p.findings,
+    p.details,
+    p.raw,
+  ];
 }
 
 function* bankEntryRows(fileId: string, aggregator: string, batch: ParsedBankEntry[]): Generator<CopyValue[]> {
@@ -136,37 +132,119 @@ const DUPLICATE_SELECT = PAYMENT_COLUMNS.map((c) => {
 }).join(", ");
 
 /**
- * Writes one file's rows inside its posting transaction with COPY, a batch at a time. Payments are
- * copied into a staging table, then moved into `payments` in file order under the identity index
- * (aggregator, sourceRef, settledOn, amount, kind): one already active — resent in another file,
- * or earlier in this one — is stored as `duplicate`, linked to the first. Bank entries have no
- * identity and are copied straight into `bank_entries`.
+ * How a file's payments reach `payments`. `direct`: each batch is COPYed straight in, written once;
+ * the identity index refuses the COPY if any payment is already active (resent in another file, or
+ * earlier in this one), and the caller posts the file again from scratch, `staged`. `staged`: each
+ * batch is copied into a staging table, then moved into `payments` in file order under the identity
+ * index; a payment already active is stored as `duplicate`, linked to the first.
+ */
+export type PostingMode = "direct" | "staged";
+
+type PgError = { code?: string; constraint?: string; driverError?: PgError };
+
+/**
+ * Whether a direct posting failed on a payment already active, or being posted by another file at
+ * the same time (unique_violation on the identity index; deadlock_detected when two postings wait
+ * on each other's payments).
+ */
+export function isPaymentConflict(error: unknown): boolean {
+  const e = (error ?? {}) as PgError;
+  const code = e.code ?? e.driverError?.code;
+  const constraint = e.constraint ?? e.driverError?.constraint;
+  return code === "40P01" || (code === "23505" && constraint === "uq_payments_identity");
+}
+
+/**
+ * Writes one file's rows inside its posting transaction with COPY, a batch at a time. Each payment
+ * becomes COPY text as it arrives, streamed to the database while the file is still being read
+ * (node parses while PostgreSQL inserts), so no batch of payment objects is held. Bank entries have
+ * no identity; they are gathered and copied straight into `bank_entries` at the batch's end.
  */
 export class PaymentWriter {
-  private staged = false;
+  /** Payments that repeat one already active (staged mode only). */
+  duplicates = 0;
+  private copy: CopySink | null = null;
+  private opening: Promise<void> | null = null;
+  private batchRows = 0;
+  private stagingMade = false;
+  private entries: ParsedBankEntry[] = [];
 
   constructor(
     private readonly runner: QueryRunner,
     private readonly fileId: string,
     private readonly aggregator: string,
+    private readonly mode: PostingMode,
   ) {}
 
-  /** Writes a batch of payments; returns how many were duplicates. */
-  async payments(batch: AssessedPayment[]): Promise<number> {
-    if (!this.staged) {
+  /** Adds a payment to the batch; a promise when the caller should wait for the database. */
+  payment(p: AssessedPayment): Promise<void> | undefined {
+    const row = paymentRow(this.fileId, this.aggregator, p);
+    // Its place in the batch: of two equal payments, the first in the file wins.
+    if (this.mode === "staged") row.push(this.batchRows);
+    this.batchRows += 1;
+    if (this.copy) return this.copy.write(row);
+    this.opening ??= this.openBatch();
+    return this.opening.then(() => this.copy?.write(row));
+  }
+
+  bankEntry(e: ParsedBankEntry): void {
+    this.entries.push(e);
+  }
+
+  /** Ends the batch: its payments are in `payments` (and duplicates counted), its bank entries copied. */
+  async endBatch(): Promise<void> {
+    if (this.opening) await this.opening;
+    const copy = this.copy;
+    this.copy = null;
+    this.opening = null;
+    if (copy) {
+      await copy.end();
+      if (this.mode === "staged") this.duplicates += await this.moveStaged(this.batchRows);
+    }
+    this.batchRows = 0;
+    if (this.entries.length) {
+      await copyRows(
+        this.runner,
+        "bank_entries",
+        ENTRY_COLUMNS,
+        bankEntryRows(this.fileId, this.aggregator, this.entries),
+      );
+      this.entries = [];
+    }
+  }
+
+  /** Cancels the batch's COPY so that the connection can roll back. */
+  async abort(reason: Error): Promise<void> {
+    await this.opening?.catch(() => undefined);
+    const copy = this.copy;
+    this.copy = null;
+    this.opening = null;
+    await copy?.abort(reason);
+  }
+
+  private async openBatch(): Promise<void> {
+    if (this.mode === "direct") {
+      this.copy = await openCopy(this.runner, "payments", PAYMENT_COLUMNS);
+      return;
+    }
+    if (!this.stagingMade) {
       await this.runner.query(
         `CREATE TEMP TABLE ${STAGING} (LIKE payments INCLUDING DEFAULTS, seq integer NOT NULL) ON COMMIT DROP`,
       );
-      this.staged = true;
+      this.stagingMade = true;
     }
-    await copyRows(this.runner, STAGING, [...PAYMENT_COLUMNS, "seq"], paymentRows(this.fileId, this.aggregator, batch));
+    this.copy = await openCopy(this.runner, STAGING, [...PAYMENT_COLUMNS, "seq"]);
+  }
+
+  /** Moves the staged batch into `payments`; returns how many were duplicates. */
+  private async moveStaged(batchRows: number): Promise<number> {
     const inserted = (await this.runner.query(
       `WITH moved AS (
          INSERT INTO payments (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM ${STAGING} ORDER BY seq
          ${IDENTITY_CONFLICT} DO NOTHING RETURNING 1)
        SELECT count(*)::int AS n FROM moved`,
     )) as { n: number }[];
-    const duplicates = batch.length - inserted[0].n;
+    const duplicates = batchRows - inserted[0].n;
     // The rows left behind repeat an active payment (committed, or moved just now): one statement for all of them.
     if (duplicates > 0) {
       await this.runner.query(
@@ -182,9 +260,5 @@ export class PaymentWriter {
     }
     await this.runner.query(`TRUNCATE ${STAGING}`);
     return duplicates;
-  }
-
-  async bankEntries(batch: ParsedBankEntry[]): Promise<void> {
-    await copyRows(this.runner, "bank_entries", ENTRY_COLUMNS, bankEntryRows(this.fileId, this.aggregator, batch));
   }
 }

@@ -16,7 +16,7 @@ import {
   type ReadOptions,
   type ReadSummary,
 } from "./read-remittance";
-import { PaymentWriter } from "./payment-writer";
+import { isPaymentConflict, PaymentWriter, type PostingMode } from "./payment-writer";
 import { matchPostedFile } from "../match/matcher";
 import type { PayeePolicy } from "../rules/payee-policy";
 import { savePolicy } from "../store/payee-policies";
@@ -130,7 +130,7 @@ async function postFile(db: DataSource, req: IngestRequest, options: IngestOptio
   let outcome: Transacted;
   try {
     await runner.connect();
-    outcome = await postInTransaction(runner, claimRow, req, loaded, options);
+    outcome = await postDirectOrStaged(runner, claimRow, req, loaded, options);
   } catch (error) {
     await runner.release();
     const message = (error as Error).message;
@@ -168,6 +168,31 @@ async function postFile(db: DataSource, req: IngestRequest, options: IngestOptio
   }
 }
 
+/**
+ * Posts the file with its payments COPYed straight into `payments`. When one of them is active
+ * already (a resend, a repeat inside the file, or another file posting it at this very moment),
+ * that attempt is rolled back whole and the file is posted again from scratch through the staging
+ * table, which stores such payments as duplicates: never half a file, never a payment lost.
+ */
+async function postDirectOrStaged(
+  runner: QueryRunner,
+  row: ClaimRow,
+  req: IngestRequest,
+  loaded: LoadedMapping,
+  options: IngestOptions,
+): Promise<Transacted> {
+  try {
+    return await postInTransaction(runner, row, req, loaded, options, "direct");
+  } catch (error) {
+    if (!isPaymentConflict(error)) throw error;
+    log.info("file repeats an active payment; posting it again with duplicates", {
+      aggregator: row.aggregator,
+      file: row.name,
+    });
+    return postInTransaction(runner, row, req, loaded, options, "staged");
+  }
+}
+
 /** Claim, parse, rules and every row of the file in one transaction; rolled back on any failure. */
 async function postInTransaction(
   runner: QueryRunner,
@@ -175,6 +200,7 @@ async function postInTransaction(
   req: IngestRequest,
   loaded: LoadedMapping,
   options: IngestOptions,
+  mode: PostingMode,
 ): Promise<Transacted> {
   await runner.startTransaction();
   try {
@@ -183,7 +209,7 @@ async function postInTransaction(
       await runner.rollbackTransaction();
       return { kind: "duplicate" };
     }
-    const writer = new BatchWriter(runner, fileId, row.aggregator, options);
+    const writer = new BatchWriter(runner, fileId, row.aggregator, mode, options);
     // Kept when the file turns out bad: finance sees a quarantined file's declared against parsed figures.
     const summary = emptySummary();
     const formatErrors = await readIntoBatches(req.path, loaded, row, writer, { ...options, summary });
@@ -191,9 +217,9 @@ async function postInTransaction(
       await runner.rollbackTransaction();
       return { kind: "rejected", fileId, errors: formatErrors, controls: summary.controls, warnings: summary.warnings };
     }
-    const money = await markPosted(runner, row.aggregator, fileId, summary);
-    await runner.commitTransaction();
     const duplicatePayments = writer.duplicatePayments;
+    const money = await markPosted(runner, row.aggregator, fileId, summary, duplicatePayments);
+    await runner.commitTransaction();
     log.info("file posted", {
       aggregator: row.aggregator,
       file: row.name,
@@ -209,12 +235,9 @@ async function postInTransaction(
   }
 }
 
-/** Holds a file's rows until a batch is full, then writes them inside the posting transaction. */
+/** Counts a file's rows into batches and ends each one inside the posting transaction. */
 class BatchWriter {
-  /** Payments that repeat one already posted from another file. */
-  duplicatePayments = 0;
-  private payments: AssessedPayment[] = [];
-  private entries: ParsedBankEntry[] = [];
+  private inBatch = 0;
   private written = 0;
   private readonly batchSize: number;
   private readonly ledger: PaymentWriter;
@@ -223,34 +246,42 @@ class BatchWriter {
     runner: QueryRunner,
     fileId: string,
     aggregator: string,
+    mode: PostingMode,
     private readonly options: IngestOptions,
   ) {
     this.batchSize = options.batchSize ?? 5000;
-    this.ledger = new PaymentWriter(runner, fileId, aggregator);
+    this.ledger = new PaymentWriter(runner, fileId, aggregator, mode);
+  }
+
+  /** Payments that repeat one already posted from another file. */
+  get duplicatePayments(): number {
+    return this.ledger.duplicates;
   }
 
   payment(p: AssessedPayment): Promise<void> | undefined {
-    this.payments.push(p);
-    return this.payments.length >= this.batchSize ? this.flush() : undefined;
+    return this.counted(this.ledger.payment(p));
   }
 
   bankEntry(e: ParsedBankEntry): Promise<void> | undefined {
-    this.entries.push(e);
-    return this.entries.length >= this.batchSize ? this.flush() : undefined;
+    this.ledger.bankEntry(e);
+    return this.counted(undefined);
   }
 
   async flush(): Promise<void> {
-    if (this.payments.length) {
-      this.duplicatePayments += await this.ledger.payments(this.payments);
-      this.written += this.payments.length;
-      this.payments = [];
-    }
-    if (this.entries.length) {
-      await this.ledger.bankEntries(this.entries);
-      this.written += this.entries.length;
-      this.entries = [];
-    }
+    await this.ledger.endBatch();
+    this.written += this.inBatch;
+    this.inBatch = 0;
     await this.options.afterBatch?.(this.written);
+  }
+
+  abort(reason: Error): Promise<void> {
+    return this.ledger.abort(reason);
+  }
+
+  /** Ends the batch once it is full, after the row's own wait (if any). */
+  private counted(pending: Promise<void> | undefined): Promise<void> | undefined {
+    if (++this.inBatch < this.batchSize) return pending;
+    return pending ? pending.then(() => this.flush()) : this.flush();
   }
 }
 
@@ -276,6 +307,8 @@ async function readIntoBatches(
     await writer.flush();
     return null;
   } catch (error) {
+    // The batch's COPY may still be open: cancel it, or the connection could not roll back.
+    await writer.abort(error as Error);
     const errors = asFormatErrors(error);
     if (!errors) throw error;
     return errors.map((e) => e.toJSON());
@@ -290,6 +323,7 @@ async function markPosted(
   aggregator: string,
   fileId: string,
   summary: ReadSummary,
+  duplicatePayments: number,
 ): Promise<FileMoney> {
   const sameIdentity = await earlierFileWithIdentity(runner, aggregator, summary.identity, fileId);
   if (sameIdentity) {
@@ -300,7 +334,10 @@ async function markPosted(
       message: `another file with the same header identity (${summary.identity}) was already received as ${sameIdentity.name} (${sameIdentity.id}); its payments are checked one by one for duplicates`,
     });
   }
-  const money = await netOfDuplicates(runner, fileId);
+  // Without duplicates the file's money is what was read: no need to sum a million rows back.
+  const money = duplicatePayments
+    ? await netOfDuplicates(runner, fileId)
+    : { totalCents: summary.totalCents, byKind: summary.byKind };
   await runner.query(
     `UPDATE remittance_files SET status = 'posted', identity = $2, payment_count = $3, total_cents = $4, by_kind = $5,
        bank_entry_count = $6, controls = $7, warnings = $8, header = $9, errors = '[]', posted_at = now()
