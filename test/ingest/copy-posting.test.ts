@@ -2,7 +2,13 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { nachaFileLines, RPPS_FILE_HEADER, writeLines, type BatchSpec } from "../../adapters/nacha/generate";
+import {
+  nachaFileLines,
+  RPPS_FILE_HEADER,
+  writeLines,
+  writeRppsFile,
+  type BatchSpec,
+} from "../../adapters/nacha/generate";
 import { loadAggregatorMapping } from "../../src/config/mapping-loader";
 import { ingestFile } from "../../src/ingest/pipeline";
 import { freshDatabase, type TestDatabase } from "../support/database";
@@ -133,5 +139,34 @@ describe("posting by COPY: duplicates inside one file and what COPY text carries
       [second.fileId, first.fileId],
     )) as { n: number }[];
     expect(links[0].n).to.equal(40);
+  });
+
+  it("two files carrying the same payments posted at the same time: each payment active once, the other linked to it", async () => {
+    const aggregator = "rpps-concurrent";
+    const mapping = loadAggregatorMapping("rpps");
+    const first = path.join(work, "concurrent-a.ach");
+    await writeRppsFile(first, 300);
+    // Another file (a new creation time, so other bytes) with the very same payments.
+    const lines = readFileSync(first, "utf8").split("\n");
+    lines[0] = `${lines[0].slice(0, 29)}2359${lines[0].slice(33)}`;
+    const second = path.join(work, "concurrent-b.ach");
+    await writeLines(second, lines.slice(0, -1));
+    // Small batches: both postings are part-way through their COPYs when they meet.
+    const post = (file: string) =>
+      ingestFile(t.db, { aggregator, path: file, mapping }, { batchSize: 50, match: false });
+    const results = await Promise.all([post(first), post(second)]);
+    expect(results.map((r) => r.status)).to.deep.equal(["posted", "posted"]);
+    expect(results.map((r) => r.duplicatePayments).sort((a, b) => a - b)).to.deep.equal([0, 300]);
+    const [active] = (await t.db.query(
+      `SELECT count(*)::int AS n FROM payments WHERE aggregator = $1 AND status = 'active'`,
+      [aggregator],
+    )) as { n: number }[];
+    expect(active.n).to.equal(300);
+    const [linked] = (await t.db.query(
+      `SELECT count(*)::int AS n FROM payments p JOIN payments o ON o.id = p.duplicate_of
+        WHERE p.aggregator = $1 AND p.status = 'duplicate' AND o.status = 'active' AND o.file_id <> p.file_id`,
+      [aggregator],
+    )) as { n: number }[];
+    expect(linked.n).to.equal(300);
   });
 });

@@ -30,13 +30,15 @@ export function resultJson(r: IngestResult): Record<string, unknown> {
 /** `billpay ingest-file FILE --aggregator ID`: declared in src/cli/commands/ingest-file.ts. */
 export async function ingestFileAction(
   file: string,
-  opts: { aggregator: string; mapping?: string; json?: boolean },
+  opts: { aggregator: string; mapping?: string; json?: boolean; match?: boolean },
 ): Promise<void> {
   if (!existsSync(file)) throw new CliExit(1, `no such file: ${file}`);
   const mapping = opts.mapping
     ? loadMappingFile(opts.mapping, opts.aggregator)
     : loadAggregatorMapping(opts.aggregator);
-  const result = await withDatabase((db) => ingestFile(db, { aggregator: opts.aggregator, path: file, mapping }));
+  const result = await withDatabase((db) =>
+    ingestFile(db, { aggregator: opts.aggregator, path: file, mapping }, { match: opts.match !== false }),
+  );
   if (opts.json) printJson(resultJson(result));
   else process.stdout.write(`${describeResult(result)}\n`);
   process.exitCode = exitCodeFor(result);

@@ -8,6 +8,7 @@ export function register(program: Command): void {
     .argument("<file>", "the remittance file")
     .requiredOption("-a, --aggregator <id>", "aggregator id (its mapping is mappings/<id>.yaml)")
     .option("-m, --mapping <file>", "use this mapping file instead of mappings/<id>.yaml")
+    .option("--no-match", "post only; leave matching to a later `billpay match`")
     .option("--json", "print one JSON object")
     .addHelpText("after", "\nExit status: 0 posted or duplicate, 2 quarantined, 1 unexpected failure.")
     .action(lazyAction(() => import("../actions/ingest-file.js"), "ingestFileAction"));
