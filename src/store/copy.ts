@@ -51,15 +51,13 @@ export function copyLine(row: readonly CopyValue[]): string {
 
 /** Rows as COPY text, a chunk of whole lines at a time (the rows are read as the chunks are taken). */
 export function* copyText(rows: Iterable<readonly CopyValue[]>, chunkChars = CHUNK_CHARS): Generator<string> {
-  let chunk = "";
+  const text = new ChunkedText(chunkChars);
   for (const row of rows) {
-    chunk += copyLine(row);
-    if (chunk.length >= chunkChars) {
-      yield chunk;
-      chunk = "";
-    }
+    const chunk = text.add(row);
+    if (chunk !== null) yield chunk;
   }
-  if (chunk) yield chunk;
+  const rest = text.take();
+  if (rest) yield rest;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -121,14 +119,16 @@ export async function openCopy(runner: QueryRunner, table: string, columns: read
   return new PostgresCopy(client, copyStatement(table, columns, "STDIN"));
 }
 
-/** Rows gathered into chunks of whole lines of about CHUNK_CHARS characters. */
+/** Rows gathered into chunks of whole lines of about `chunkChars` characters. */
 class ChunkedText {
   private chunk = "";
+
+  constructor(private readonly chunkChars = CHUNK_CHARS) {}
 
   /** Adds a row; returns a full chunk to send, or null. */
   add(row: readonly CopyValue[]): string | null {
     this.chunk += copyLine(row);
-    return this.chunk.length >= CHUNK_CHARS ? this.take() : null;
+    return this.chunk.length >= this.chunkChars ? this.take() : null;
   }
 
   take(): string {
