@@ -7,7 +7,7 @@ import { checkAccount } from "../rules/account";
 import { isYearMonth } from "../rules/local-date";
 import { SYSTEM_ACTOR } from "./audit-log";
 import { INVOICE_COLUMNS } from "./invoice-columns";
-import { upsertInvoiceRows, type CheckedRow, type InvoiceInput } from "./invoice-upsert";
+import { BATCH_ROWS, InvoiceUpsert, type CheckedRow, type InvoiceInput } from "./invoice-upsert";
 
 export type { InvoiceInput };
 
@@ -16,9 +16,10 @@ export type { InvoiceInput };
  * month). Columns, by header name:
  *   invoice, account_number, member_name, plan (health|dental), coverage_month (YYYY-MM),
  *   amount_due (decimal dollars), first_payment (yes|no|true|false|1|0, blank = no)
- * Rows are upserted by invoice number in one transaction, in bulk (see invoice-upsert.ts). A bad
- * row is reported with its line and field, and then nothing is written unless the caller asks to
- * skip bad rows: then the good rows are imported. Importing the same file again changes nothing.
+ * The file is streamed, and its rows upserted by invoice number in one transaction, in bulk (see
+ * invoice-upsert.ts). A bad row is reported with its line and field, and then nothing is written
+ * unless the caller asks to skip bad rows: then the good rows are imported. Importing the same
+ * file again changes nothing.
  */
 
 export { INVOICE_COLUMNS };
@@ -34,68 +35,101 @@ export interface InvoiceImportResult {
 const YES = new Set(["yes", "y", "true", "1"]);
 const NO = new Set(["no", "n", "false", "0", ""]);
 
-/** Reads and checks every row; nothing is written. */
-export async function readInvoicesCsv(
-  path: string,
-  policy: PayeePolicy = DEFAULT_PAYEE_POLICY,
-): Promise<{ rows: CheckedRow[]; errors: ErrorRecord[] }> {
-  const rows: CheckedRow[] = [];
-  const errors: ErrorRecord[] = [];
-  const parser = createReadStream(path).pipe(
-    parse({
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      info: true,
-      trim: true,
-      skip_empty_lines: true,
-      bom: true,
-    }),
-  );
-  let checkedHeader = false;
-  for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (!checkedHeader) {
-      checkedHeader = true;
-      const missing = INVOICE_COLUMNS.filter((c) => c !== "first_payment" && !(c in record.record));
-      if (missing.length) {
-        errors.push({
-          code: "missing_column",
-          line: 1,
-          field: missing[0],
-          message: `the header has no column ${missing.join(", ")}; expected ${INVOICE_COLUMNS.join(",")}`,
-        });
-        return { rows, errors };
+/** The cells checkRow reads, by column name (first_payment may be absent: blank). */
+type CsvRow = Record<(typeof INVOICE_COLUMNS)[number], string>;
+
+/**
+ * Reads the billing CSV as a stream and checks each row: yields batches of good rows (at most
+ * `batchRows`), and records every bad row in `errors` by line and field — refused by the checks,
+ * or repeating the invoice number or the account, plan and month of an earlier good row. Only the
+ * keys of the rows read so far are held, never the rows.
+ */
+export class InvoiceCsvReader {
+  readonly errors: ErrorRecord[] = [];
+  /** Data rows read, good or bad. */
+  rows = 0;
+  private readonly invoiceLines = new Map<string, number>();
+  private readonly billLines = new Map<string, number>();
+
+  constructor(
+    private readonly path: string,
+    private readonly policy: PayeePolicy = DEFAULT_PAYEE_POLICY,
+    private readonly batchRows = BATCH_ROWS,
+  ) {}
+
+  async *batches(): AsyncGenerator<CheckedRow[]> {
+    let batch: CheckedRow[] = [];
+    for await (const { line, row } of this.records()) {
+      this.rows += 1;
+      const checked = checkRow(row, line, this.policy);
+      if ("error" in checked) this.errors.push(checked.error);
+      else if (this.isNew(line, checked.input)) batch.push({ line, input: checked.input });
+      if (batch.length >= this.batchRows) {
+        yield batch;
+        batch = [];
       }
     }
-    const line = record.info.lines;
-    const checked = checkRow(record.record, line, policy);
-    if ("error" in checked) errors.push(checked.error);
-    else rows.push({ line, input: checked.input });
+    if (batch.length) yield batch;
   }
-  const seen = new Map<string, number>();
-  const bills = new Map<string, number>();
-  const unique = rows.filter(({ line, input }) => {
+
+  /** The data rows with their lines; none (and a missing_column error) when the header lacks a column. */
+  private async *records(): AsyncGenerator<{ line: number; row: CsvRow }> {
+    const parser = createReadStream(this.path).pipe(
+      parse({ info: true, trim: true, skip_empty_lines: true, bom: true }),
+    ) as AsyncIterable<{ record: string[]; info: { lines: number } }> & { destroy(): void };
+    let at: number[] | null = null;
+    try {
+      for await (const { record, info } of parser) {
+        if (!at) {
+          at = this.columnsAt(record);
+          if (!at) return;
+          continue;
+        }
+        const row = {} as CsvRow;
+        INVOICE_COLUMNS.forEach((column, i) => (row[column] = record[at![i]] ?? ""));
+        yield { line: info.lines, row };
+      }
+    } finally {
+      parser.destroy();
+    }
+  }
+
+  /** Where each column is in the header's cells, or null (and an error) when one is missing. */
+  private columnsAt(header: string[]): number[] | null {
+    const names = header.map((h) => h.trim().toLowerCase());
+    const missing = INVOICE_COLUMNS.filter((c) => c !== "first_payment" && !names.includes(c));
+    if (missing.length) {
+      this.errors.push({
+        code: "missing_column",
+        line: 1,
+        field: missing[0],
+        message: `the header has no column ${missing.join(", ")}; expected ${INVOICE_COLUMNS.join(",")}`,
+      });
+      return null;
+    }
+    return INVOICE_COLUMNS.map((c) => names.indexOf(c));
+  }
+
+  /** Whether the row's invoice number and bill are new to the file; else a duplicate_row error. */
+  private isNew(line: number, input: InvoiceInput): boolean {
     const bill = `${input.accountNumber}/${input.plan}/${input.coverageMonth}`;
-    const again = seen.get(input.invoiceNumber) ?? bills.get(bill);
+    const again = this.invoiceLines.get(input.invoiceNumber) ?? this.billLines.get(bill);
     if (again !== undefined) {
-      errors.push({
+      this.errors.push({
         code: "duplicate_row",
         line,
-        field: seen.has(input.invoiceNumber) ? "invoice" : "plan",
+        field: this.invoiceLines.has(input.invoiceNumber) ? "invoice" : "plan",
         message: `repeats the invoice or the account, plan and month of line ${again}`,
       });
       return false;
     }
-    seen.set(input.invoiceNumber, line);
-    bills.set(bill, line);
+    this.invoiceLines.set(input.invoiceNumber, line);
+    this.billLines.set(bill, line);
     return true;
-  });
-  return { rows: unique, errors };
+  }
 }
 
-function checkRow(
-  r: Record<string, string>,
-  line: number,
-  policy: PayeePolicy,
-): { input: InvoiceInput } | { error: ErrorRecord } {
+function checkRow(r: CsvRow, line: number, policy: PayeePolicy): { input: InvoiceInput } | { error: ErrorRecord } {
   const fail = (field: string, message: string) => ({ error: { code: "invalid_row", line, field, message } });
   if (!r.invoice) return fail("invoice", "the invoice number is empty");
   const account = checkAccount(r.account_number ?? "", policy);
@@ -128,35 +162,55 @@ function checkRow(
 }
 
 /**
- * Reads and checks the file, then upserts its invoices in one transaction, each creation and
- * change with an audit entry. A bad row (refused by the checks or clashing with an invoice on
- * file) means nothing is written and the errors are returned; with `skipBadRows` the good rows
- * are imported and the bad ones reported.
+ * Reads, checks and upserts the file's invoices in one transaction, a batch at a time as it is
+ * read, each creation and change with an audit entry. A bad row (refused by the checks or clashing
+ * with an invoice on file) means nothing is written — the transaction is rolled back — and the
+ * errors are returned; with `skipBadRows` the good rows are imported and the bad ones reported.
  */
 export async function importInvoices(
   db: DataSource,
   path: string,
   options: { actor?: string; policy?: PayeePolicy; skipBadRows?: boolean } = {},
 ): Promise<InvoiceImportResult> {
-  const actor = options.actor ?? SYSTEM_ACTOR;
   const skipBadRows = options.skipBadRows === true;
-  const { rows, errors } = await readInvoicesCsv(path, options.policy);
-  const result: InvoiceImportResult = {
-    rows: rows.length + errors.filter((e) => e.code !== "missing_column").length,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    errors,
-  };
-  if (rows.length) {
-    // With bad rows already found, still look for conflicts, so that one run reports every bad row.
-    const checkOnly = errors.length > 0 && !skipBadRows;
-    const { conflicts, ...counts } = await db.transaction((tx) =>
-      upsertInvoiceRows(tx, rows, { actor, skipConflicts: skipBadRows, checkOnly }),
-    );
-    Object.assign(result, counts);
-    errors.push(...conflicts);
+  const reader = new InvoiceCsvReader(path, options.policy);
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    const upsert = await InvoiceUpsert.open(runner, {
+      actor: options.actor ?? SYSTEM_ACTOR,
+      skipConflicts: skipBadRows,
+    });
+    await writeAsRead(reader, upsert, skipBadRows);
+    const written = upsert.written && (skipBadRows || !reader.errors.length);
+    if (written) await runner.commitTransaction();
+    else await runner.rollbackTransaction();
+    const errors = [...reader.errors, ...upsert.conflicts].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    const counts = written ? upsert.counts : { created: 0, updated: 0, unchanged: 0 };
+    return { rows: reader.rows, ...counts, errors };
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    await runner.release();
   }
-  errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return result;
+}
+
+/**
+ * Hands each batch to the writer while the next one is read and checked: the database works on
+ * one batch while this process parses the next. Once a row is refused (and bad rows are not
+ * skipped) the writer only checks, so that every bad row is still reported.
+ */
+async function writeAsRead(reader: InvoiceCsvReader, upsert: InvoiceUpsert, skipBadRows: boolean): Promise<void> {
+  let pending: Promise<void> = Promise.resolve();
+  try {
+    for await (const batch of reader.batches()) {
+      await pending;
+      if (reader.errors.length && !skipBadRows) upsert.stopWriting();
+      pending = upsert.write(batch);
+      // Handled when awaited below; this only keeps a failure during the next read from going unnoticed twice.
+      pending.catch(() => undefined);
+    }
+  } finally {
+    await pending;
+  }
 }

@@ -1,14 +1,16 @@
+import { randomUUID } from "node:crypto";
+import type { QueryResult, QueryRunner } from "typeorm";
 import type { ErrorRecord } from "../model";
-import { appendAuditRows, changedFieldsSql } from "./audit-log";
-import type { Sql } from "../store/sql";
-import { invoiceStateSql, statusForSql, type Invoice } from "./invoices";
+import { copyRows, type CopyValue } from "../store/copy";
+import { auditInsertSql, changedFieldsSql, copyAudits, type AuditChange } from "./audit-log";
+import { invoiceState, invoiceStateSql, statusForSql, type Invoice } from "./invoices";
 
 /**
- * The set-based writer behind `invoices import`: checked rows are loaded into a temporary table a
- * batch at a time (one INSERT ... SELECT FROM unnest(arrays) per batch), clashes with the
- * invoices on file are found in one statement, then each batch is applied with a fixed handful
- * of statements (lock and read the current invoices, decide, insert, update, audit) — never a
- * query per row. The caller runs it in one transaction.
+ * The set-based writer behind `invoices import`: each batch of checked rows is copied (COPY) into
+ * a temporary table, its clashes with the invoices on file are found in one statement, and it is
+ * applied with one more (lock the known invoices, decide, insert, update, audit) — never a query
+ * per row. The caller runs it in one transaction and rolls back when anything was refused (unless
+ * bad rows are skipped), so batches can be written as the file is read.
  *
  * What each row does is what the per-row upsert did: a new invoice number is created (open,
  * nothing paid); a known one is updated when any field the audit log shows changes (its status
@@ -29,48 +31,62 @@ export interface UpsertCounts {
   created: number;
   updated: number;
   unchanged: number;
-  /** Rows refused because another invoice already bills their account, plan and month. */
-  conflicts: ErrorRecord[];
 }
 
-/** Rows loaded and applied per batch: bounds each statement's parameters and work. */
+/** Rows copied and applied per batch: bounds the memory a batch holds and each statement's work. */
 export const BATCH_ROWS = 10_000;
 
 const STAGE = "invoice_import_rows";
+/** The columns a batch is copied into; the others are filled for the rows that name a known invoice. */
+const STAGE_COLUMNS = [
+  "line",
+  "invoice_number",
+  "account_number",
+  "member_name",
+  "plan",
+  "coverage_month",
+  "amount_due_cents",
+  "first_payment",
+] as const;
 
-// The staged rows, named like the invoices table's columns so that invoiceStateSql reads both.
-const CREATE_STAGE = `
-  CREATE TEMPORARY TABLE ${STAGE} (
-    line int PRIMARY KEY,
-    batch int NOT NULL,
-    invoice_number text NOT NULL,
-    account_number text NOT NULL,
-    member_name text NOT NULL,
-    plan text NOT NULL,
-    coverage_month text NOT NULL,
-    amount_due_cents bigint NOT NULL,
-    first_payment boolean NOT NULL,
-    clash text,
-    id uuid,
-    paid_cents bigint NOT NULL DEFAULT 0,
-    status text NOT NULL DEFAULT 'open',
-    before_state jsonb,
-    outcome text
-  ) ON COMMIT DROP`;
+/**
+ * Bills this import moved an invoice away from, with that invoice's number: a later batch's row
+ * for such a bill still clashes, as the database stood before the import.
+ */
+const VACATED = "invoice_import_vacated";
 
-const STAGE_BATCH = `
-  INSERT INTO ${STAGE} (batch, line, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment)
-  SELECT $1::int, u.* FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::boolean[]) AS u`;
+// The staged rows are named like the invoices table's columns, so that invoiceStateSql reads both.
+// A new invoice keeps the id, paid amount and status given here; before_state is null for it.
+const OPEN = [
+  // The audit expressions' estimates (jsonb_each per row) would have PostgreSQL compile each batch's
+  // statements (JIT): seconds per batch, more than running them.
+  `SET LOCAL jit = off`,
+  `CREATE TEMPORARY TABLE ${STAGE} (
+     line int NOT NULL, invoice_number text NOT NULL, account_number text NOT NULL, member_name text NOT NULL,
+     plan text NOT NULL, coverage_month text NOT NULL, amount_due_cents bigint NOT NULL, first_payment boolean NOT NULL,
+     id uuid NOT NULL DEFAULT gen_random_uuid(), paid_cents bigint NOT NULL DEFAULT 0, status text NOT NULL DEFAULT 'open',
+     before_state jsonb
+   ) ON COMMIT DROP`,
+  `CREATE TEMPORARY TABLE ${VACATED} (
+     account_number text NOT NULL, plan text NOT NULL, coverage_month text NOT NULL, invoice_number text NOT NULL
+   ) ON COMMIT DROP`,
+  `CREATE INDEX ON ${VACATED} (account_number, plan, coverage_month)`,
+];
 
+const SAME_BILL = (a: string) =>
+  `${a}.account_number = s.account_number AND ${a}.plan = s.plan AND ${a}.coverage_month = s.coverage_month
+   AND ${a}.invoice_number <> s.invoice_number`;
+
+/** Per row, an index probe for the bill (a join would scan the whole, growing, invoices table per batch). */
 const FIND_CLASHES = `
-  WITH clashes AS (
-    UPDATE ${STAGE} s SET clash = i.invoice_number
-      FROM invoices i
-     WHERE i.account_number = s.account_number AND i.plan = s.plan AND i.coverage_month = s.coverage_month
-       AND i.invoice_number <> s.invoice_number
-    RETURNING s.line, s.clash
-  )
-  SELECT line, clash FROM clashes ORDER BY line`;
+  SELECT s.line, c.invoice_number AS clash
+    FROM ${STAGE} s
+   CROSS JOIN LATERAL (
+     SELECT i.invoice_number FROM invoices i WHERE ${SAME_BILL("i")}
+     UNION ALL
+     SELECT v.invoice_number FROM ${VACATED} v WHERE ${SAME_BILL("v")}
+     LIMIT 1) c
+   ORDER BY s.line`;
 
 /** The batch's known invoices, locked for the rest of the transaction, as they are now. */
 const READ_CURRENT = `
@@ -79,112 +95,209 @@ const READ_CURRENT = `
          paid_cents = i.paid_cents,
          status = CASE WHEN i.status = 'written_off' THEN i.status ELSE ${statusForSql("i.paid_cents", "s.amount_due_cents")} END,
          before_state = ${invoiceStateSql("i")}
-    FROM (SELECT * FROM invoices
-           WHERE invoice_number IN (SELECT invoice_number FROM ${STAGE} WHERE batch = $1 AND clash IS NULL)
-             FOR UPDATE) i
-   WHERE s.batch = $1 AND s.clash IS NULL AND i.invoice_number = s.invoice_number`;
+    FROM (SELECT * FROM invoices WHERE invoice_number = ANY(ARRAY(SELECT invoice_number FROM ${STAGE})) FOR UPDATE) i
+   WHERE i.invoice_number = s.invoice_number`;
 
-const DECIDE = `
-  UPDATE ${STAGE} s
-     SET outcome = CASE WHEN s.before_state IS NULL THEN 'created'
-                        WHEN ${invoiceStateSql("s")} IS DISTINCT FROM s.before_state THEN 'updated'
-                        ELSE 'unchanged' END,
-         id = coalesce(s.id, gen_random_uuid())
-   WHERE s.batch = $1 AND s.clash IS NULL`;
+const INVOICE_COLUMNS =
+  "id, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment, paid_cents, status";
 
 const INSERT_CREATED = `
-  INSERT INTO invoices (id, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment, paid_cents, status)
-  SELECT id, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment, paid_cents, status
-    FROM ${STAGE} WHERE batch = $1 AND outcome = 'created' ORDER BY line`;
+  INSERT INTO invoices (${INVOICE_COLUMNS}) SELECT ${INVOICE_COLUMNS} FROM ${STAGE} WHERE before_state IS NULL`;
 
+const CHANGES = `s.before_state IS NOT NULL AND ${invoiceStateSql("s")} IS DISTINCT FROM s.before_state`;
+
+/** Updates the changed invoices, notes the bills they leave; returns how many changed, and moved to another bill. */
 const UPDATE_CHANGED = `
-  UPDATE invoices i
-     SET account_number = s.account_number, member_name = s.member_name, plan = s.plan, coverage_month = s.coverage_month,
-         amount_due_cents = s.amount_due_cents, first_payment = s.first_payment, status = s.status, updated_at = now()
-    FROM ${STAGE} s
-   WHERE s.batch = $1 AND s.outcome = 'updated' AND i.id = s.id`;
+  WITH changed AS (
+    UPDATE invoices i
+       SET account_number = s.account_number, member_name = s.member_name, plan = s.plan, coverage_month = s.coverage_month,
+           amount_due_cents = s.amount_due_cents, first_payment = s.first_payment, status = s.status, updated_at = now()
+      FROM ${STAGE} s
+     WHERE ${CHANGES} AND i.id = s.id
+    RETURNING s.invoice_number, s.account_number, s.plan, s.coverage_month,
+              s.before_state->>'account_number' AS was_account, s.before_state->>'plan' AS was_plan,
+              s.before_state->>'coverage_month' AS was_month
+  ), vacated AS (
+    INSERT INTO ${VACATED} (account_number, plan, coverage_month, invoice_number)
+    SELECT was_account, was_plan, was_month, invoice_number FROM changed
+     WHERE (account_number, plan, coverage_month) IS DISTINCT FROM (was_account, was_plan, was_month)
+    RETURNING 1
+  )
+  SELECT (SELECT count(*)::int FROM changed) AS n, (SELECT count(*)::int FROM vacated) AS moved`;
 
 const CHANGED = changedFieldsSql("s.before_state", invoiceStateSql("s"));
 
-/** created: after = the new invoice; updated: before/after of the changed fields. */
-const AUDIT_ROWS = `
-  SELECT $2::text, 'invoice', s.id::text, s.outcome,
-         CASE WHEN s.outcome = 'created' THEN NULL ELSE ${CHANGED.before} END,
-         CASE WHEN s.outcome = 'created' THEN ${invoiceStateSql("s")} ELSE ${CHANGED.after} END,
+/** created: after = the new invoice; updated: before/after of the changed fields; in line order. */
+const AUDIT = auditInsertSql(`
+  SELECT $1::text, 'invoice', s.id::text, CASE WHEN s.before_state IS NULL THEN 'created' ELSE 'updated' END,
+         CASE WHEN s.before_state IS NULL THEN NULL ELSE ${CHANGED.before} END,
+         CASE WHEN s.before_state IS NULL THEN ${invoiceStateSql("s")} ELSE ${CHANGED.after} END,
          NULL::uuid, 'imported from line ' || s.line
     FROM ${STAGE} s
-   WHERE s.batch = $1 AND s.outcome IN ('created', 'updated')
-   ORDER BY s.line`;
+   WHERE s.before_state IS NULL OR ${CHANGES}
+   ORDER BY s.line`);
+
+function stageRow({ line, input: i }: CheckedRow): CopyValue[] {
+  return [
+    line,
+    i.invoiceNumber,
+    i.accountNumber,
+    i.memberName,
+    i.plan,
+    i.coverageMonth,
+    i.amountDueCents,
+    i.firstPayment,
+  ];
+}
+
+const NEW_INVOICE_COLUMNS = INVOICE_COLUMNS.split(", ");
+
+/** A row as the new invoice it creates: open, nothing paid. */
+function newInvoice({ input }: CheckedRow): Invoice {
+  return { id: randomUUID(), ...input, paidCents: 0, status: "open" };
+}
+
+function invoiceRow(i: Invoice): CopyValue[] {
+  return [
+    i.id,
+    i.invoiceNumber,
+    i.accountNumber,
+    i.memberName,
+    i.plan,
+    i.coverageMonth,
+    i.amountDueCents,
+    i.firstPayment,
+    i.paidCents,
+    i.status,
+  ];
+}
+
+function createdEntry(actor: string, invoice: Invoice, line: number): AuditChange {
+  const after = invoiceState(invoice);
+  return {
+    actor,
+    entity: "invoice",
+    entityId: invoice.id,
+    action: "created",
+    before: null,
+    after,
+    note: `imported from line ${line}`,
+  };
+}
+
+const SAVEPOINT = "invoice_import_batch";
+
+/** PostgreSQL's unique_violation, as the pg driver (also under TypeORM) and PGlite report it. */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return e?.code === "23505" || e?.driverError?.code === "23505";
+}
 
 /**
- * Upserts checked rows (unique invoice numbers and bills, as readInvoicesCsv leaves them). When a
- * row conflicts with an invoice on file and `skipConflicts` is not set, nothing is written and the
- * conflicts are returned; with it, the other rows are written. `checkOnly` finds the conflicts and
- * writes nothing.
+ * Writes checked rows (unique invoice numbers and bills, as the reader leaves them) a batch at a
+ * time inside the runner's transaction. A row that clashes with an invoice on file is a conflict:
+ * with `skipConflicts` the batch's other rows are written, else writing stops (the caller rolls
+ * back) while later batches are still checked, so that one run reports every conflict.
  */
-export async function upsertInvoiceRows(
-  tx: Sql,
-  rows: CheckedRow[],
-  options: { actor: string; skipConflicts: boolean; checkOnly?: boolean; batchRows?: number },
-): Promise<UpsertCounts> {
-  const batches = await stageRows(tx, rows, options.batchRows ?? BATCH_ROWS);
-  const conflicts = await findConflicts(tx);
-  const counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0, conflicts };
-  if (!options.checkOnly && (!conflicts.length || options.skipConflicts)) {
-    for (let batch = 0; batch < batches; batch++) await applyBatch(tx, batch, options.actor);
-    Object.assign(counts, await countOutcomes(tx));
+export class InvoiceUpsert {
+  readonly counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+  readonly conflicts: ErrorRecord[] = [];
+  private writing = true;
+  /** Whether the last batch was all new invoices: the next is tried as such (createAll). */
+  private allNew = true;
+  /** Whether a batch moved an invoice to another bill: then the unique indexes no longer tell every clash. */
+  private vacated = false;
+
+  private constructor(
+    private readonly runner: QueryRunner,
+    private readonly options: { actor: string; skipConflicts: boolean },
+  ) {}
+
+  static async open(runner: QueryRunner, options: { actor: string; skipConflicts: boolean }): Promise<InvoiceUpsert> {
+    for (const sql of OPEN) await runner.query(sql);
+    return new InvoiceUpsert(runner, options);
   }
-  await tx.query(`DROP TABLE ${STAGE}`);
-  return counts;
-}
 
-/** Loads the rows into the temporary table, one statement per batch; returns the number of batches. */
-async function stageRows(tx: Sql, rows: CheckedRow[], batchRows: number): Promise<number> {
-  await tx.query(CREATE_STAGE);
-  let batches = 0;
-  for (let start = 0; start < rows.length; start += batchRows, batches++) {
-    const batch = rows.slice(start, start + batchRows);
-    const column = <T>(pick: (input: InvoiceInput) => T) => batch.map((r) => pick(r.input));
-    await tx.query(STAGE_BATCH, [
-      batches,
-      batch.map((r) => r.line),
-      column((i) => i.invoiceNumber),
-      column((i) => i.accountNumber),
-      column((i) => i.memberName),
-      column((i) => i.plan),
-      column((i) => i.coverageMonth),
-      column((i) => i.amountDueCents),
-      column((i) => i.firstPayment),
-    ]);
+  /** From now on batches are only checked: something was refused and the import will be rolled back. */
+  stopWriting(): void {
+    this.writing = false;
   }
-  await tx.query(`CREATE INDEX ON ${STAGE} (batch)`);
-  await tx.query(`ANALYZE ${STAGE}`);
-  return batches;
-}
 
-async function findConflicts(tx: Sql): Promise<ErrorRecord[]> {
-  const clashes = (await tx.query(FIND_CLASHES)) as { line: number; clash: string }[];
-  return clashes.map(({ line, clash }) => ({
-    code: "conflict",
-    line,
-    field: "invoice",
-    message: `invoice ${clash} already bills this account, plan and month`,
-  }));
-}
+  get written(): boolean {
+    return this.writing;
+  }
 
-async function applyBatch(tx: Sql, batch: number, actor: string): Promise<void> {
-  await tx.query(READ_CURRENT, [batch]);
-  await tx.query(DECIDE, [batch]);
-  await tx.query(INSERT_CREATED, [batch]);
-  await tx.query(UPDATE_CHANGED, [batch]);
-  await appendAuditRows(tx, AUDIT_ROWS, [batch, actor]);
-}
+  async write(batch: CheckedRow[]): Promise<void> {
+    if (!batch.length) return;
+    if (this.writing && this.allNew && !this.vacated && (await this.createAll(batch))) return;
+    await copyRows(this.runner, STAGE, STAGE_COLUMNS, batch.map(stageRow));
+    const clashes = await this.findConflicts();
+    if (clashes.length && !this.options.skipConflicts) this.writing = false;
+    if (this.writing) {
+      if (clashes.length) await this.runner.query(`DELETE FROM ${STAGE} WHERE line = ANY($1::int[])`, [clashes]);
+      const known = await this.apply();
+      this.allNew = !known && !clashes.length;
+    }
+    await this.runner.query(`TRUNCATE ${STAGE}`);
+  }
 
-async function countOutcomes(tx: Sql): Promise<Pick<UpsertCounts, "created" | "updated" | "unchanged">> {
-  const rows = (await tx.query(
-    `SELECT outcome, count(*)::int AS n FROM ${STAGE} WHERE outcome IS NOT NULL GROUP BY outcome`,
-  )) as { outcome: "created" | "updated" | "unchanged"; n: number }[];
-  const counts = { created: 0, updated: 0, unchanged: 0 };
-  for (const { outcome, n } of rows) counts[outcome] = n;
-  return counts;
+  /**
+   * The common case, a batch of new invoices, at the cost of COPY: the rows go straight into
+   * invoices and their entries into audit_log. The unique indexes say whether that was right: a
+   * row naming a known invoice, or a bill on file, is refused there, and then the batch is undone
+   * (to a savepoint) and takes the checked way. Returns whether the batch was written.
+   */
+  private async createAll(batch: CheckedRow[]): Promise<boolean> {
+    const invoices = batch.map(newInvoice);
+    await this.runner.query(`SAVEPOINT ${SAVEPOINT}`);
+    try {
+      await copyRows(this.runner, "invoices", NEW_INVOICE_COLUMNS, invoices.map(invoiceRow));
+      await copyAudits(
+        this.runner,
+        invoices.map((invoice, k) => createdEntry(this.options.actor, invoice, batch[k].line)),
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await this.runner.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+      this.allNew = false;
+      return false;
+    }
+    await this.runner.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    this.counts.created += batch.length;
+    return true;
+  }
+
+  /** The staged rows' conflicts, recorded; returns their lines. */
+  private async findConflicts(): Promise<number[]> {
+    const clashes = (await this.runner.query(FIND_CLASHES)) as { line: number; clash: string }[];
+    for (const { line, clash } of clashes) {
+      this.conflicts.push({
+        code: "conflict",
+        line,
+        field: "invoice",
+        message: `invoice ${clash} already bills this account, plan and month`,
+      });
+    }
+    return clashes.map((c) => c.line);
+  }
+
+  /** Locks and reads the known invoices, inserts the new, updates the changed, audits both; returns how many were known. */
+  private async apply(): Promise<number> {
+    const known = await this.affected(READ_CURRENT);
+    const created = await this.affected(INSERT_CREATED);
+    let updated = 0;
+    let moved = 0;
+    if (known) [{ n: updated, moved }] = (await this.runner.query(UPDATE_CHANGED)) as { n: number; moved: number }[];
+    if (moved) this.vacated = true;
+    if (created || updated) await this.runner.query(AUDIT, [this.options.actor]);
+    this.counts.created += created;
+    this.counts.updated += updated;
+    this.counts.unchanged += known - updated;
+    return known;
+  }
+
+  private async affected(sql: string): Promise<number> {
+    const result = (await this.runner.query(sql, [], true)) as QueryResult;
+    return result.affected ?? 0;
+  }
 }

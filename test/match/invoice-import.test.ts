@@ -367,3 +367,84 @@ describe("invoices import (bulk) of 20,000 rows writes what the per-row import d
     expect(await counts(t)).to.deep.equal(before);
   });
 });
+
+describe("invoices import (bulk) streams its batches in one transaction", () => {
+  const ROWS = 20_000;
+  let t: TestDatabase;
+  const folder = new RemittanceFolder();
+  /** Row i of a file of new invoices, one account each (accounts 7 then 2 then i in 7 digits). */
+  const row = (i: number) => `R-${i},72${String(i).padStart(7, "0")},Member ${i},health,2024-05,${10 + (i % 90)}.00,no`;
+  const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => row(from + k));
+
+  before(async () => {
+    t = await freshDatabase();
+    const seed = await importInvoices(t.db, folder.write("seed.csv", csv("P-1,712399991,Pat,health,2024-05,10.00,no")));
+    expect(seed).to.deep.include({ created: 1, errors: [] });
+  });
+  after(async () => t?.close());
+
+  it("a bad row late in 20,000 writes nothing, not even the batches before it", async () => {
+    const before = await counts(t);
+    const lines = rows(0, ROWS);
+    lines[15_000] = lines[15_000].replace(",no", ",perhaps");
+    const result = await importInvoices(t.db, folder.write("late-bad.csv", csv(...lines)));
+    expect(result).to.deep.include({ rows: ROWS, created: 0, updated: 0, unchanged: 0 });
+    expect(result.errors.map((e) => [e.code, e.line, e.field])).to.deep.equal([
+      ["invalid_row", 15_002, "first_payment"],
+    ]);
+    expect(await counts(t)).to.deep.equal(before);
+  });
+
+  it("a clash late in 20,000 new rows writes nothing and names its line", async () => {
+    const before = await counts(t);
+    const lines = rows(0, ROWS);
+    lines[12_345] = "C-1,712399991,Clash,health,2024-05,10.00,no"; // P-1 bills this account, plan and month
+    const file = folder.write("late-clash.csv", csv(...lines));
+    const result = await importInvoices(t.db, file);
+    expect(result).to.deep.include({ created: 0, updated: 0, unchanged: 0 });
+    expect(result.errors.map((e) => [e.code, e.line, e.message])).to.deep.equal([
+      ["conflict", 12_347, "invoice P-1 already bills this account, plan and month"],
+    ]);
+    expect(await counts(t)).to.deep.equal(before);
+
+    const skipped = await importInvoices(t.db, file, { skipBadRows: true });
+    expect(skipped).to.deep.include({ rows: ROWS, created: ROWS - 1, updated: 0, unchanged: 0 });
+    expect(skipped.errors.map((e) => e.line)).to.deep.equal([12_347]);
+    expect(await counts(t)).to.deep.equal({ invoices: before.invoices + ROWS - 1, audit: before.audit + ROWS - 1 });
+  });
+
+  it("with skipBadRows the good rows land once; the same file again changes and records nothing", async () => {
+    const lines = [...rows(ROWS, 2 * ROWS), "B-1,123-45-6789,Bad Account,health,2024-05,10.00,no"];
+    const file = folder.write("skip-twice.csv", csv(...lines));
+    const before = await counts(t);
+    const first = await importInvoices(t.db, file, { skipBadRows: true });
+    expect(first).to.deep.include({ rows: ROWS + 1, created: ROWS, updated: 0, unchanged: 0 });
+    expect(first.errors.map((e) => [e.line, e.field])).to.deep.equal([[ROWS + 2, "account_number"]]);
+    const landed = await counts(t);
+    expect(landed).to.deep.equal({ invoices: before.invoices + ROWS, audit: before.audit + ROWS });
+    const [created] = (await t.db.query(
+      `SELECT count(*)::int AS entries, count(DISTINCT entity_id)::int AS invoices FROM audit_log
+        WHERE action = 'created' AND entity_id IN (SELECT id::text FROM invoices WHERE invoice_number LIKE 'R-%')`,
+    )) as { entries: number; invoices: number }[];
+    expect(created).to.deep.equal({ entries: 2 * ROWS - 1, invoices: 2 * ROWS - 1 });
+
+    const again = await importInvoices(t.db, file, { skipBadRows: true });
+    expect(again).to.deep.include({ rows: ROWS + 1, created: 0, updated: 0, unchanged: ROWS });
+    expect(await counts(t)).to.deep.equal(landed);
+  });
+
+  it("a bill an earlier batch moved an invoice away from still clashes, as the database stood", async () => {
+    const before = await counts(t);
+    const lines = [
+      "P-1,712399991,Pat,health,2024-06,10.00,no", // P-1 moves from May to June...
+      ...rows(2 * ROWS, 2 * ROWS + 10_005), // ...a batch and more of new invoices...
+      "M-1,712399991,Max,health,2024-05,10.00,no", // ...then May, which was P-1's when the import began
+    ];
+    const file = folder.write("moved.csv", csv(...lines));
+    const result = await importInvoices(t.db, file);
+    expect(result.errors.map((e) => [e.code, e.line, e.message])).to.deep.equal([
+      ["conflict", 10_008, "invoice P-1 already bills this account, plan and month"],
+    ]);
+    expect(await counts(t)).to.deep.equal(before);
+  });
+});
