@@ -52,9 +52,15 @@ export function numeric(text: string): number | null {
   return isDigits(text) ? Number(text) : null;
 }
 
-/** An amount field in cents, or null when it is not all digits (blank included). */
+/**
+ * An amount field in cents, or null when it is not all digits (blank included). NACHA's amount
+ * fields are 10 or 12 digits, which Number reads exactly (up to 15 digits are below 2^53): no
+ * BigInt round trip per entry. A longer string still goes through digitsToCents, which refuses
+ * an unsafe value.
+ */
 export function cents(text: string): number | null {
-  return isDigits(text) ? digitsToCents(text) : null;
+  if (!isDigits(text)) return null;
+  return text.length <= 15 ? Number(text) : digitsToCents(text);
 }
 
 /**

@@ -1,8 +1,14 @@
 import type { FormatError } from "../../../src/adapter-kit/format-error";
 import { invalidField, nachaError } from "../errors";
-import { cents, cut, field, isBlank, isDigits, zeroPad, padText, routingCheckDigit, text } from "../fields";
+import * as fields from "../fields";
 import type { NachaProfile } from "../profile";
-import { transactionCode, type TransactionCode } from "../transaction-codes";
+import * as transactionCodes from "../transaction-codes";
+import type { TransactionCode } from "../transaction-codes";
+
+// Bound once at load, because this module runs once per entry: under tsx (the bench, the tests)
+// every use of an imported name is a getter lookup, a tenth of the parse time on a million entries.
+const { cents, cut, field, isBlank, isDigits, zeroPad, padText, routingCheckDigit, text } = fields;
+const { transactionCode } = transactionCodes;
 
 /** Entry detail, record type 6. Positions 40-76 depend on the layout (CIE swaps name and id). */
 export const ENTRY_DETAIL = {
@@ -73,7 +79,7 @@ export function validateEntryDetail(e: EntryDetail, profile: NachaProfile, lineN
   const errors: FormatError[] = [];
   if (!e.code)
     errors.push(nachaError("invalid_transaction_code", lineNo, f.transactionCode.name, { code: e.transactionCode }));
-  const blankDfi = isBlank(e.receivingDfi) && profile.allowBlankReceivingDfi;
+  const blankDfi = profile.allowBlankReceivingDfi && isBlank(e.receivingDfi);
   if (!blankDfi) {
     if (!isDigits(e.receivingDfi) || e.receivingDfi.length !== 8) {
       errors.push(invalidField(lineNo, f.receivingDfi, "8 digits", e.receivingDfi));
