@@ -64,7 +64,16 @@ interface OpenBatch {
   /** Read once from the header rather than per entry. */
   layout: EntryLayout;
   reversal: boolean;
+  /** What its entries settle on when the header has an effective date: one object for all of them. */
+  onEffectiveDay: Settlement;
 }
+
+interface Settlement {
+  settledOn: string | null;
+  effectiveDateMissing: boolean;
+}
+
+const NOT_SETTLED: Settlement = { settledOn: null, effectiveDateMissing: false };
 
 interface PendingEntry {
   detail: EntryDetail;
@@ -195,6 +204,7 @@ export class NachaParser {
       iat,
       layout: entryLayoutOf(header),
       reversal: isReversalBatch(header),
+      onEffectiveDay: { settledOn: header.effectiveDay, effectiveDateMissing: false },
     };
   }
 
@@ -351,13 +361,8 @@ export class NachaParser {
   }
 
   /** The batch's effective entry date, or (leniency) the file creation date for a return or NOC. */
-  private settlementDay(
-    p: PendingEntry,
-    kind: EntryKind | null,
-    batch: OpenBatch,
-  ): { settledOn: string | null; effectiveDateMissing: boolean } {
-    const settledOn = batch.header.effectiveDay;
-    if (settledOn !== null) return { settledOn, effectiveDateMissing: false };
+  private settlementDay(p: PendingEntry, kind: EntryKind | null, batch: OpenBatch): Settlement {
+    if (batch.header.effectiveDay !== null) return batch.onEffectiveDay;
     const leniency = this.profile.allowMissingEffectiveDateOnReturns;
     if (leniency && (kind === "return" || kind === "noc"))
       return { settledOn: this.header?.creationDay ?? null, effectiveDateMissing: true };
@@ -369,7 +374,7 @@ export class NachaParser {
     }
     // An entry with no settlement day is never emitted.
     p.bad = true;
-    return { settledOn: null, effectiveDateMissing: false };
+    return NOT_SETTLED;
   }
 }
 
