@@ -1,8 +1,10 @@
 // Benchmark (a script, not a test). Each speed is printed beside a floor measured in the same run,
 // on the same data, because the machine is shared and noisy: the ratio is what to compare.
 //   parse          entries/s of the RPPS adapter's item stream (N entries, default 1,000,000),
-//                  beside the minimal-slice floor: the same file streamed in the same chunks, line
-//                  by line, slicing amount, account, name and trace from each entry record
+//                  beside the minimal-slice floor, the least work a parser that delivers entries
+//                  must do: the same file streamed in the same chunks, split into lines, and for
+//                  each entry record one object of amount (integer cents), account, name and trace,
+//                  yielded by an async generator and consumed with for-await (no validation)
 //   parse+rules    the same with the account and timing rules (dryRun), beside the same floor
 //   ingest         payments/s of ingestFile (no matching) on the current database (DATABASE_URL,
 //                  else a fresh embedded database in a temp folder), beside the COPY floor: the

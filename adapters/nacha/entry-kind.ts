@@ -1,6 +1,5 @@
 import type { PaymentKind } from "../../src/model/enums";
 import { isChangeAddenda, isReturnAddenda, type Addenda } from "./records/addenda";
-import { isReversalBatch, type BatchHeader } from "./records/batch-header";
 import type { TransactionCode } from "./transaction-codes";
 
 /**
@@ -19,7 +18,11 @@ export type EntryKind = PaymentKind | "zero_dollar";
  * to the payee takes money back. A live credit is a payment. Returns null for a return/NOC code
  * without its addenda.
  */
-export function entryKind(code: TransactionCode, addenda: readonly Addenda[], batch: BatchHeader): EntryKind | null {
+export function entryKind(
+  code: TransactionCode,
+  addenda: readonly Addenda[],
+  reversalBatch: boolean,
+): EntryKind | null {
   for (const a of addenda) {
     if (isReturnAddenda(a)) return "return";
     if (isChangeAddenda(a)) return "noc";
@@ -32,7 +35,7 @@ export function entryKind(code: TransactionCode, addenda: readonly Addenda[], ba
     case "zero_dollar":
       return "zero_dollar";
     case "live":
-      return isReversalBatch(batch) || code.direction === "debit" ? "reversal" : "payment";
+      return reversalBatch || code.direction === "debit" ? "reversal" : "payment";
   }
 }
 

@@ -5,7 +5,10 @@ import { fileIdentity } from "./records/file-header";
 import { nachaEventChunks, NachaParser, type NachaEvent } from "./parser";
 import { resolveProfile } from "./profile";
 import { NachaMapping } from "./mapping";
-import { toPaymentDraft } from "./to-payment";
+import * as toPayment from "./to-payment";
+
+// Bound once at load, as in parser.ts: under tsx every use of an imported name is a getter lookup.
+const { toPaymentDraft } = toPayment;
 
 function toItem(event: NachaEvent, profileName: string): ParsedItem {
   switch (event.type) {

@@ -2,29 +2,34 @@ import type { Readable } from "node:stream";
 import { ErrorCollector, FormatError } from "../../src/adapter-kit/format-error";
 import { readLineChunks } from "../../src/adapter-kit/line-reader";
 import { compareBatchControl, compareFileControl, RunningTotals } from "./controls";
-import { entryKind, ZERO_AMOUNT_KINDS, type EntryKind } from "./entry-kind";
+import * as entryKinds from "./entry-kind";
+import type { EntryKind } from "./entry-kind";
 import { nachaError } from "./errors";
-import { RECORD_LENGTH } from "./fields";
+import * as fields from "./fields";
 import type { NachaProfile } from "./profile";
 import { isPaymentAddenda, parseAddenda, validateAddenda, type Addenda } from "./records/addenda";
 import { parseBatchControl, validateBatchControl, type BatchControl } from "./records/batch-control";
 import {
   BATCH_HEADER,
   entryLayoutOf,
+  isReversalBatch,
   parseBatchHeader,
   validateBatchHeader,
   type BatchHeader,
 } from "./records/batch-header";
-import {
-  ENTRY_DETAIL,
-  hashContribution,
-  parseEntryDetail,
-  validateEntryDetail,
-  type EntryDetail,
-} from "./records/entry-detail";
-import { parseFileControl, PADDING_LINE, validateFileControl, type FileControl } from "./records/file-control";
+import * as entryDetails from "./records/entry-detail";
+import type { EntryDetail, EntryLayout } from "./records/entry-detail";
+import * as fileControls from "./records/file-control";
+import type { FileControl } from "./records/file-control";
 import { parseFileHeader, validateFileHeader, type FileHeader } from "./records/file-header";
 import type { Direction, TransactionCode } from "./transaction-codes";
+
+// What every line or entry uses, bound once at load: under tsx (the bench, the tests) every use of
+// an imported name is a getter lookup, a cost paid per line of a million-entry file.
+const { entryKind, ZERO_AMOUNT_KINDS } = entryKinds;
+const { RECORD_LENGTH } = fields;
+const { ENTRY_DETAIL, hashContribution, parseEntryDetail, validateEntryDetail } = entryDetails;
+const { parseFileControl, PADDING_LINE, validateFileControl } = fileControls;
 
 /** One entry with its addenda, classified, in the context of its batch. */
 export interface NachaEntry {
@@ -56,13 +61,26 @@ interface OpenBatch {
   effectiveDateReported: boolean;
   /** An IAT batch: reported once, its records only counted (their layouts are not the domestic ones). */
   iat: boolean;
+  /** Read once from the header rather than per entry. */
+  layout: EntryLayout;
+  reversal: boolean;
+  /** What its entries settle on when the header has an effective date: one object for all of them. */
+  onEffectiveDay: Settlement;
 }
+
+interface Settlement {
+  settledOn: string | null;
+  effectiveDateMissing: boolean;
+}
+
+const NOT_SETTLED: Settlement = { settledOn: null, effectiveDateMissing: false };
 
 interface PendingEntry {
   detail: EntryDetail;
   line: number;
   addenda: Addenda[];
-  rawLines: string[];
+  /** The entry and its addenda as received, one per line. */
+  raw: string;
   bad: boolean;
 }
 
@@ -177,7 +195,17 @@ export class NachaParser {
     this.errorsOf(validateBatchHeader(header, this.profile, lineNo));
     const iat = header.standardEntryClassCode === "IAT";
     if (iat) this.error(nachaError("iat_not_supported", lineNo, BATCH_HEADER.standardEntryClassCode.name));
-    this.batch = { header, line: lineNo, totals: new RunningTotals(), entries: 0, effectiveDateReported: false, iat };
+    this.batch = {
+      header,
+      line: lineNo,
+      totals: new RunningTotals(),
+      entries: 0,
+      effectiveDateReported: false,
+      iat,
+      layout: entryLayoutOf(header),
+      reversal: isReversalBatch(header),
+      onEffectiveDay: { settledOn: header.effectiveDay, effectiveDateMissing: false },
+    };
   }
 
   private entryDetail(text: string, raw: string, lineNo: number, out: NachaEvent[]): void {
@@ -187,13 +215,13 @@ export class NachaParser {
       this.error(nachaError("record_outside_batch", lineNo, null, { record: "entry detail record" }));
       return;
     }
-    const detail = parseEntryDetail(text, lineNo, entryLayoutOf(batch.header));
+    const detail = parseEntryDetail(text, lineNo, batch.layout);
     batch.entries += 1;
     batch.totals.addEntry(hashContribution(detail), detail.code?.direction ?? "credit", detail.amountCents ?? 0);
     // IAT keeps the receiving DFI, amount and trace where the domestic layouts have them, so its
     // controls are still checked; nothing else of it is read.
     if (batch.iat) return;
-    this.pending = { detail, line: lineNo, addenda: [], rawLines: [raw], bad: false };
+    this.pending = { detail, line: lineNo, addenda: [], raw, bad: false };
     this.errorsOf(validateEntryDetail(detail, this.profile, lineNo));
   }
 
@@ -208,7 +236,7 @@ export class NachaParser {
     const addenda = parseAddenda(text, lineNo);
     this.errorsOf(validateAddenda(addenda, this.profile, lineNo));
     pending.addenda.push(addenda);
-    pending.rawLines.push(raw);
+    pending.raw += "\n" + raw;
   }
 
   private batchControl(text: string, lineNo: number, out: NachaEvent[]): void {
@@ -292,7 +320,7 @@ export class NachaParser {
       direction: d.code.direction,
       settledOn,
       effectiveDateMissing,
-      raw: p.rawLines.join("\n"),
+      raw: p.raw,
     };
     out.push({ type: "entry", line: p.line, entry });
   }
@@ -301,7 +329,7 @@ export class NachaParser {
     if (p.detail.addendaRecordIndicator === "1" && p.addenda.length === 0)
       this.error(nachaError("missing_addenda", p.line, null));
     const sec = batch.header.standardEntryClassCode;
-    if (sec === "CIE" && p.addenda.filter(isPaymentAddenda).length > 1) {
+    if (sec === "CIE" && p.addenda.length > 1 && p.addenda.filter(isPaymentAddenda).length > 1) {
       this.error(nachaError("too_many_addenda", p.line, null, { sec, max: 1 }));
     }
   }
@@ -309,7 +337,7 @@ export class NachaParser {
   /** The entry's kind, with the errors of a code that disagrees with its addenda, amount or batch. */
   private classify(p: PendingEntry, code: TransactionCode, batch: OpenBatch): EntryKind | null {
     const d = p.detail;
-    const kind = entryKind(code, p.addenda, batch.header);
+    const kind = entryKind(code, p.addenda, batch.reversal);
     if (kind === null) {
       this.error(
         nachaError("return_without_addenda", p.line, ENTRY_DETAIL.transactionCode.name, { code: d.transactionCode }),
@@ -333,13 +361,8 @@ export class NachaParser {
   }
 
   /** The batch's effective entry date, or (leniency) the file creation date for a return or NOC. */
-  private settlementDay(
-    p: PendingEntry,
-    kind: EntryKind | null,
-    batch: OpenBatch,
-  ): { settledOn: string | null; effectiveDateMissing: boolean } {
-    const settledOn = batch.header.effectiveDay;
-    if (settledOn !== null) return { settledOn, effectiveDateMissing: false };
+  private settlementDay(p: PendingEntry, kind: EntryKind | null, batch: OpenBatch): Settlement {
+    if (batch.header.effectiveDay !== null) return batch.onEffectiveDay;
     const leniency = this.profile.allowMissingEffectiveDateOnReturns;
     if (leniency && (kind === "return" || kind === "noc"))
       return { settledOn: this.header?.creationDay ?? null, effectiveDateMissing: true };
@@ -351,7 +374,7 @@ export class NachaParser {
     }
     // An entry with no settlement day is never emitted.
     p.bad = true;
-    return { settledOn: null, effectiveDateMissing: false };
+    return NOT_SETTLED;
   }
 }
 

@@ -1,7 +1,11 @@
 import type { PaymentDraft } from "../../src/model";
-import { isChangeAddenda, isPaymentAddenda, isReturnAddenda, type Addenda } from "./records/addenda";
+import * as addendaRecords from "./records/addenda";
+import type { Addenda } from "./records/addenda";
 import type { NachaEntry } from "./parser";
 import type { PaymentKind } from "../../src/model/enums";
+
+// Bound once at load, as in parser.ts: under tsx every use of an imported name is a getter lookup.
+const { isChangeAddenda, isPaymentAddenda, isReturnAddenda } = addendaRecords;
 
 /** Addenda as they go into details: plain data, no raw text (that is in `raw`). */
 function addendaDetail(a: Addenda): Record<string, unknown> {

@@ -36,6 +36,15 @@ for (const account of ["2", "3", "4", "5"]) {
   }
 }
 
+/** The codes by their value 0-99: every code is two digits, and an array index needs no string hashing per entry. */
+const BY_VALUE: (TransactionCode | undefined)[] = Array.from({ length: 100 }, (_, n) =>
+  CODES.get(String(n).padStart(2, "0")),
+);
+
 export function transactionCode(code: string): TransactionCode | undefined {
-  return CODES.get(code);
+  if (code.length !== 2) return undefined;
+  const tens = code.charCodeAt(0) - 48;
+  const units = code.charCodeAt(1) - 48;
+  if (tens < 0 || tens > 9 || units < 0 || units > 9) return undefined;
+  return BY_VALUE[tens * 10 + units];
 }

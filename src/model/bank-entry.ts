@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IsoDate } from "./dates";
+import { FormatDetails } from "./payment";
 
 /**
  * A bank statement line (BAI2 16 record, camt.053 Ntry): money that reached the payee's bank
@@ -17,7 +18,7 @@ export const BankEntryDraft = z.object({
   text: z.string().nullable(),
   bookedOn: IsoDate.nullable(),
   valueOn: IsoDate.nullable(),
-  details: z.record(z.string(), z.unknown()).default({}),
+  details: FormatDetails.default({}),
   raw: z.string(),
 });
 export type BankEntryDraft = z.input<typeof BankEntryDraft>;

@@ -12,6 +12,19 @@ import {
 
 const Cents = z.number().int().refine(Number.isSafeInteger, "cents must be a safe integer");
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A record's format-specific facts: any plain object, as z.record(z.string(), z.unknown()) accepts,
+ * checked as a whole rather than key by key (that ran two schemas per key of every record, half
+ * the time of reading a million-entry file with the rules). Passed on as the adapter built it.
+ */
+export const FormatDetails = z.custom<Record<string, unknown>>(isPlainObject, "expected an object of details");
+
 /**
  * What an adapter produces for one money movement, before any rule ran. Adapters fill what their
  * format carries and leave the rest null; `details` holds format-specific facts worth keeping
@@ -35,7 +48,7 @@ export const PaymentDraft = z.object({
   reasonCode: z.string().nullable().default(null),
   /** Returns, reversals and NOCs: the trace / reference of the entry they refer to. */
   originalRef: z.string().nullable().default(null),
-  details: z.record(z.string(), z.unknown()).default({}),
+  details: FormatDetails.default({}),
   raw: z.string(),
 });
 export type PaymentDraft = z.input<typeof PaymentDraft>;

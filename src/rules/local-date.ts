@@ -22,7 +22,7 @@ const YEAR_MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export function memoize<A extends string[], R>(fn: (...args: A) => R, limit = 4096): (...args: A) => R {
   const cache = new Map<string, R>();
   return (...args: A): R => {
-    const key = args.join("|");
+    const key = args.length === 1 ? args[0] : args.join("|");
     const hit = cache.get(key);
     if (hit !== undefined || cache.has(key)) return hit as R;
     if (cache.size >= limit) cache.clear();

@@ -146,15 +146,15 @@ export function assessTiming(input: TimingInput, policy: TimingPolicy): TimingAs
     };
   }
   const dueOn = dueDate(coverageMonth);
-  // Formatting dates for people is the costly part of timing a payment: only when a finding needs it.
-  const dueText = () => `the ${formatLongDate(dueOn)} due date for ${formatMonth(coverageMonth)} coverage`;
   const findings: Finding[] = [];
   let lead: number | null = null;
   let status: TimingStatus = "unknown";
   if (basis === null) {
-    findings.push(finding("timing_unknown", `no initiation or settlement date to compare with ${dueText()}`));
+    findings.push(
+      finding("timing_unknown", `no initiation or settlement date to compare with ${dueText(coverageMonth)}`),
+    );
   } else {
-    const timed = timeLead(input, basis, dueOn, dueText, policy);
+    const timed = timeLead(input, basis, coverageMonth, policy);
     ({ lead, status } = timed);
     if (timed.finding) findings.push(timed.finding);
   }
@@ -173,13 +173,21 @@ export function assessTiming(input: TimingInput, policy: TimingPolicy): TimingAs
   return { coverageMonth, dueOn, leadDays: lead, timingStatus: status, earliestCoverageStart, findings };
 }
 
+/**
+ * "the April 23, 2017 due date for May 2017 coverage". Formatting dates for people is the costly
+ * part of timing a payment, and most findings name the due date: formatted once per month.
+ */
+const dueText: (coverageMonth: YearMonth) => string = memoize(
+  (month) => `the ${formatLongDate(dueDate(month))} due date for ${formatMonth(month)} coverage`,
+);
+
 function timeLead(
   input: TimingInput,
   basis: IsoDate,
-  dueOn: IsoDate,
-  dueText: () => string,
+  coverageMonth: YearMonth,
   policy: TimingPolicy,
 ): { lead: number; status: TimingStatus; finding: Finding | null } {
+  const dueOn = dueDate(coverageMonth);
   const lead = leadDays(basis, dueOn, policy.dayCounting);
   const settledLate = input.settledOn !== null && input.settledOn > dueOn;
   const status = settledLate ? "late" : classifyLead(lead, policy.leadWindow);
@@ -190,16 +198,16 @@ function timeLead(
     const when = settledLate
       ? `settled on ${formatLongDate(input.settledOn as IsoDate)}`
       : `${what} on ${formatLongDate(basis)}`;
-    found = finding("late", `${when}, after ${dueText()}`);
+    found = finding("late", `${when}, after ${dueText(coverageMonth)}`);
   } else if (status === "short_lead") {
     found = finding(
       "short_lead",
-      `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}; bank bill-pay should be set ${min}–${max} days before`,
+      `${what} ${unit(policy.dayCounting, lead)} before ${dueText(coverageMonth)}; bank bill-pay should be set ${min}–${max} days before`,
     );
   } else if (status === "early") {
     found = finding(
       "early",
-      `${what} ${unit(policy.dayCounting, lead)} before ${dueText()}, more than the recommended ${max}`,
+      `${what} ${unit(policy.dayCounting, lead)} before ${dueText(coverageMonth)}, more than the recommended ${max}`,
     );
   }
   return { lead, status, finding: found };

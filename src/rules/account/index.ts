@@ -35,13 +35,26 @@ export interface AccountCheckOptions {
   knownAccount?: boolean | null;
 }
 
+/** The policy's masks described for reasons: once per policy, not once per payment. */
+const describedMasks = new WeakMap<readonly string[], string>();
+
+function formOf(masks: readonly string[]): string {
+  let form = describedMasks.get(masks);
+  if (form === undefined) {
+    form = describeMasks(masks);
+    describedMasks.set(masks, form);
+  }
+  return form;
+}
+
 export function checkAccount(
   raw: string | null,
   policy: Pick<PayeePolicy, "masks" | "checkDigit">,
   options: AccountCheckOptions = {},
 ): AccountCheck {
-  const form = describeMasks(policy.masks);
-  if (raw === null || normalizeAccount(raw) === "") {
+  const form = formOf(policy.masks);
+  const normalized = raw === null ? "" : normalizeAccount(raw);
+  if (raw === null || normalized === "") {
     const reason = "no account number was given";
     return {
       status: "invalid_format",
@@ -51,7 +64,7 @@ export function checkAccount(
       findings: [finding("invalid_format", reason)],
     };
   }
-  if (looksLikeSsn(raw)) {
+  if (looksLikeSsn(raw, normalized)) {
     const reason =
       "looks like a Social Security Number (NNN-NN-NNNN, or 9 digits not beginning with 7), not a billing account number; kept masked";
     return {
@@ -62,7 +75,6 @@ export function checkAccount(
       findings: [finding("ssn_suspected", reason)],
     };
   }
-  const normalized = normalizeAccount(raw);
   if (!matchesAnyMask(normalized, policy.masks)) {
     const reason = `${normalized.length} characters after removing blanks and dashes; the payee's account numbers have the form ${form}`;
     return {

@@ -9,10 +9,24 @@ import { normalizeAccount } from "./normalize";
  */
 const DASHED_SSN = /(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)/;
 
-export function looksLikeSsn(raw: string): boolean {
-  if (DASHED_SSN.test(raw)) return true;
-  const runs = normalizeAccount(raw).match(/\d+/g) ?? [];
-  return runs.some((run) => run.length === 9 && run[0] !== "7");
+/** `normalized`: normalizeAccount(raw), when the caller has it already. */
+export function looksLikeSsn(raw: string, normalized = normalizeAccount(raw)): boolean {
+  return DASHED_SSN.test(raw) || hasNineDigitRunNotFrom7(normalized);
+}
+
+/** A run of exactly 9 digits (0-9) whose first digit is not 7; char codes, not a regex match per payment. */
+function hasNineDigitRunNotFrom7(text: string): boolean {
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : -1;
+    const digit = c >= 48 && c <= 57;
+    if (digit && start === -1) start = i;
+    else if (!digit && start !== -1) {
+      if (i - start === 9 && text.charCodeAt(start) !== 55) return true;
+      start = -1;
+    }
+  }
+  return false;
 }
 
 /** What may be stored of an SSN-like value: its last 4 digits at most ("*****6789"). */
