@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { openDatabase, closeDatabase } from "../src/store/data-source";
+import { openDatabase } from "../src/store/data-source";
 import { DrillDatabase, killIngest, writeDrillFile, type IngestKillReport } from "../test/support/kill-drill";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
-    await closeDatabase(d.db);
+    await d.dispose();
   }
   console.log(
     failed

@@ -38,7 +38,7 @@ export class DrillDatabase {
   }
 
   get db(): DataSource {
-    if (!this.current) throw new Error("the child holds the embedded database; take it back first");
+    if (!this.current) throw new Error("the database is closed (handed to a child, or copied): take it back first");
     return this.current;
   }
 
@@ -89,7 +89,7 @@ export class DrillDatabase {
     return new DrillDatabase(await openDatabase({ url: url.toString() }), url.toString(), null);
   }
 
-  /** Closes it; drops a copy's database or folder too (`serverUrl` given on PostgreSQL). */
+  /** Closes it and drops it: its data folder, or on PostgreSQL its database when `serverUrl` is given. */
   async dispose(serverUrl: string | null = null): Promise<void> {
     if (this.current) await closeDatabase(this.current);
     this.current = null;
