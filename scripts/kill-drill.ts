@@ -1,9 +1,10 @@
 // The kill -9 drill at scale (issue 11): posts big RPPS files in a child process, kills it with -9
 // at random moments, and checks each time that the file is posted whole or absent, and that a run
 // after the kill posts every payment exactly once. One line per kill; exit status 1 if any fails.
-// Usage: DATABASE_URL=postgres://… tsx scripts/kill-drill.ts [--entries N] [--kills K] [--batch-size B]
-// (default 1,000,000 entries, 3 kills, the pipeline's batch size). Each kill posts its own file
-// (other traces, another header identity), so the drill adds K × N payments to the database.
+// Usage: DATABASE_URL=postgres://… tsx scripts/kill-drill.ts [--entries N] [--kills K] [--batch-size B] [--estimate-ms T]
+// Defaults: 1,000,000 entries, 3 kills, the pipeline's batch size. Moments are drawn within T, a
+// guess of one posting's time (N/20 ms), then within what the last posting took. Each kill posts
+// its own file (other traces, another header identity), so the drill adds K × N payments.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,7 +24,9 @@ function line(k: number, kills: number, r: IngestKillReport, estimateMs: number,
   const rerun = `re-run ${r.rerun.status} ${fmt(r.rerun.payments)} payments (${fmt(r.rerun.duplicatePayments)} duplicates) in ${fmt(r.rerun.ms)} ms`;
   return [
     `kill ${k}/${kills}: ${fmt(ms)} ms after ready (${Math.round((100 * ms) / estimateMs)}% of a posting's ~${fmt(estimateMs)} ms),`,
-    r.killed ? `${fmt(r.rowsSaid)} rows written;` : `the child had already finished;`,
+    r.killed
+      ? `${fmt(r.rowsSaid)} rows written;`
+      : `the child had already finished (posting took ${fmt(r.finishedMs ?? 0)} ms);`,
     `found ${found}; ${rerun};`,
     r.exactlyOnce ? "after: every payment once, one posted file: ok" : `after: WRONG ${JSON.stringify(r.after)}`,
   ].join(" ");
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
       entries: { type: "string", default: "1000000" },
       kills: { type: "string", default: "3" },
       "batch-size": { type: "string" },
+      "estimate-ms": { type: "string" },
     },
   });
   const url = process.env.DATABASE_URL;
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
   const d = new DrillDatabase(await openDatabase({ url }), url, null);
   const work = mkdtempSync(path.join(tmpdir(), "billpay-kill-drill-"));
   // How long one posting takes, to pick moments within one: a guess, then each re-run that posted.
-  let estimateMs = Math.max(2000, entries / 20);
+  let estimateMs = values["estimate-ms"] ? Number(values["estimate-ms"]) : Math.max(2000, entries / 20);
   let failed = 0;
   try {
     for (let k = 1; k <= kills; k++) {
@@ -66,7 +70,8 @@ async function main(): Promise<void> {
       const ok = report.state !== "neither" && report.exactlyOnce;
       if (!ok) failed += 1;
       console.log(line(k, kills, report, estimateMs, ms));
-      if (report.rerun.status === "posted") estimateMs = report.rerun.ms;
+      // The next moment within the last posting timed: the child's own, or else the re-run's.
+      estimateMs = report.finishedMs ?? (report.rerun.status === "posted" ? report.rerun.ms : estimateMs);
       rmSync(file.path, { force: true });
     }
   } finally {

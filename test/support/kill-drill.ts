@@ -307,6 +307,8 @@ export interface IngestKillReport {
   moment: string;
   /** Whether the kill ended the child (false: it had finished first). */
   killed: boolean;
+  /** When the child finished before the kill: how long its posting took (ready to done), in ms. */
+  finishedMs: number | null;
   /** Rows the child said it had written before the kill. */
   rowsSaid: number;
   /** On PostgreSQL while the child waited mid-posting, its payments as another session sees them. */
@@ -343,6 +345,9 @@ export async function killIngest(
     moment = `${kill.ms.toLocaleString("en-US")} ms after ready`;
   }
   const killed = await child.kill();
+  const ready = child.lines.find((l) => l.text === "ready");
+  const done = child.lines.find((l) => l.text.startsWith("done"));
+  const finishedMs = ready && done ? done.at - ready.at : null;
   const rowsSaid = Math.max(0, ...child.lines.map((l) => Number(/^rows (\d+)$/.exec(l.text)?.[1] ?? 0)));
   const db = await d.takeBack();
   const found = await fileFound(db, file);
@@ -361,5 +366,5 @@ export async function killIngest(
   };
   const after = await fileFound(db, file);
   const exactlyOnce = postedWhole(after, file, options.before);
-  return { moment, killed, rowsSaid, seenMidPosting, found, state, rerun, after, exactlyOnce };
+  return { moment, killed, finishedMs, rowsSaid, seenMidPosting, found, state, rerun, after, exactlyOnce };
 }
