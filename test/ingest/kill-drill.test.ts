@@ -25,7 +25,7 @@ const BATCH = EMBEDDED ? 1000 : 2000;
  * traces and header identity), so the kills build on one database.
  */
 describe("kill -9 at any moment of a posting leaves all of the file or none, and the next run posts it exactly once", function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   let d: DrillDatabase;
   let work: string;
   let variant = 0;
@@ -39,7 +39,7 @@ describe("kill -9 at any moment of a posting leaves all of the file or none, and
   });
   after(async () => {
     await d?.dispose(process.env.DATABASE_URL ?? null);
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   async function drill(kill: IngestKill): Promise<{ report: IngestKillReport; file: DrillFile }> {
