@@ -12,6 +12,11 @@ import { matchReversal, originalCandidates, type Originals } from "./reversals";
 export interface MatchOptions {
   /** Only this file's payments (after it posted); all unmatched payments otherwise. */
   fileId?: string;
+  /**
+   * Called after each batch commits, with the run's figures so far. Lets an operator tool (or a
+   * test: the kill -9 drill) stop a run between batches; a batch already committed stays.
+   */
+  afterBatch?: (progress: MatchSummary) => void | Promise<void>;
 }
 
 /** Payments per transaction: read in a few queries, decided in memory, written in a few statements. */
@@ -82,6 +87,7 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
   for (let start = 0; start < ids.length; start += MATCH_BATCH_SIZE) {
     const chunk = ids.slice(start, start + MATCH_BATCH_SIZE).map((r) => r.id);
     await db.transaction((tx) => matchBatch(tx, chunk, summary, actor));
+    await options.afterBatch?.(summary);
   }
   if (summary.decided || summary.exceptionsOpened) log.info("matching done", { fileId: options.fileId, ...summary });
   return summary;
