@@ -1,7 +1,7 @@
 import type { QueryRunner } from "typeorm";
 import { copyRows, type CopyValue } from "../store/copy";
 import type { AuditEntity } from "../store/entities/audit-entry.entity";
-import { columnsOf, type Sql } from "../store/sql";
+import type { Sql } from "../store/sql";
 
 /** Who made a change when no person did: the matching ladder, the import, the pipeline. */
 export const SYSTEM_ACTOR = "billpay";
@@ -46,24 +46,9 @@ export async function appendAudit(sql: Sql, change: AuditChange): Promise<void> 
   await appendAuditRows(sql, `VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, auditColumns(change));
 }
 
-/** The same entries as appendAudit one by one, in this order, in one statement. */
-export async function appendAudits(sql: Sql, changes: AuditChange[]): Promise<void> {
+/** The same entries as appendAudit one by one, in this order (ids ascending), in one COPY. */
+export async function appendAudits(runner: QueryRunner, changes: AuditChange[]): Promise<void> {
   if (!changes.length) return;
-  await appendAuditRows(
-    sql,
-    `SELECT actor, entity, entity_id, action, before::jsonb, after::jsonb, payment_id, note
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[])
-            WITH ORDINALITY AS x(actor, entity, entity_id, action, before, after, payment_id, note, ord)
-      ORDER BY ord`,
-    columnsOf(changes.map(auditColumns), 8),
-  );
-}
-
-/**
- * The same entries as appendAudits, in this order, with COPY (see src/store/copy.ts): for entries
- * by the thousand, where an INSERT costs more than the rows it writes.
- */
-export async function copyAudits(runner: QueryRunner, changes: AuditChange[]): Promise<void> {
   await copyRows(runner, "audit_log", AUDIT_COLUMN_NAMES, changes.map(auditColumns));
 }
 
@@ -92,12 +77,19 @@ export function changedFields(
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
   for (const key of Object.keys(after)) {
-    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) {
+    if (!sameValue(before[key] ?? null, after[key] ?? null)) {
       b[key] = before[key] ?? null;
       a[key] = after[key] ?? null;
     }
   }
   return Object.keys(a).length ? { before: b, after: a } : null;
+}
+
+/** Equal as JSON; plain values are compared as they are (matching compares every field of every payment). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object") return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { MatchStatus } from "../model";
 import type { Sql } from "../store/sql";
-import { columnsOf } from "../store/sql";
+import type { QueryRunner } from "typeorm";
+import { copyRows, type CopyValue } from "../store/copy";
 import { centsFromDb } from "../store/columns";
 
 export interface DecisionRecord {
@@ -15,7 +16,20 @@ export interface DecisionRecord {
   decidedBy: string;
 }
 
-function decisionColumns(d: DecisionRecord): unknown[] {
+const DECISION_COLUMNS = [
+  "id",
+  "payment_id",
+  "invoice_id",
+  "related_payment_id",
+  "rule",
+  "outcome",
+  "applied_cents",
+  "reason",
+  "decided_by",
+  "decided_at",
+] as const;
+
+function decisionColumns(d: DecisionRecord): CopyValue[] {
   return [
     randomUUID(),
     d.paymentId,
@@ -39,20 +53,28 @@ export async function recordDecision(sql: Sql, d: DecisionRecord): Promise<void>
 }
 
 /**
- * The same rows as recordDecision one by one, in one statement. Each row's decided_at is a
- * microsecond after the one before it, so decisions read back (by decided_at) in this order.
+ * The same rows as recordDecision one by one, in one COPY. Each row's decided_at is a microsecond
+ * after the one before it, counted from the database's clock, so decisions read back (by
+ * decided_at) in this order.
  */
-export async function recordDecisions(sql: Sql, ds: DecisionRecord[]): Promise<void> {
+export async function recordDecisions(runner: QueryRunner, ds: DecisionRecord[]): Promise<void> {
   if (!ds.length) return;
-  await sql.query(
-    `INSERT INTO match_decisions (id, payment_id, invoice_id, related_payment_id, rule, outcome, applied_cents, reason, decided_by, decided_at)
-     SELECT id, payment_id, invoice_id, related_payment_id, rule, outcome, applied_cents, reason, decided_by,
-            clock_timestamp() + ord * interval '1 microsecond'
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])
-            WITH ORDINALITY AS x(id, payment_id, invoice_id, related_payment_id, rule, outcome, applied_cents, reason, decided_by, ord)
-      ORDER BY ord`,
-    columnsOf(ds.map(decisionColumns), 9),
+  const rows = (await runner.query(
+    `SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS micros`,
+  )) as { micros: string }[];
+  const start = Number(rows[0].micros);
+  await copyRows(
+    runner,
+    "match_decisions",
+    DECISION_COLUMNS,
+    ds.map((d, i) => [...decisionColumns(d), timestampOfMicros(start + i + 1)]),
   );
+}
+
+/** Microseconds since the epoch as a timestamptz literal, to the microsecond (a Date keeps milliseconds only). */
+function timestampOfMicros(micros: number): string {
+  const millis = Math.floor(micros / 1000);
+  return `${new Date(millis).toISOString().slice(0, 23)}${String(micros - millis * 1000).padStart(3, "0")}Z`;
 }
 
 /** Net applied cents by payment and invoice, for these payments (only pairs with money on them), ordered by invoice. */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { QueryResult, QueryRunner } from "typeorm";
 import type { ErrorRecord } from "../model";
 import { copyRows, type CopyValue } from "../store/copy";
-import { auditInsertSql, changedFieldsSql, copyAudits, type AuditChange } from "./audit-log";
+import { auditInsertSql, changedFieldsSql, appendAudits, type AuditChange } from "./audit-log";
 import { invoiceState, invoiceStateSql, statusForSql, type Invoice } from "./invoices";
 
 /**
@@ -252,7 +252,7 @@ export class InvoiceUpsert {
     await this.runner.query(`SAVEPOINT ${SAVEPOINT}`);
     try {
       await copyRows(this.runner, "invoices", NEW_INVOICE_COLUMNS, invoices.map(invoiceRow));
-      await copyAudits(
+      await appendAudits(
         this.runner,
         invoices.map((invoice, k) => createdEntry(this.options.actor, invoice, batch[k].line)),
       );

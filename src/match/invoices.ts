@@ -167,12 +167,17 @@ export async function setInvoice(
   return next;
 }
 
-/** Writes these invoices' paid amounts and statuses, in one statement. */
+/**
+ * Writes these invoices' paid amounts and statuses, in one statement. The ids are given twice: as
+ * a filter, they let the planner reach the rows by index; joined to the batch alone, it would
+ * hash the whole (narrow) table for every batch.
+ */
 export async function writeInvoices(sql: Sql, invoices: Invoice[]): Promise<void> {
   if (!invoices.length) return;
   await sql.query(
     `UPDATE invoices i SET paid_cents = x.paid_cents, status = x.status, updated_at = now()
-       FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS x(id, paid_cents, status) WHERE i.id = x.id`,
+       FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS x(id, paid_cents, status)
+      WHERE i.id = x.id AND i.id = ANY($1::uuid[])`,
     [invoices.map((i) => i.id), invoices.map((i) => i.paidCents), invoices.map((i) => i.status)],
   );
 }

@@ -12,6 +12,7 @@ import {
   type QueuedException,
 } from "./exceptions";
 import { invoiceChange, invoicesFor, paidChange, writeInvoices, type Invoice } from "./invoices";
+import type { QueryRunner } from "typeorm";
 import type { ExceptionDraft } from "./ladder";
 import { paymentChange, writePayments, type PaymentChange, type StoredPayment } from "./payments";
 
@@ -190,7 +191,7 @@ export class MatchBatch {
    * they were queued), resolutions, decisions, audit entries (in the order the changes were made),
    * payments and invoices — each in one statement.
    */
-  async flush(tx: Sql): Promise<void> {
+  async flush(tx: QueryRunner): Promise<void> {
     const ids = await reserveExceptionIds(tx, this.queued.length);
     const real = (placeholder: number) => (placeholder < 0 ? ids[-placeholder - 1] : placeholder);
     await insertExceptions(

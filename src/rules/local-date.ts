@@ -105,6 +105,11 @@ export function toYearMonth(dt: DateTime): YearMonth {
   return dt.toFormat("yyyy-MM") as YearMonth;
 }
 
+/** Month arithmetic on the label itself: matching asks it once per payment, and luxon costs more than the sum. */
 export function addMonths(month: YearMonth, months: number): YearMonth {
-  return toYearMonth(monthStart(month).plus({ months }));
+  const m = YEAR_MONTH.exec(month);
+  if (!m) throw new DateInputError(`"${month}" is not a month (expected YYYY-MM)`);
+  const index = Number(m[1]) * 12 + Number(m[2]) - 1 + months;
+  const year = Math.floor(index / 12);
+  return `${String(year).padStart(4, "0")}-${String(index - year * 12 + 1).padStart(2, "0")}`;
 }

@@ -2,8 +2,3 @@
 export interface Sql {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
-
-/** Rows of values → one array per column, for `unnest` (bulk writes on PostgreSQL and PGlite alike). */
-export function columnsOf(rows: unknown[][], width: number): unknown[][] {
-  return Array.from({ length: width }, (_, c) => rows.map((r) => r[c]));
-}

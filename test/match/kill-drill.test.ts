@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ingestFile } from "../../src/ingest/pipeline";
-import { MATCH_BATCH_SIZE, matchPayments, type MatchSummary } from "../../src/match/matcher";
+import { matchPayments, type MatchSummary } from "../../src/match/matcher";
 import { freshDatabase } from "../support/database";
 import { DrillChild, DrillDatabase, sleep } from "../support/kill-drill";
 import { generateBook, insertInvoices } from "./generated-book";
@@ -10,6 +10,8 @@ import { bankCsv, RemittanceFolder } from "./remittance-files";
 const EMBEDDED = !process.env.DATABASE_URL;
 /** About 7,600 payments (three batches and a part), or 4,600 embedded (two and a part). */
 const ACCOUNTS = EMBEDDED ? 2000 : 3300;
+/** The drill's batch size, smaller than the production one so that a small book still spans several batches. */
+const BATCH = 2000;
 
 /**
  * Exactly-once across kill -9 for matching: a child runs the ladder over a generated book (every
@@ -42,7 +44,7 @@ describe("kill -9 at any moment of a matching run leaves whole batches, and the 
     // The run nobody kills, on a copy taken before any matching.
     const copy = await d.copy(server);
     const started = Date.now();
-    const summary = await matchPayments(copy.db);
+    const summary = await matchPayments(copy.db, { batchSize: BATCH });
     reference = { outcome: await matchOutcome(copy.db), summary, ms: Date.now() - started };
     await copy.dispose(server);
   });
@@ -55,7 +57,7 @@ describe("kill -9 at any moment of a matching run leaves whole batches, and the 
     transcript: string;
   }> {
     await d.handOver();
-    const child = new DrillChild(["match", "batches" in kill ? String(kill.batches) : "-"], d.childEnv());
+    const child = new DrillChild(["match", "batches" in kill ? String(kill.batches) : "-", String(BATCH)], d.childEnv());
     if ("batches" in kill) await child.waitFor(/^hanging$/);
     else {
       const ready = await child.waitFor(/^ready$/);
@@ -68,27 +70,27 @@ describe("kill -9 at any moment of a matching run leaves whole batches, and the 
     return { state, said, transcript: child.transcript() };
   }
 
-  /** Whole batches: every payment is decided in this run, so a committed batch is MATCH_BATCH_SIZE more (or the rest). */
+  /** Whole batches: every payment is decided in this run, so a committed batch is BATCH more (or the rest). */
   function expectWholeBatches(state: MatchState, previous: number, said: number[]): void {
     const why = JSON.stringify({ state, previous, said });
     expect(state.broken, why).to.deep.equal(NOTHING_BROKEN);
     const step = state.decided - previous;
-    expect(step % MATCH_BATCH_SIZE === 0 || state.decided === state.payments, why).to.equal(true);
+    expect(step % BATCH === 0 || state.decided === state.payments, why).to.equal(true);
     // What the child said was committed is there, and at most the batch it was in besides.
     const committed = previous + (said.at(-1) ?? 0);
-    expect(state.decided, why).to.be.within(committed, Math.min(committed + MATCH_BATCH_SIZE, state.payments));
+    expect(state.decided, why).to.be.within(committed, Math.min(committed + BATCH, state.payments));
   }
 
   it("is a book of several batches, every payment of which the run nobody killed decides", () => {
-    expect(reference.summary.considered).to.be.greaterThan(2 * MATCH_BATCH_SIZE);
+    expect(reference.summary.considered).to.be.greaterThan(2 * BATCH);
     expect(reference.summary.decided).to.equal(reference.summary.considered);
     expect(reference.summary.exceptionsOpened).to.be.greaterThan(0);
   });
 
   it("killed between batches (the first committed): that batch is whole and the other payments untouched", async () => {
     const { state, said, transcript } = await killMatching({ batches: 1 });
-    expect(said, transcript).to.deep.equal([MATCH_BATCH_SIZE]);
-    expect(state.decided).to.equal(MATCH_BATCH_SIZE);
+    expect(said, transcript).to.deep.equal([BATCH]);
+    expect(state.decided).to.equal(BATCH);
     expectWholeBatches(state, 0, said);
   });
 
@@ -104,7 +106,7 @@ describe("kill -9 at any moment of a matching run leaves whole batches, and the 
   it("the run after the kills decides the rest once, and ends where the run nobody killed ends", async () => {
     const db = await d.takeBack();
     const previous = decidedAfter.at(-1) ?? 0;
-    const summary = await matchPayments(db);
+    const summary = await matchPayments(db, { batchSize: BATCH });
     expect(summary.decided).to.equal(reference.summary.considered - previous);
     const state = await matchState(db);
     expect(state.broken).to.deep.equal(NOTHING_BROKEN);

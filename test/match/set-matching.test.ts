@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import { ingestFile } from "../../src/ingest/pipeline";
 import { balanceCents, statusFor, toInvoice, type Invoice } from "../../src/match/invoices";
 import { decide, type DuplicateHint } from "../../src/match/ladder";
-import { MATCH_BATCH_SIZE, matchPayments, matchPostedFile, type MatchSummary } from "../../src/match/matcher";
+import { matchPayments, matchPostedFile, type MatchSummary } from "../../src/match/matcher";
 import { invoiceContext, reassess, selectPayments, type StoredPayment } from "../../src/match/payments";
 import type { MatchStatus } from "../../src/model";
 import { addDays } from "../../src/rules/local-date";
@@ -293,6 +293,9 @@ async function counts(db: DataSource): Promise<Record<string, number>> {
   )[0];
 }
 
+/** The batch size of the run that crashes in its second batch. */
+const CRASH_BATCH_SIZE = 2000;
+
 describe("matching in sets: a generated book matched by batches gives, payment by payment, the ladder's decisions one at a time", function () {
   this.timeout(300_000);
   let t: TestDatabase;
@@ -351,15 +354,16 @@ describe("matching in sets: a generated book matched by batches gives, payment b
     for (const file of second.files) await ingest(file);
     await reference.sync(t.db);
     steps = reference.run();
-    expect(steps.length).to.be.greaterThan(MATCH_BATCH_SIZE);
+    // Batches smaller than the default, so that the book's later days take several.
+    expect(steps.length).to.be.greaterThan(CRASH_BATCH_SIZE);
     const before = (await counts(t.db)).decisions;
     await crashSecondBatch();
-    const error = await matchPayments(t.db).then(
+    const error = await matchPayments(t.db, { batchSize: CRASH_BATCH_SIZE }).then(
       () => "no crash",
       (e: Error) => e.message,
     );
     await mend();
-    const firstBatch = steps.slice(0, MATCH_BATCH_SIZE);
+    const firstBatch = steps.slice(0, CRASH_BATCH_SIZE);
     crash = {
       written: (await counts(t.db)).decisions - before,
       firstBatch: firstBatch.reduce((n, s) => n + s.decisions, 0),
@@ -368,7 +372,7 @@ describe("matching in sets: a generated book matched by batches gives, payment b
     summaries.push({
       run: "the later days, after the crash",
       got: await matchPayments(t.db),
-      want: summarize(steps.slice(MATCH_BATCH_SIZE)),
+      want: summarize(steps.slice(CRASH_BATCH_SIZE)),
     });
   });
   after(async () => t?.close());

@@ -2,7 +2,7 @@
 // scripts/kill-drill.ts). It posts one file, or runs matching, and says on stdout how far it got;
 // given a point, it waits there for good, to be killed at a moment the drill knows.
 // Usage: tsx test/support/drill-child.ts ingest <file> [hangAtRows|-] [batchSize]
-//        tsx test/support/drill-child.ts match [hangAfterBatches|-]
+//        tsx test/support/drill-child.ts match [hangAfterBatches|-] [batchSize]
 // The database comes from DATABASE_URL or BILLPAY_DATA_DIR. Lines written: `ready`; `rows N` after
 // each posting batch or `batch N decided D` after each committed matching batch; `hanging`; `done …`.
 // A pipe's writes are synchronous on Linux, so a line written before the kill is there to be read.
@@ -40,11 +40,12 @@ async function ingest(file: string, hangAt: number | null, batchSize: number | n
   say(`done ${result.status} ${result.payments}`);
 }
 
-async function match(hangAfter: number | null): Promise<void> {
+async function match(hangAfter: number | null, batchSize: number | null): Promise<void> {
   const db = await openDatabase();
   say("ready");
   let batches = 0;
   const summary = await matchPayments(db, {
+    batchSize: batchSize ?? undefined,
     afterBatch: async (progress) => {
       batches += 1;
       say(`batch ${batches} decided ${progress.decided}`);
@@ -57,7 +58,7 @@ async function match(hangAfter: number | null): Promise<void> {
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   if (command === "ingest") await ingest(args[0], optional(args[1]), optional(args[2]));
-  else if (command === "match") await match(optional(args[0]));
+  else if (command === "match") await match(optional(args[0]), optional(args[1]));
   else throw new Error(`unknown command ${command}: ingest or match`);
   process.exit(0);
 }
