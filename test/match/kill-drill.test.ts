@@ -57,7 +57,10 @@ describe("kill -9 at any moment of a matching run leaves whole batches, and the 
     transcript: string;
   }> {
     await d.handOver();
-    const child = new DrillChild(["match", "batches" in kill ? String(kill.batches) : "-", String(BATCH)], d.childEnv());
+    const child = new DrillChild(
+      ["match", "batches" in kill ? String(kill.batches) : "-", String(BATCH)],
+      d.childEnv(),
+    );
     if ("batches" in kill) await child.waitFor(/^hanging$/);
     else {
       const ready = await child.waitFor(/^ready$/);
