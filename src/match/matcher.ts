@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from "./audit-log";
 import type { Sql } from "../store/sql";
 import { decide, type DuplicateHint, type LadderDecision } from "./ladder";
 import { MatchBatch } from "./match-batch";
+import { MatchQueue } from "./match-queue";
 import { invoiceContext, reassess, selectPayments, type PaymentChange, type StoredPayment } from "./payments";
 import { matchReversal, originalCandidates, type Originals } from "./reversals";
 
@@ -73,31 +74,58 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
   // rather than one by one, so that a large file posts and matches quickly.
   const waiting = `p.match_status = 'unmatched' ${billing ? "" : `AND (${DECIDABLE_WITHOUT_BILLING})`}`;
   const where = `((${waiting}) OR (${billing ? RECONSIDERABLE : "false"})) ${scope}`;
-  // A plain scan and sort: compiling it (JIT, on a large table's estimates) costs more than running it.
-  const ids = (await db.transaction(async (tx) => {
-    await tx.query(`SET LOCAL jit = off`);
-    return tx.query(
-      `SELECT p.id FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where}
-        ORDER BY (p.kind IN ('reversal','return')), f.posted_at, p.file_id, p.line`,
-      options.fileId ? [options.fileId] : [],
-    );
-  })) as { id: string }[];
   const summary: MatchSummary = {
-    considered: ids.length,
+    considered: 0,
     reconsidered: 0,
     decided: 0,
     waiting: 0,
     exceptionsOpened: 0,
     byOutcome: {},
   };
-  const size = options.batchSize ?? MATCH_BATCH_SIZE;
-  for (let start = 0; start < ids.length; start += size) {
-    const chunk = ids.slice(start, start + size).map((r) => r.id);
-    await db.transaction((tx) => matchBatch(tx, chunk, summary, actor));
-    await options.afterBatch?.(summary);
-  }
+  const select = `SELECT p.id FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where}
+     ORDER BY (p.kind IN ('reversal','return')), f.posted_at, p.file_id, p.line`;
+  const queue = { select, params: options.fileId ? [options.fileId] : [] };
+  await runBatches(db, queue, options.batchSize ?? MATCH_BATCH_SIZE, {
+    batch: async (manager, chunk) => {
+      summary.considered += chunk.length;
+      await matchBatch(manager, chunk, summary, actor);
+    },
+    committed: async () => options.afterBatch?.(summary),
+  });
   if (summary.decided || summary.exceptionsOpened) log.info("matching done", { fileId: options.fileId, ...summary });
   return summary;
+}
+
+/**
+ * Takes the queue's ids a batch at a time and runs `work` on each in a transaction of its own, all
+ * on one connection (the embedded database has only one); `committed` is called after each commit.
+ */
+async function runBatches(
+  db: DataSource,
+  queue: { select: string; params: unknown[] },
+  size: number,
+  work: { batch: (manager: EntityManager, chunk: string[]) => Promise<void>; committed: () => Promise<void> },
+): Promise<void> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  let ids: MatchQueue | null = null;
+  try {
+    ids = await MatchQueue.declare(runner, queue.select, queue.params);
+    for (let chunk = await ids.next(size); chunk.length; chunk = await ids.next(size)) {
+      await runner.startTransaction();
+      try {
+        await work.batch(runner.manager, chunk);
+        await runner.commitTransaction();
+      } catch (error) {
+        await runner.rollbackTransaction();
+        throw error;
+      }
+      await work.committed();
+    }
+  } finally {
+    await ids?.close();
+    await runner.release();
+  }
 }
 
 /**
