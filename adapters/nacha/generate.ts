@@ -210,6 +210,15 @@ export const RPPS_FILE_HEADER = {
   immediateOriginName: "MASTERCARD RPPS",
 } as const;
 
+/** The batch header fields RPPS repeats in every batch for this payee (dates and the sender's DFI vary). */
+export const RPPS_BATCH_HEADER = {
+  serviceClassCode: "220",
+  companyName: "MA HEALTH CONNECTOR",
+  companyIdentification: "9001234567",
+  companyEntryDescription: "RPSPAYMENT",
+  receivingDfi: "01100001",
+} as const;
+
 const BENCH_BATCH_SIZE = 5000;
 
 function* benchBatches(entries: number): Generator<BatchSpec> {
@@ -218,14 +227,10 @@ function* benchBatches(entries: number): Generator<BatchSpec> {
     const size = Math.min(BENCH_BATCH_SIZE, entries - start);
     const day = 18 + (n % 10);
     yield {
-      serviceClassCode: "220",
-      companyName: "MA HEALTH CONNECTOR",
-      companyIdentification: "9001234567",
-      companyEntryDescription: "RPSPAYMENT",
+      ...RPPS_BATCH_HEADER,
       companyDescriptiveDate: `2403${zeroPad(day - 3, 2)}`,
       effectiveEntryDate: `2403${zeroPad(day, 2)}`,
       originatingDfi: zeroPad(99900000 + (n % 100), 8),
-      receivingDfi: "01100001",
       entries: (function* () {
         for (let i = 0; i < size; i++) {
           const r = next();

@@ -1,5 +1,6 @@
 import {
   nachaFileLines,
+  RPPS_BATCH_HEADER,
   RPPS_FILE_HEADER,
   writeLines,
   type BatchSpec,
@@ -49,14 +50,10 @@ function* billedEntries(start: number, size: number, invoices: number): Generato
 function* billedBatches(payments: number, invoices: number): Generator<BatchSpec> {
   for (let start = 0, n = 0; start < payments; start += BATCH_SIZE, n++) {
     yield {
-      serviceClassCode: "220",
-      companyName: "MA HEALTH CONNECTOR",
-      companyIdentification: "9001234567",
-      companyEntryDescription: "RPSPAYMENT",
+      ...RPPS_BATCH_HEADER,
       companyDescriptiveDate: "240315",
       effectiveEntryDate: "240318",
       originatingDfi: zeroPad(99800000 + (n % 100), 8),
-      receivingDfi: "01100001",
       entries: billedEntries(start, Math.min(BATCH_SIZE, payments - start), invoices),
     };
   }

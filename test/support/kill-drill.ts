@@ -5,7 +5,13 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { Client } from "pg";
 import type { DataSource } from "typeorm";
-import { nachaFileLines, RPPS_FILE_HEADER, writeLines, type BatchSpec } from "../../adapters/nacha/generate";
+import {
+  nachaFileLines,
+  RPPS_BATCH_HEADER,
+  RPPS_FILE_HEADER,
+  writeLines,
+  type BatchSpec,
+} from "../../adapters/nacha/generate";
 import { zeroPad } from "../../adapters/nacha/fields";
 import { hashFile } from "../../src/ingest/file-hash";
 import { ingestFile, type IngestResult } from "../../src/ingest/pipeline";
@@ -198,15 +204,11 @@ function* drillBatches(entries: number, variant: number): Generator<BatchSpec> {
   for (let start = 0, n = 0; start < entries; start += DRILL_BATCH, n++) {
     const size = Math.min(DRILL_BATCH, entries - start);
     yield {
-      serviceClassCode: "220",
-      companyName: "MA HEALTH CONNECTOR",
-      companyIdentification: "9001234567",
-      companyEntryDescription: "RPSPAYMENT",
+      ...RPPS_BATCH_HEADER,
       companyDescriptiveDate: "240315",
       effectiveEntryDate: "240318",
       // The trace is the sender's id and a sequence: a sender per variant keeps files apart.
       originatingDfi: zeroPad(97_000_000 + variant * 100 + (n % 100), 8),
-      receivingDfi: "01100001",
       entries: (function* () {
         for (let i = 0; i < size; i++)
           yield {
