@@ -114,7 +114,8 @@ const LOOKUP_COLUMNS = [
  * covers them later.
  */
 async function refreshStatistics(db: DataSource, result: IngestResult): Promise<void> {
-  const rows = result.payments + result.duplicatePayments;
+  // Every payment row the file added, duplicates included (they are rows too, and counted in `payments`).
+  const rows = result.payments;
   if (rows < ANALYZE_AFTER_ROWS) return;
   const [{ estimate }] = (await db.query(
     `SELECT reltuples::float8 AS estimate FROM pg_class WHERE oid = 'payments'::regclass`,

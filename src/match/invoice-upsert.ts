@@ -98,11 +98,23 @@ const READ_CURRENT = `
     FROM (SELECT * FROM invoices WHERE invoice_number = ANY(ARRAY(SELECT invoice_number FROM ${STAGE})) FOR UPDATE) i
    WHERE i.invoice_number = s.invoice_number`;
 
-const INVOICE_COLUMNS =
-  "id, invoice_number, account_number, member_name, plan, coverage_month, amount_due_cents, first_payment, paid_cents, status";
+/** The invoices table's columns a new invoice is written with (not the CSV's: see invoice-columns.ts). */
+const INVOICE_TABLE_COLUMNS = [
+  "id",
+  "invoice_number",
+  "account_number",
+  "member_name",
+  "plan",
+  "coverage_month",
+  "amount_due_cents",
+  "first_payment",
+  "paid_cents",
+  "status",
+] as const;
+const INVOICE_TABLE_LIST = INVOICE_TABLE_COLUMNS.join(", ");
 
 const INSERT_CREATED = `
-  INSERT INTO invoices (${INVOICE_COLUMNS}) SELECT ${INVOICE_COLUMNS} FROM ${STAGE} WHERE before_state IS NULL`;
+  INSERT INTO invoices (${INVOICE_TABLE_LIST}) SELECT ${INVOICE_TABLE_LIST} FROM ${STAGE} WHERE before_state IS NULL`;
 
 const CHANGES = `s.before_state IS NOT NULL AND ${invoiceStateSql("s")} IS DISTINCT FROM s.before_state`;
 
@@ -149,8 +161,6 @@ function stageRow({ line, input: i }: CheckedRow): CopyValue[] {
     i.firstPayment,
   ];
 }
-
-const NEW_INVOICE_COLUMNS = INVOICE_COLUMNS.split(", ");
 
 /** A row as the new invoice it creates: open, nothing paid. */
 function newInvoice({ input }: CheckedRow): Invoice {
@@ -251,7 +261,7 @@ export class InvoiceUpsert {
     const invoices = batch.map(newInvoice);
     await this.runner.query(`SAVEPOINT ${SAVEPOINT}`);
     try {
-      await copyRows(this.runner, "invoices", NEW_INVOICE_COLUMNS, invoices.map(invoiceRow));
+      await copyRows(this.runner, "invoices", INVOICE_TABLE_COLUMNS, invoices.map(invoiceRow));
       await appendAudits(
         this.runner,
         invoices.map((invoice, k) => createdEntry(this.options.actor, invoice, batch[k].line)),
