@@ -80,8 +80,8 @@ async function columnsOf(runner: QueryRunner, table: string): Promise<string[]> 
 
 /**
  * The COPY floor: the rows of `table` that `where` selects are copied into a clone of it
- * (`<table>_floor`, `LIKE … INCLUDING ALL`: the same columns, defaults, checks and indexes; no
- * foreign keys) with copyRows, a batch at a time, in one transaction, as posting writes. They are
+ * (`<table>_floor`, `LIKE … INCLUDING ALL`: the same columns, defaults, checks, indexes and storage
+ * parameters; no foreign keys) with copyRows, a batch at a time, in one transaction, as posting writes. They are
  * read back through a cursor (every column as text, so nothing is reinterpreted), never all in
  * memory; only the COPYs and the commit are timed. The clone is dropped afterwards.
  */
@@ -97,6 +97,7 @@ export async function copyFloor(
   try {
     await runner.query(`DROP TABLE IF EXISTS ${clone}`);
     await runner.query(`CREATE TABLE ${clone} (LIKE ${table} INCLUDING ALL)`);
+    await copyStorageParameters(runner, table, clone);
     const columns = await columnsOf(runner, table);
     await runner.startTransaction();
     const run = await copyThroughCursor(runner, { table, clone, columns, where, params });
@@ -109,6 +110,14 @@ export async function copyFloor(
     await runner.query(`DROP TABLE IF EXISTS ${clone}`);
     await runner.release();
   }
+}
+
+/** LIKE copies no storage parameters; the clone gets the table's (payments' and invoices' fillfactor). */
+async function copyStorageParameters(runner: QueryRunner, table: string, clone: string): Promise<void> {
+  const [{ options }] = (await runner.query(`SELECT reloptions AS options FROM pg_class WHERE oid = $1::regclass`, [
+    table,
+  ])) as { options: string[] | null }[];
+  if (options?.length) await runner.query(`ALTER TABLE ${clone} SET (${options.join(", ")})`);
 }
 
 interface CopyPlan {

@@ -7,7 +7,8 @@ const CURSOR = "billpay_match_queue";
  * The payments a matching run will consider, in the run's order, handed out a batch at a time. A
  * cursor held across the batches' commits (`WITH HOLD`: PostgreSQL keeps the ids, not node) keeps
  * the run's memory flat: a million ids read at once cost more than a batch's whole working set.
- * Everything runs on one connection (the runner's), between the batches' transactions.
+ * The cursor lives on its own connection on PostgreSQL; on the embedded database it shares the one
+ * connection with the batches, between their transactions.
  */
 export class MatchQueue {
   private open = false;

@@ -6,7 +6,7 @@ import { SYSTEM_ACTOR } from "./audit-log";
 import type { Sql } from "../store/sql";
 import { decide, type DuplicateHint, type LadderDecision } from "./ladder";
 import { MatchBatch } from "./match-batch";
-import { MatchQueue } from "./match-queue";
+import { runBatches, type PreparedBatch } from "./batch-runner";
 import { invoiceContext, reassess, selectPayments, type PaymentChange, type StoredPayment } from "./payments";
 import { matchReversal, originalCandidates, type Originals } from "./reversals";
 
@@ -53,8 +53,13 @@ const RECONSIDERABLE = `
   AND EXISTS (SELECT 1 FROM invoices i WHERE i.account_number = p.account_number)
   AND EXISTS (SELECT 1 FROM exceptions e WHERE e.payment_id = p.id AND e.reason = 'unknown_account' AND e.status = 'open')`;
 
-/** Serialises matching across processes and machines: two runs never apply the same invoice twice. */
+/**
+ * Taken (shared) by each batch of a run and (exclusive) by a person's resolution, for its
+ * transaction: a resolution never interleaves with a batch, and waits only for the batches in flight.
+ */
 export const MATCH_LOCK = 61_000_006;
+/** Held by a matching run, on its own connection, from start to end: runs on many processes and machines take turns. */
+export const MATCH_RUN_LOCK = 61_000_007;
 
 type Outcome = { outcome: MatchStatus | null; exceptions: number };
 
@@ -74,77 +79,60 @@ export async function matchPayments(db: DataSource, options: MatchOptions = {}):
   // rather than one by one, so that a large file posts and matches quickly.
   const waiting = `p.match_status = 'unmatched' ${billing ? "" : `AND (${DECIDABLE_WITHOUT_BILLING})`}`;
   const where = `((${waiting}) OR (${billing ? RECONSIDERABLE : "false"})) ${scope}`;
-  const summary: MatchSummary = {
-    considered: 0,
-    reconsidered: 0,
-    decided: 0,
-    waiting: 0,
-    exceptionsOpened: 0,
-    byOutcome: {},
-  };
+  const summary = emptySummary();
   const select = `SELECT p.id FROM payments p JOIN remittance_files f ON f.id = p.file_id WHERE ${where}
      ORDER BY (p.kind IN ('reversal','return')), f.posted_at, p.file_id, p.line`;
-  const queue = { select, params: options.fileId ? [options.fileId] : [] };
+  const queue = { select, params: options.fileId ? [options.fileId] : [], lock: MATCH_RUN_LOCK };
   await runBatches(db, queue, options.batchSize ?? MATCH_BATCH_SIZE, {
-    batch: async (manager, chunk) => {
-      summary.considered += chunk.length;
-      await matchBatch(manager, chunk, summary, actor);
+    prepare: (manager, chunk) => prepareBatch(manager, chunk, actor),
+    committed: async (batch) => {
+      addTally(summary, batch.tally);
+      await options.afterBatch?.(summary);
     },
-    committed: async () => options.afterBatch?.(summary),
   });
   if (summary.decided || summary.exceptionsOpened) log.info("matching done", { fileId: options.fileId, ...summary });
   return summary;
 }
 
-/**
- * Takes the queue's ids a batch at a time and runs `work` on each in a transaction of its own, all
- * on one connection (the embedded database has only one); `committed` is called after each commit.
- */
-async function runBatches(
-  db: DataSource,
-  queue: { select: string; params: unknown[] },
-  size: number,
-  work: { batch: (manager: EntityManager, chunk: string[]) => Promise<void>; committed: () => Promise<void> },
-): Promise<void> {
-  const runner = db.createQueryRunner();
-  await runner.connect();
-  let ids: MatchQueue | null = null;
-  try {
-    ids = await MatchQueue.declare(runner, queue.select, queue.params);
-    for (let chunk = await ids.next(size); chunk.length; chunk = await ids.next(size)) {
-      await runner.startTransaction();
-      try {
-        await work.batch(runner.manager, chunk);
-        await runner.commitTransaction();
-      } catch (error) {
-        await runner.rollbackTransaction();
-        throw error;
-      }
-      await work.committed();
-    }
-  } finally {
-    await ids?.close();
-    await runner.release();
+/** A batch decided in memory: its figures, and its writes to make. */
+interface DecidedBatch extends PreparedBatch {
+  tally: MatchSummary;
+}
+
+function emptySummary(): MatchSummary {
+  return { considered: 0, reconsidered: 0, decided: 0, waiting: 0, exceptionsOpened: 0, byOutcome: {} };
+}
+
+function addTally(summary: MatchSummary, tally: MatchSummary): void {
+  summary.considered += tally.considered;
+  summary.reconsidered += tally.reconsidered;
+  summary.decided += tally.decided;
+  summary.waiting += tally.waiting;
+  summary.exceptionsOpened += tally.exceptionsOpened;
+  for (const [outcome, n] of Object.entries(tally.byOutcome) as [MatchStatus, number][]) {
+    summary.byOutcome[outcome] = (summary.byOutcome[outcome] ?? 0) + n;
   }
 }
 
 /**
- * One batch in one transaction, in the order of `chunk`: each payment is decided against the
+ * One batch in its transaction, in the order of `chunk`: each payment is decided against the
  * batch's state as the payments before it left it (an invoice an earlier one paid, an original an
- * earlier reversal undid), then every change is written at once.
+ * earlier reversal undid); the batch's changes are written when the runner flushes it. Every row
+ * the batch will change is locked as it is read (see runBatches).
  */
-async function matchBatch(tx: EntityManager, chunk: string[], summary: MatchSummary, actor: string): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MATCH_LOCK]);
+async function prepareBatch(tx: EntityManager, chunk: string[], actor: string): Promise<DecidedBatch> {
+  await tx.query(`SELECT pg_advisory_xact_lock_shared($1)`, [MATCH_LOCK]);
   // The batch's look-ups are many index probes; on a just-ingested table (no statistics yet) the
   // planner's estimates would have PostgreSQL compile them (JIT), which costs more than running them.
   await tx.query(`SET LOCAL jit = off`);
   const billing = ((await tx.query(`SELECT EXISTS (SELECT 1 FROM invoices) AS present`)) as { present: boolean }[])[0]
     .present;
-  // Checked again under the lock: another run may have decided (or a person resolved) them meanwhile.
+  // Checked again under the lock: a batch before may have decided (or a person resolved) them meanwhile.
   const payments = await selectPayments(
     tx,
     `p.id = ANY($1::uuid[]) AND (p.match_status = 'unmatched' OR (${RECONSIDERABLE}))`,
     [chunk],
+    "FOR UPDATE OF p",
   );
   const order = new Map(chunk.map((id, i) => [id, i]));
   payments.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
@@ -155,9 +143,10 @@ async function matchBatch(tx: EntityManager, chunk: string[], summary: MatchSumm
   );
   const accounts = [...payments, ...billed.values()].map((p) => p.accountNumber ?? null);
   const batch = await MatchBatch.load(tx, payments, originals.candidates, accounts);
+  const tally: MatchSummary = { ...emptySummary(), considered: chunk.length };
   for (const [id, change] of billed) {
     reconsider(batch, batch.payment(id), change, actor);
-    summary.reconsidered += 1;
+    tally.reconsidered += 1;
   }
   const hints = await duplicateHints(
     tx,
@@ -165,15 +154,13 @@ async function matchBatch(tx: EntityManager, chunk: string[], summary: MatchSumm
   );
   for (const { id } of payments) {
     const result = matchOne({ batch, originals, billing, actor }, batch.payment(id), hints.get(id) ?? null);
-    summary.exceptionsOpened += result.exceptions;
+    tally.exceptionsOpened += result.exceptions;
     if (result.outcome) {
-      summary.decided += 1;
-      summary.byOutcome[result.outcome] = (summary.byOutcome[result.outcome] ?? 0) + 1;
-    } else summary.waiting += 1;
+      tally.decided += 1;
+      tally.byOutcome[result.outcome] = (tally.byOutcome[result.outcome] ?? 0) + 1;
+    } else tally.waiting += 1;
   }
-  const runner = tx.queryRunner;
-  if (!runner) throw new Error("a matching batch runs in a transaction");
-  await batch.flush(runner);
+  return { tally, flush: (runner) => batch.flush(runner) };
 }
 
 /**

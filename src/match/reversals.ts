@@ -79,6 +79,8 @@ export async function originalCandidates(sql: Sql, batch: StoredPayment[]): Prom
       byRaw.map((r) => r.amountCents),
       byRaw.map((r) => r.settledOn),
     ],
+    // Locked as read: a later batch in flight waits for this one (see runBatches).
+    "FOR UPDATE OF p",
   );
   return new Originals(candidates);
 }

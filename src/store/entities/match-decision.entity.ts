@@ -10,6 +10,7 @@ import { centsColumn } from "../columns";
 @Entity({ name: "match_decisions" })
 @Index("ix_match_decisions_payment", ["paymentId"])
 @Index("ix_match_decisions_invoice", ["invoiceId"])
+@Index("ix_match_decisions_related", ["relatedPaymentId"], { where: "related_payment_id IS NOT NULL" })
 export class MatchDecisionEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
