@@ -67,29 +67,56 @@ export function auditInsertSql(rows: string): string {
 }
 
 /**
- * The fields of `after` that differ from `before`, as a before/after pair; null when nothing
- * changed, so callers write neither the row nor an audit entry (idempotent re-runs).
+ * The fields of `after` that differ from `before`, as a before/after pair, each field under its
+ * name in `names` when given (a column name for a property); null when nothing changed, so
+ * callers write neither the row nor an audit entry (idempotent re-runs).
  */
 export function changedFields(
   before: Record<string, unknown>,
   after: Record<string, unknown>,
+  names?: Record<string, string>,
 ): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
-  const b: Record<string, unknown> = {};
-  const a: Record<string, unknown> = {};
-  for (const key of Object.keys(after)) {
-    if (!sameValue(before[key] ?? null, after[key] ?? null)) {
-      b[key] = before[key] ?? null;
-      a[key] = after[key] ?? null;
-    }
+  let b: Record<string, unknown> | null = null;
+  let a: Record<string, unknown> | null = null;
+  for (const key in after) {
+    const was = before[key] ?? null;
+    const now = after[key] ?? null;
+    if (sameJson(was, now)) continue;
+    const name = names?.[key] ?? key;
+    (b ??= {})[name] = was;
+    (a ??= {})[name] = now;
   }
-  return Object.keys(a).length ? { before: b, after: a } : null;
+  return a && b ? { before: b, after: a } : null;
 }
 
-/** Equal as JSON; plain values are compared as they are (matching compares every field of every payment). */
-function sameValue(a: unknown, b: unknown): boolean {
+/**
+ * Whether two values read the same as JSON (JSON.stringify(a) === JSON.stringify(b)), without
+ * writing either out: matching compares every changed field of every payment, findings included.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object") return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && sameElements(a, b);
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+  return sameEntries(a as Record<string, unknown>, b as Record<string, unknown>);
+}
+
+function sameElements(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  // JSON writes a missing element (undefined) as null.
+  for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, b[i] ?? null)) return false;
+  return true;
+}
+
+/** The same keys in the same order (JSON text is order-sensitive) with the same values; undefined ones are not written. */
+function sameEntries(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i] || !sameJson(a[ka[i]], b[kb[i]])) return false;
+  return true;
 }
 
 /**

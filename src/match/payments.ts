@@ -96,33 +96,28 @@ const WRITABLE = {
 } as const;
 export type PaymentChange = Partial<Pick<StoredPayment, keyof typeof WRITABLE>>;
 
-function snake(change: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(change).map(([k, v]) => [WRITABLE[k as keyof typeof WRITABLE], v]));
-}
-
 /**
  * A change to a payment as matching makes it: the payment as it then is, and the audit entry with
- * the fields that differ, before and after. Null when nothing differs (nothing is to be written).
+ * the fields that differ (by column), before and after. Null when nothing differs (nothing to write).
  */
 export function paymentChange(
   p: StoredPayment,
   change: PaymentChange,
   audit: { actor: string; action: string; note?: string | null },
-): { next: StoredPayment; diff: NonNullable<ReturnType<typeof changedFields>>; entry: AuditChange } | null {
-  const current = Object.fromEntries(Object.keys(change).map((k) => [k, p[k as keyof PaymentChange]]));
-  const diff = changedFields(current, change);
+): { next: StoredPayment; entry: AuditChange & { after: Record<string, unknown> } } | null {
+  const diff = changedFields(p as unknown as Record<string, unknown>, change, WRITABLE);
   if (!diff) return null;
-  const entry: AuditChange = {
+  const entry = {
     actor: audit.actor,
-    entity: "payment",
+    entity: "payment" as const,
     entityId: p.id,
     action: audit.action,
-    before: snake(diff.before),
-    after: snake(diff.after),
+    before: diff.before,
+    after: diff.after,
     paymentId: p.id,
     note: audit.note ?? null,
   };
-  return { next: { ...p, ...change }, diff, entry };
+  return { next: { ...p, ...change }, entry };
 }
 
 /**
@@ -137,9 +132,11 @@ export async function updatePayment(
 ): Promise<StoredPayment> {
   const changed = paymentChange(p, change, audit);
   if (!changed) return p;
-  const keys = Object.keys(changed.diff.after) as (keyof typeof WRITABLE)[];
-  const sets = keys.map((k, i) => `${WRITABLE[k]} = $${i + 2}`).join(", ");
-  const values = keys.map((k) => (k === "findings" ? JSON.stringify(changed.diff.after[k]) : changed.diff.after[k]));
+  const columns = Object.keys(changed.entry.after);
+  const sets = columns.map((c, i) => `${c} = $${i + 2}`).join(", ");
+  const values = columns.map((c) =>
+    c === "findings" ? JSON.stringify(changed.entry.after[c]) : changed.entry.after[c],
+  );
   await sql.query(`UPDATE payments SET ${sets} WHERE id = $1`, [p.id, ...values]);
   await appendAudit(sql, changed.entry);
   return changed.next;
