@@ -37,6 +37,39 @@ export async function runBatches<B extends PreparedBatch>(
   size: number,
   work: BatchWork<B>,
 ): Promise<void> {
+  await inTurn(db, () => runLocked(db, queue, size, work));
+}
+
+/** The run in progress (or last) of each database in this process; the next run waits for it. */
+const runs = new WeakMap<DataSource, Promise<void>>();
+
+/**
+ * Runs in this process take turns before any connection is taken: a run waiting on the database's
+ * lock would hold a pooled connection, and enough of them waiting would leave the running one none
+ * for its lanes. Across processes each holds at most one connection waiting.
+ */
+async function inTurn(db: DataSource, run: () => Promise<void>): Promise<void> {
+  const before = runs.get(db) ?? Promise.resolve();
+  let done = () => {};
+  const mine = new Promise<void>((resolve) => (done = resolve));
+  runs.set(
+    db,
+    before.then(() => mine),
+  );
+  await before;
+  try {
+    await run();
+  } finally {
+    done();
+  }
+}
+
+async function runLocked<B extends PreparedBatch>(
+  db: DataSource,
+  queue: { select: string; params: unknown[]; lock: number },
+  size: number,
+  work: BatchWork<B>,
+): Promise<void> {
   const main = db.createQueryRunner();
   await main.connect();
   const lanes = isEmbedded(db) ? [main] : [db.createQueryRunner(), db.createQueryRunner()];
