@@ -1,5 +1,7 @@
 import { parse } from "csv-parse";
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { basename } from "node:path";
 import type { DataSource } from "typeorm";
 import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../rules/payee-policy";
 import { decimalToCents, MoneyFormatError, PLAN_TYPES, type ErrorRecord, type PlanType } from "../model";
@@ -7,6 +9,7 @@ import { checkAccount } from "../rules/account";
 import { isYearMonth } from "../rules/local-date";
 import { SYSTEM_ACTOR } from "./audit-log";
 import { INVOICE_COLUMNS } from "./invoice-columns";
+import { closeImportRecord, openImportRecord } from "./invoice-import-record";
 import { BATCH_ROWS, InvoiceUpsert, type CheckedRow, type InvoiceInput } from "./invoice-upsert";
 
 export type { InvoiceInput };
@@ -20,6 +23,12 @@ export type { InvoiceInput };
  * invoice-upsert.ts). A bad row is reported with its line and field, and then nothing is written
  * unless the caller asks to skip bad rows: then the good rows are imported. Importing the same
  * file again changes nothing.
+ *
+ * An import is audited as one entry (entity 'invoice_import'), not one per invoice it creates:
+ * who created an invoice, and from what, is read from invoices.import_id and import_line → its
+ * invoice_imports row (file name, sha256 of the file's bytes, actor, counts) → that entry; the
+ * values it was created with can be checked against the file by its hash. Changes to known
+ * invoices keep an entry each, with the changed fields before and after.
  */
 
 export { INVOICE_COLUMNS };
@@ -39,17 +48,17 @@ const NO = new Set(["no", "n", "false", "0", ""]);
 type CsvRow = Record<(typeof INVOICE_COLUMNS)[number], string>;
 
 /**
- * Reads the billing CSV as a stream and checks each row: yields batches of good rows (at most
- * `batchRows`), and records every bad row in `errors` by line and field — refused by the checks,
- * or repeating the invoice number or the account, plan and month of an earlier good row. Only the
- * keys of the rows read so far are held, never the rows.
+ * Reads the billing CSV as a stream and checks each row: yields batches of rows that pass the
+ * checks (at most `batchRows`), and records every refused row in `errors` by line and field. Rows
+ * repeating an earlier one are the writer's to find (in the database), so memory is one batch
+ * whatever the file's size. Hashes the file's bytes as they are read.
  */
 export class InvoiceCsvReader {
   readonly errors: ErrorRecord[] = [];
   /** Data rows read, good or bad. */
   rows = 0;
-  private readonly invoiceLines = new Map<string, number>();
-  private readonly billLines = new Map<string, number>();
+  private readonly hash = createHash("sha256");
+  private readToEnd = false;
 
   constructor(
     private readonly path: string,
@@ -63,7 +72,7 @@ export class InvoiceCsvReader {
       this.rows += 1;
       const checked = checkRow(row, line, this.policy);
       if ("error" in checked) this.errors.push(checked.error);
-      else if (this.isNew(line, checked.input)) batch.push({ line, input: checked.input });
+      else batch.push({ line, input: checked.input });
       if (batch.length >= this.batchRows) {
         yield batch;
         batch = [];
@@ -72,11 +81,20 @@ export class InvoiceCsvReader {
     if (batch.length) yield batch;
   }
 
+  /** The sha256 of the file's bytes, once it has been read to its end; else null. */
+  sha256(): string | null {
+    return this.readToEnd ? this.hash.digest("hex") : null;
+  }
+
   /** The data rows with their lines; none (and a missing_column error) when the header lacks a column. */
   private async *records(): AsyncGenerator<{ line: number; row: CsvRow }> {
-    const parser = createReadStream(this.path).pipe(
-      parse({ info: true, trim: true, skip_empty_lines: true, bom: true }),
-    ) as AsyncIterable<{ record: string[]; info: { lines: number } }> & { destroy(): void };
+    const file = createReadStream(this.path);
+    file.on("data", (chunk) => this.hash.update(chunk));
+    file.on("end", () => (this.readToEnd = true));
+    const parser = file.pipe(parse({ info: true, trim: true, skip_empty_lines: true, bom: true })) as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }> & { destroy(): void };
     let at: number[] | null = null;
     try {
       for await (const { record, info } of parser) {
@@ -108,24 +126,6 @@ export class InvoiceCsvReader {
       return null;
     }
     return INVOICE_COLUMNS.map((c) => names.indexOf(c));
-  }
-
-  /** Whether the row's invoice number and bill are new to the file; else a duplicate_row error. */
-  private isNew(line: number, input: InvoiceInput): boolean {
-    const bill = `${input.accountNumber}/${input.plan}/${input.coverageMonth}`;
-    const again = this.invoiceLines.get(input.invoiceNumber) ?? this.billLines.get(bill);
-    if (again !== undefined) {
-      this.errors.push({
-        code: "duplicate_row",
-        line,
-        field: this.invoiceLines.has(input.invoiceNumber) ? "invoice" : "plan",
-        message: `repeats the invoice or the account, plan and month of line ${again}`,
-      });
-      return false;
-    }
-    this.invoiceLines.set(input.invoiceNumber, line);
-    this.billLines.set(bill, line);
-    return true;
   }
 }
 
@@ -163,9 +163,10 @@ function checkRow(r: CsvRow, line: number, policy: PayeePolicy): { input: Invoic
 
 /**
  * Reads, checks and upserts the file's invoices in one transaction, a batch at a time as it is
- * read, each creation and change with an audit entry. A bad row (refused by the checks or clashing
- * with an invoice on file) means nothing is written — the transaction is rolled back — and the
- * errors are returned; with `skipBadRows` the good rows are imported and the bad ones reported.
+ * read: the import recorded with its one audit entry, each change with its own. A bad row (refused
+ * by the checks, repeating an earlier row or clashing with an invoice on file) means nothing is
+ * written — the transaction is rolled back — and the errors are returned; with `skipBadRows` the
+ * good rows are imported and the bad ones reported. A file without a needed column writes nothing.
  */
 export async function importInvoices(
   db: DataSource,
@@ -173,21 +174,25 @@ export async function importInvoices(
   options: { actor?: string; policy?: PayeePolicy; skipBadRows?: boolean } = {},
 ): Promise<InvoiceImportResult> {
   const skipBadRows = options.skipBadRows === true;
+  const actor = options.actor ?? SYSTEM_ACTOR;
+  const fileName = basename(path);
   const reader = new InvoiceCsvReader(path, options.policy);
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
     await runner.startTransaction();
-    const upsert = await InvoiceUpsert.open(runner, {
-      actor: options.actor ?? SYSTEM_ACTOR,
-      skipConflicts: skipBadRows,
-    });
+    const importId = await openImportRecord(runner, fileName, actor);
+    const upsert = await InvoiceUpsert.open(runner, { actor, skipConflicts: skipBadRows, importId });
     await writeAsRead(reader, upsert, skipBadRows);
-    const written = upsert.written && (skipBadRows || !reader.errors.length);
-    if (written) await runner.commitTransaction();
-    else await runner.rollbackTransaction();
     const errors = [...reader.errors, ...upsert.conflicts].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    const sha256 = reader.sha256();
+    const written = upsert.written && (skipBadRows || !reader.errors.length) && sha256 !== null;
     const counts = written ? upsert.counts : { created: 0, updated: 0, unchanged: 0 };
+    if (written) {
+      const tally = { rows: reader.rows, ...counts, refused: errors.length };
+      await closeImportRecord(runner, { id: importId, fileName, sha256, actor }, tally);
+      await runner.commitTransaction();
+    } else await runner.rollbackTransaction();
     return { rows: reader.rows, ...counts, errors };
   } finally {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
