@@ -1,4 +1,4 @@
-import { parse } from "csv-parse";
+import { Parser } from "csv-parse";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
@@ -43,6 +43,17 @@ export interface InvoiceImportResult {
 
 const YES = new Set(["yes", "y", "true", "1"]);
 const NO = new Set(["no", "n", "false", "0", ""]);
+
+/**
+ * csv-parse's stream, each record pushed with the line it ends on. Its `info` option does so by
+ * copying all its counters into two new objects per record: a third of the parse's time and much of
+ * its garbage at a million rows. Here the counter is read as the record is pushed instead.
+ */
+class LineNumberedParser extends Parser {
+  override push(record: unknown, encoding?: BufferEncoding): boolean {
+    return super.push(record === null ? null : { record, line: this.info.lines }, encoding);
+  }
+}
 
 /** The cells checkRow reads, by column name (first_payment may be absent: blank). */
 type CsvRow = Record<(typeof INVOICE_COLUMNS)[number], string>;
@@ -91,13 +102,15 @@ export class InvoiceCsvReader {
     const file = createReadStream(this.path);
     file.on("data", (chunk) => this.hash.update(chunk));
     file.on("end", () => (this.readToEnd = true));
-    const parser = file.pipe(parse({ info: true, trim: true, skip_empty_lines: true, bom: true })) as AsyncIterable<{
+    const parser = file.pipe(
+      new LineNumberedParser({ trim: true, skip_empty_lines: true, bom: true }),
+    ) as AsyncIterable<{
       record: string[];
-      info: { lines: number };
+      line: number;
     }> & { destroy(): void };
     let at: number[] | null = null;
     try {
-      for await (const { record, info } of parser) {
+      for await (const { record, line } of parser) {
         if (!at) {
           at = this.columnsAt(record);
           if (!at) return;
@@ -105,7 +118,7 @@ export class InvoiceCsvReader {
         }
         const row = {} as CsvRow;
         INVOICE_COLUMNS.forEach((column, i) => (row[column] = record[at![i]] ?? ""));
-        yield { line: info.lines, row };
+        yield { line, row };
       }
     } finally {
       parser.destroy();
