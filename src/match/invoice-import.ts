@@ -78,37 +78,9 @@ export class InvoiceCsvReader {
   ) {}
 
   async *batches(): AsyncGenerator<CheckedRow[]> {
-    let batch: CheckedRow[] = [];
-    for await (const { line, row } of this.records()) {
-      this.rows += 1;
-      const checked = checkRow(row, line, this.policy);
-      if ("error" in checked) this.errors.push(checked.error);
-      else batch.push({ line, input: checked.input });
-      if (batch.length >= this.batchRows) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length) yield batch;
-  }
-
-  /** The sha256 of the file's bytes, once it has been read to its end; else null. */
-  sha256(): string | null {
-    return this.readToEnd ? this.hash.digest("hex") : null;
-  }
-
-  /** The data rows with their lines; none (and a missing_column error) when the header lacks a column. */
-  private async *records(): AsyncGenerator<{ line: number; row: CsvRow }> {
-    const file = createReadStream(this.path);
-    file.on("data", (chunk) => this.hash.update(chunk));
-    file.on("end", () => (this.readToEnd = true));
-    const parser = file.pipe(
-      new LineNumberedParser({ trim: true, skip_empty_lines: true, bom: true }),
-    ) as AsyncIterable<{
-      record: string[];
-      line: number;
-    }> & { destroy(): void };
+    const parser = this.open();
     let at: number[] | null = null;
+    let batch: CheckedRow[] = [];
     try {
       for await (const { record, line } of parser) {
         if (!at) {
@@ -116,13 +88,35 @@ export class InvoiceCsvReader {
           if (!at) return;
           continue;
         }
-        const row = {} as CsvRow;
-        INVOICE_COLUMNS.forEach((column, i) => (row[column] = record[at![i]] ?? ""));
-        yield { line, row };
+        this.rows += 1;
+        const checked = checkRow(cellsOf(record, at), line, this.policy);
+        if ("code" in checked) this.errors.push(checked);
+        else batch.push({ line, input: checked });
+        if (batch.length >= this.batchRows) {
+          yield batch;
+          batch = [];
+        }
       }
+      if (batch.length) yield batch;
     } finally {
       parser.destroy();
     }
+  }
+
+  /** The sha256 of the file's bytes, once it has been read to its end; else null. */
+  sha256(): string | null {
+    return this.readToEnd ? this.hash.digest("hex") : null;
+  }
+
+  /** The file's records with their lines, the header's first; its bytes are hashed as they are read. */
+  private open(): AsyncIterable<{ record: string[]; line: number }> & { destroy(): void } {
+    const file = createReadStream(this.path);
+    file.on("data", (chunk) => this.hash.update(chunk));
+    file.on("end", () => (this.readToEnd = true));
+    return file.pipe(new LineNumberedParser({ trim: true, skip_empty_lines: true, bom: true })) as AsyncIterable<{
+      record: string[];
+      line: number;
+    }> & { destroy(): void };
   }
 
   /** Where each column is in the header's cells, or null (and an error) when one is missing. */
@@ -142,35 +136,51 @@ export class InvoiceCsvReader {
   }
 }
 
-function checkRow(r: CsvRow, line: number, policy: PayeePolicy): { input: InvoiceInput } | { error: ErrorRecord } {
-  const fail = (field: string, message: string) => ({ error: { code: "invalid_row", line, field, message } });
-  if (!r.invoice) return fail("invoice", "the invoice number is empty");
+/** A record's cells by column name, `at` giving each column's place in the record (a literal: one object of one shape). */
+function cellsOf(record: string[], at: number[]): CsvRow {
+  return {
+    invoice: record[at[0]] ?? "",
+    account_number: record[at[1]] ?? "",
+    member_name: record[at[2]] ?? "",
+    plan: record[at[3]] ?? "",
+    coverage_month: record[at[4]] ?? "",
+    amount_due: record[at[5]] ?? "",
+    first_payment: record[at[6]] ?? "",
+  };
+}
+
+function invalid(line: number, field: string, message: string): ErrorRecord {
+  return { code: "invalid_row", line, field, message };
+}
+
+/** The row as an invoice, or the first check it fails. */
+function checkRow(r: CsvRow, line: number, policy: PayeePolicy): InvoiceInput | ErrorRecord {
+  if (!r.invoice) return invalid(line, "invoice", "the invoice number is empty");
   const account = checkAccount(r.account_number ?? "", policy);
-  if (account.accountNumber === null) return fail("account_number", `the account number ${account.reason}`);
-  if (!r.member_name) return fail("member_name", "the member name is empty");
+  if (account.accountNumber === null) return invalid(line, "account_number", `the account number ${account.reason}`);
+  if (!r.member_name) return invalid(line, "member_name", "the member name is empty");
   const plan = (r.plan ?? "").toLowerCase();
-  if (!(PLAN_TYPES as readonly string[]).includes(plan)) return fail("plan", `plan must be ${PLAN_TYPES.join(" or ")}`);
-  if (!isYearMonth(r.coverage_month ?? "")) return fail("coverage_month", "coverage month must be YYYY-MM");
+  if (!(PLAN_TYPES as readonly string[]).includes(plan))
+    return invalid(line, "plan", `plan must be ${PLAN_TYPES.join(" or ")}`);
+  if (!isYearMonth(r.coverage_month ?? "")) return invalid(line, "coverage_month", "coverage month must be YYYY-MM");
   let amountDueCents: number;
   try {
     amountDueCents = decimalToCents(r.amount_due ?? "");
   } catch (error) {
     if (!(error instanceof MoneyFormatError)) throw error;
-    return fail("amount_due", error.message);
+    return invalid(line, "amount_due", error.message);
   }
-  if (amountDueCents <= 0) return fail("amount_due", "the amount due must be more than zero");
+  if (amountDueCents <= 0) return invalid(line, "amount_due", "the amount due must be more than zero");
   const flag = (r.first_payment ?? "").toLowerCase();
-  if (!YES.has(flag) && !NO.has(flag)) return fail("first_payment", "first_payment must be yes or no");
+  if (!YES.has(flag) && !NO.has(flag)) return invalid(line, "first_payment", "first_payment must be yes or no");
   return {
-    input: {
-      invoiceNumber: r.invoice,
-      accountNumber: account.accountNumber,
-      memberName: r.member_name,
-      plan: plan as PlanType,
-      coverageMonth: r.coverage_month,
-      amountDueCents,
-      firstPayment: YES.has(flag),
-    },
+    invoiceNumber: r.invoice,
+    accountNumber: account.accountNumber,
+    memberName: r.member_name,
+    plan: plan as PlanType,
+    coverageMonth: r.coverage_month,
+    amountDueCents,
+    firstPayment: YES.has(flag),
   };
 }
 

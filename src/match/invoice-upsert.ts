@@ -38,7 +38,7 @@ export interface UpsertCounts {
 }
 
 /** Rows copied and applied per batch: bounds the memory a batch holds and each statement's work. */
-export const BATCH_ROWS = 10_000;
+export const BATCH_ROWS = 5_000;
 
 const STAGE = "invoice_import_rows";
 /** The columns a batch is copied into; the others are filled for the rows that name a known invoice. */
