@@ -131,7 +131,7 @@ const CREATED_COLUMNS = [...INVOICE_TABLE_COLUMNS, "import_id", "import_line"] a
 
 const INSERT_CREATED = `
   INSERT INTO invoices (${CREATED_COLUMNS.join(", ")})
-  SELECT ${INVOICE_TABLE_LIST}, $1, line FROM ${STAGE} WHERE before_state IS NULL`;
+  SELECT ${INVOICE_TABLE_LIST}, $1::bigint, line FROM ${STAGE} WHERE before_state IS NULL`;
 
 const REMEMBER = `
   INSERT INTO ${SEEN} (line, invoice_number, account_number, plan, coverage_month)
