@@ -60,6 +60,8 @@ const STAGE_COLUMNS = [
 const VACATED = "invoice_import_vacated";
 /** The import's staged rows, kept (not repeats): what a later row may repeat besides the invoices it created. */
 const SEEN = "invoice_import_seen";
+/** The rows refused as clashes: their invoice numbers are not on file, so the unique index does not tell their repeats. */
+const CLASHED = "invoice_import_clashed";
 
 // The staged rows are named like the invoices table's columns, so that invoiceStateSql reads both.
 // A new invoice keeps the id, paid amount and status given here; before_state is null for it.
@@ -81,6 +83,7 @@ const OPEN = [
    ) ON COMMIT DROP`,
   `CREATE INDEX ON ${SEEN} (invoice_number)`,
   `CREATE INDEX ON ${SEEN} (account_number, plan, coverage_month)`,
+  `CREATE TEMPORARY TABLE ${CLASHED} (line int NOT NULL, invoice_number text NOT NULL) ON COMMIT DROP`,
   `CREATE TEMPORARY TABLE ${VACATED} (
      account_number text NOT NULL, plan text NOT NULL, coverage_month text NOT NULL, invoice_number text NOT NULL
    ) ON COMMIT DROP`,
@@ -137,11 +140,11 @@ const REMEMBER = `
   INSERT INTO ${SEEN} (line, invoice_number, account_number, plan, coverage_month)
   SELECT line, invoice_number, account_number, plan, coverage_month FROM ${STAGE}`;
 
-/** Whether an invoice the import created repeats the number of a row it refused as a clash (kept in SEEN). */
+/** Whether an invoice the import created repeats the number of a row it refused as a clash. */
 const REPEATS_CLASH = `
   SELECT EXISTS (
-    SELECT 1 FROM ${SEEN} s JOIN invoices i ON i.invoice_number = s.invoice_number
-     WHERE i.import_id = $1 AND i.import_line > s.line) AS repeats`;
+    SELECT 1 FROM ${CLASHED} c JOIN invoices i ON i.invoice_number = c.invoice_number
+     WHERE i.import_id = $1 AND i.import_line > c.line) AS repeats`;
 
 const CHANGES = `s.before_state IS NOT NULL AND ${invoiceStateSql("s")} IS DISTINCT FROM s.before_state`;
 
@@ -234,6 +237,8 @@ export class InvoiceUpsert {
   private allNew = true;
   /** Whether a batch moved an invoice to another bill: then the unique indexes no longer tell every clash. */
   private vacated = false;
+  /** Whether a row was refused as a clash (see CLASHED). */
+  private clashed = false;
 
   private constructor(
     private readonly runner: QueryRunner,
@@ -294,7 +299,7 @@ export class InvoiceUpsert {
       if (!isUniqueViolation(error)) throw error;
       written = false;
     }
-    if (written && this.conflicts.length) {
+    if (written && this.clashed) {
       const [{ repeats }] = (await this.runner.query(REPEATS_CLASH, [importId])) as { repeats: boolean }[];
       written = !repeats;
     }
@@ -311,6 +316,13 @@ export class InvoiceUpsert {
   /** The staged rows' conflicts, recorded; returns their lines. */
   private async findConflicts(): Promise<number[]> {
     const clashes = (await this.runner.query(FIND_CLASHES)) as { line: number; clash: string }[];
+    if (clashes.length) {
+      this.clashed = true;
+      await this.runner.query(
+        `INSERT INTO ${CLASHED} SELECT line, invoice_number FROM ${STAGE} WHERE line = ANY($1::int[])`,
+        [clashes.map((c) => c.line)],
+      );
+    }
     for (const { line, clash } of clashes) {
       this.conflicts.push({
         code: "conflict",

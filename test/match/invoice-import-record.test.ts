@@ -98,21 +98,22 @@ describe("invoices import: one record and audit entry per import; repeats found 
     const lines = [
       "C-1,712399991,Clash,health,2024-05,10.00,no", // P-1 bills this account, plan and month
       ...rows(0, 20_000),
-      row(5).replace("73", "74"), // R-5 again, two batches after line 7 was written
       "C-1,712300051,Again,health,2024-05,10.00,no", // the clash's number, in a batch that would go by COPY
+      ...rows(20_000, 25_000),
+      row(5).replace("73", "74"), // R-5 again, batches after line 8 was written
     ];
     const file = folder.write("late-repeats.csv", csv(...lines));
     const expected = [
       ["conflict", 2, "invoice", "invoice P-1 already bills this account, plan and month"],
-      ["duplicate_row", 20_003, "invoice", "repeats the invoice or the account, plan and month of line 8"],
-      ["duplicate_row", 20_004, "invoice", "repeats the invoice or the account, plan and month of line 2"],
+      ["duplicate_row", 20_003, "invoice", "repeats the invoice or the account, plan and month of line 2"],
+      ["duplicate_row", 25_004, "invoice", "repeats the invoice or the account, plan and month of line 8"],
     ];
     const before = (await t.db.query(`SELECT count(*)::int AS n FROM invoices`)) as { n: number }[];
     const refused = await importInvoices(t.db, file);
     expect(brief(refused.errors)).to.deep.equal(expected);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM invoices`)).to.deep.equal(before);
     const skipped = await importInvoices(t.db, file, { skipBadRows: true });
-    expect(skipped).to.deep.include({ rows: 20_003, created: 20_000 });
+    expect(skipped).to.deep.include({ rows: 25_003, created: 25_000 });
     expect(brief(skipped.errors)).to.deep.equal(expected);
   });
 
