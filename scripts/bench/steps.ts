@@ -90,6 +90,8 @@ export class Bench {
     await timed(`generating invoices.csv: ${grouped(invoices)} invoices`, () => writeInvoicesCsv(csv, invoices));
     this.rss.beginStep();
     const imported = await timed("invoice import", () => importInvoices(db, csv));
+    // The step's peak below includes its floor's; the import's own (its target is flat in the file's size) is this.
+    progress(`invoice import: peak RSS ${(this.rss.stepPeakBytes() / 1024 / 1024).toFixed(0)} MB before its floor`);
     const { created, errors } = imported.value;
     if (created !== invoices || errors.length) {
       throw new Error(`invoice import: ${created} of ${invoices} created, ${errors.length} refused`);

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { QueryResult, QueryRunner } from "typeorm";
 import type { ErrorRecord } from "../model";
 import { copyRows, type CopyValue } from "../store/copy";
-import { auditInsertSql, changedFieldsSql, appendAudits, type AuditChange } from "./audit-log";
-import { invoiceState, invoiceStateSql, statusForSql, type Invoice } from "./invoices";
+import { auditInsertSql, changedFieldsSql } from "./audit-log";
+import { takeRepeats } from "./invoice-repeats";
+import { invoiceStateSql, statusForSql, type Invoice } from "./invoices";
 
 /**
  * The set-based writer behind `invoices import`: each batch of checked rows is copied (COPY) into
@@ -14,9 +15,12 @@ import { invoiceState, invoiceStateSql, statusForSql, type Invoice } from "./inv
  *
  * What each row does is what the per-row upsert did: a new invoice number is created (open,
  * nothing paid); a known one is updated when any field the audit log shows changes (its status
- * follows the new amount due, unless written off), else left unchanged; each creation and change
- * gets one audit entry, "imported from line N", in line order. A row whose account, plan and month
- * another invoice number already bills (as the database stood before the import) is a conflict.
+ * follows the new amount due, unless written off), else left unchanged. A new invoice names the
+ * import and its line (import_id, import_line), the import's one audit entry standing for all it
+ * created (invoice-import-record.ts); each change gets its own entry, "imported from line N", in
+ * line order. A row whose account, plan and month another invoice number already bills (as the
+ * database stood before the import) is a conflict; a row repeating an earlier row of the file is
+ * a duplicate (invoice-repeats.ts).
  */
 
 /** One checked CSV row: an invoice before it has an id or any money applied. */
@@ -34,7 +38,7 @@ export interface UpsertCounts {
 }
 
 /** Rows copied and applied per batch: bounds the memory a batch holds and each statement's work. */
-export const BATCH_ROWS = 10_000;
+export const BATCH_ROWS = 5_000;
 
 const STAGE = "invoice_import_rows";
 /** The columns a batch is copied into; the others are filled for the rows that name a known invoice. */
@@ -54,6 +58,10 @@ const STAGE_COLUMNS = [
  * for such a bill still clashes, as the database stood before the import.
  */
 const VACATED = "invoice_import_vacated";
+/** The import's staged rows, kept (not repeats): what a later row may repeat besides the invoices it created. */
+const SEEN = "invoice_import_seen";
+/** The rows refused as clashes: their invoice numbers are not on file, so the unique index does not tell their repeats. */
+const CLASHED = "invoice_import_clashed";
 
 // The staged rows are named like the invoices table's columns, so that invoiceStateSql reads both.
 // A new invoice keeps the id, paid amount and status given here; before_state is null for it.
@@ -67,6 +75,15 @@ const OPEN = [
      id uuid NOT NULL DEFAULT gen_random_uuid(), paid_cents bigint NOT NULL DEFAULT 0, status text NOT NULL DEFAULT 'open',
      before_state jsonb
    ) ON COMMIT DROP`,
+  `CREATE INDEX ON ${STAGE} (invoice_number)`,
+  `CREATE INDEX ON ${STAGE} (account_number, plan, coverage_month)`,
+  `CREATE TEMPORARY TABLE ${SEEN} (
+     line int NOT NULL, invoice_number text NOT NULL, account_number text NOT NULL, plan text NOT NULL,
+     coverage_month text NOT NULL
+   ) ON COMMIT DROP`,
+  `CREATE INDEX ON ${SEEN} (invoice_number)`,
+  `CREATE INDEX ON ${SEEN} (account_number, plan, coverage_month)`,
+  `CREATE TEMPORARY TABLE ${CLASHED} (line int NOT NULL, invoice_number text NOT NULL) ON COMMIT DROP`,
   `CREATE TEMPORARY TABLE ${VACATED} (
      account_number text NOT NULL, plan text NOT NULL, coverage_month text NOT NULL, invoice_number text NOT NULL
    ) ON COMMIT DROP`,
@@ -112,9 +129,22 @@ const INVOICE_TABLE_COLUMNS = [
   "status",
 ] as const;
 const INVOICE_TABLE_LIST = INVOICE_TABLE_COLUMNS.join(", ");
+/** With the import that creates an invoice, and the invoice's line in its file. */
+const CREATED_COLUMNS = [...INVOICE_TABLE_COLUMNS, "import_id", "import_line"] as const;
 
 const INSERT_CREATED = `
-  INSERT INTO invoices (${INVOICE_TABLE_LIST}) SELECT ${INVOICE_TABLE_LIST} FROM ${STAGE} WHERE before_state IS NULL`;
+  INSERT INTO invoices (${CREATED_COLUMNS.join(", ")})
+  SELECT ${INVOICE_TABLE_LIST}, $1::bigint, line FROM ${STAGE} WHERE before_state IS NULL`;
+
+const REMEMBER = `
+  INSERT INTO ${SEEN} (line, invoice_number, account_number, plan, coverage_month)
+  SELECT line, invoice_number, account_number, plan, coverage_month FROM ${STAGE}`;
+
+/** Whether an invoice the import created repeats the number of a row it refused as a clash. */
+const REPEATS_CLASH = `
+  SELECT EXISTS (
+    SELECT 1 FROM ${CLASHED} c JOIN invoices i ON i.invoice_number = c.invoice_number
+     WHERE i.import_id = $1 AND i.import_line > c.line) AS repeats`;
 
 const CHANGES = `s.before_state IS NOT NULL AND ${invoiceStateSql("s")} IS DISTINCT FROM s.before_state`;
 
@@ -139,14 +169,12 @@ const UPDATE_CHANGED = `
 
 const CHANGED = changedFieldsSql("s.before_state", invoiceStateSql("s"));
 
-/** created: after = the new invoice; updated: before/after of the changed fields; in line order. */
+/** updated: before/after of the changed fields, in line order (creations are the import's one entry). */
 const AUDIT = auditInsertSql(`
-  SELECT $1::text, 'invoice', s.id::text, CASE WHEN s.before_state IS NULL THEN 'created' ELSE 'updated' END,
-         CASE WHEN s.before_state IS NULL THEN NULL ELSE ${CHANGED.before} END,
-         CASE WHEN s.before_state IS NULL THEN ${invoiceStateSql("s")} ELSE ${CHANGED.after} END,
+  SELECT $1::text, 'invoice', s.id::text, 'updated', ${CHANGED.before}, ${CHANGED.after},
          NULL::uuid, 'imported from line ' || s.line
     FROM ${STAGE} s
-   WHERE s.before_state IS NULL OR ${CHANGES}
+   WHERE ${CHANGES}
    ORDER BY s.line`);
 
 function stageRow({ line, input: i }: CheckedRow): CopyValue[] {
@@ -162,14 +190,10 @@ function stageRow({ line, input: i }: CheckedRow): CopyValue[] {
   ];
 }
 
-/** A row as the new invoice it creates: open, nothing paid. */
-function newInvoice({ input }: CheckedRow): Invoice {
-  return { id: randomUUID(), ...input, paidCents: 0, status: "open" };
-}
-
-function invoiceRow(i: Invoice): CopyValue[] {
+/** A row as the new invoice it creates (open, nothing paid), with its import and line. */
+function createdRow({ line, input: i }: CheckedRow, importId: string): CopyValue[] {
   return [
-    i.id,
+    randomUUID(),
     i.invoiceNumber,
     i.accountNumber,
     i.memberName,
@@ -177,22 +201,11 @@ function invoiceRow(i: Invoice): CopyValue[] {
     i.coverageMonth,
     i.amountDueCents,
     i.firstPayment,
-    i.paidCents,
-    i.status,
+    0,
+    "open",
+    importId,
+    line,
   ];
-}
-
-function createdEntry(actor: string, invoice: Invoice, line: number): AuditChange {
-  const after = invoiceState(invoice);
-  return {
-    actor,
-    entity: "invoice",
-    entityId: invoice.id,
-    action: "created",
-    before: null,
-    after,
-    note: `imported from line ${line}`,
-  };
 }
 
 const SAVEPOINT = "invoice_import_batch";
@@ -203,11 +216,18 @@ function isUniqueViolation(error: unknown): boolean {
   return e?.code === "23505" || e?.driverError?.code === "23505";
 }
 
+export interface UpsertOptions {
+  actor: string;
+  skipConflicts: boolean;
+  /** The invoice_imports row the created invoices name. */
+  importId: string;
+}
+
 /**
- * Writes checked rows (unique invoice numbers and bills, as the reader leaves them) a batch at a
- * time inside the runner's transaction. A row that clashes with an invoice on file is a conflict:
- * with `skipConflicts` the batch's other rows are written, else writing stops (the caller rolls
- * back) while later batches are still checked, so that one run reports every conflict.
+ * Writes checked rows a batch at a time inside the runner's transaction. A row that clashes with
+ * an invoice on file is a conflict, a row repeating an earlier row of the file a duplicate: with
+ * `skipConflicts` the batch's other rows are written, else writing stops (the caller rolls back)
+ * while later batches are still checked, so that one run reports every bad row.
  */
 export class InvoiceUpsert {
   readonly counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
@@ -217,13 +237,15 @@ export class InvoiceUpsert {
   private allNew = true;
   /** Whether a batch moved an invoice to another bill: then the unique indexes no longer tell every clash. */
   private vacated = false;
+  /** Whether a row was refused as a clash (see CLASHED). */
+  private clashed = false;
 
   private constructor(
     private readonly runner: QueryRunner,
-    private readonly options: { actor: string; skipConflicts: boolean },
+    private readonly options: UpsertOptions,
   ) {}
 
-  static async open(runner: QueryRunner, options: { actor: string; skipConflicts: boolean }): Promise<InvoiceUpsert> {
+  static async open(runner: QueryRunner, options: UpsertOptions): Promise<InvoiceUpsert> {
     for (const sql of OPEN) await runner.query(sql);
     return new InvoiceUpsert(runner, options);
   }
@@ -241,8 +263,11 @@ export class InvoiceUpsert {
     if (!batch.length) return;
     if (this.writing && this.allNew && !this.vacated && (await this.createAll(batch))) return;
     await copyRows(this.runner, STAGE, STAGE_COLUMNS, batch.map(stageRow));
+    const repeats = await takeRepeats(this.runner, { stage: STAGE, seen: SEEN }, this.options.importId);
+    this.conflicts.push(...repeats);
+    await this.runner.query(REMEMBER);
     const clashes = await this.findConflicts();
-    if (clashes.length && !this.options.skipConflicts) this.writing = false;
+    if ((clashes.length || repeats.length) && !this.options.skipConflicts) this.writing = false;
     if (this.writing) {
       if (clashes.length) await this.runner.query(`DELETE FROM ${STAGE} WHERE line = ANY($1::int[])`, [clashes]);
       const known = await this.apply();
@@ -253,21 +278,32 @@ export class InvoiceUpsert {
 
   /**
    * The common case, a batch of new invoices, at the cost of COPY: the rows go straight into
-   * invoices and their entries into audit_log. The unique indexes say whether that was right: a
-   * row naming a known invoice, or a bill on file, is refused there, and then the batch is undone
-   * (to a savepoint) and takes the checked way. Returns whether the batch was written.
+   * invoices, naming the import and their lines (no audit entry each: the import's one entry
+   * stands for them). The unique indexes say whether that was right: a row naming a known invoice,
+   * a bill on file, or an earlier row's number or bill, is refused there; so is (by REPEATS_CLASH)
+   * one repeating the number of a row refused as a clash. Then the batch is undone (to a
+   * savepoint) and takes the checked way. Returns whether the batch was written.
    */
   private async createAll(batch: CheckedRow[]): Promise<boolean> {
-    const invoices = batch.map(newInvoice);
+    const { importId } = this.options;
     await this.runner.query(`SAVEPOINT ${SAVEPOINT}`);
+    let written = true;
     try {
-      await copyRows(this.runner, "invoices", INVOICE_TABLE_COLUMNS, invoices.map(invoiceRow));
-      await appendAudits(
+      await copyRows(
         this.runner,
-        invoices.map((invoice, k) => createdEntry(this.options.actor, invoice, batch[k].line)),
+        "invoices",
+        CREATED_COLUMNS,
+        batch.map((row) => createdRow(row, importId)),
       );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
+      written = false;
+    }
+    if (written && this.clashed) {
+      const [{ repeats }] = (await this.runner.query(REPEATS_CLASH, [importId])) as { repeats: boolean }[];
+      written = !repeats;
+    }
+    if (!written) {
       await this.runner.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
       this.allNew = false;
       return false;
@@ -280,6 +316,13 @@ export class InvoiceUpsert {
   /** The staged rows' conflicts, recorded; returns their lines. */
   private async findConflicts(): Promise<number[]> {
     const clashes = (await this.runner.query(FIND_CLASHES)) as { line: number; clash: string }[];
+    if (clashes.length) {
+      this.clashed = true;
+      await this.runner.query(
+        `INSERT INTO ${CLASHED} SELECT line, invoice_number FROM ${STAGE} WHERE line = ANY($1::int[])`,
+        [clashes.map((c) => c.line)],
+      );
+    }
     for (const { line, clash } of clashes) {
       this.conflicts.push({
         code: "conflict",
@@ -291,23 +334,23 @@ export class InvoiceUpsert {
     return clashes.map((c) => c.line);
   }
 
-  /** Locks and reads the known invoices, inserts the new, updates the changed, audits both; returns how many were known. */
+  /** Locks and reads the known invoices, inserts the new, updates the changed, audits the changes; returns how many were known. */
   private async apply(): Promise<number> {
     const known = await this.affected(READ_CURRENT);
-    const created = await this.affected(INSERT_CREATED);
+    const created = await this.affected(INSERT_CREATED, [this.options.importId]);
     let updated = 0;
     let moved = 0;
     if (known) [{ n: updated, moved }] = (await this.runner.query(UPDATE_CHANGED)) as { n: number; moved: number }[];
     if (moved) this.vacated = true;
-    if (created || updated) await this.runner.query(AUDIT, [this.options.actor]);
+    if (updated) await this.runner.query(AUDIT, [this.options.actor]);
     this.counts.created += created;
     this.counts.updated += updated;
     this.counts.unchanged += known - updated;
     return known;
   }
 
-  private async affected(sql: string): Promise<number> {
-    const result = (await this.runner.query(sql, [], true)) as QueryResult;
+  private async affected(sql: string, parameters: unknown[] = []): Promise<number> {
+    const result = (await this.runner.query(sql, parameters, true)) as QueryResult;
     return result.affected ?? 0;
   }
 }

@@ -43,6 +43,14 @@ export class InvoiceEntity {
   @Column({ type: "text" })
   status!: InvoiceStatus;
 
+  /** The import that created it (null for invoices created before imports were recorded). */
+  @Column({ name: "import_id", type: "bigint", nullable: true })
+  importId!: string | null;
+
+  /** Its line in that import's file. */
+  @Column({ name: "import_line", type: "int", nullable: true })
+  importLine!: number | null;
+
   @Column({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 
