@@ -42,7 +42,9 @@ const skipReason = process.env.DATABASE_URL
       await killAll();
       await world?.stop();
       world = null;
-      await t.db.query(`TRUNCATE payments, bank_entries, source_objects, remittance_files, source_polls CASCADE`);
+      await t.db.query(
+        `TRUNCATE match_decisions, payments, bank_entries, source_objects, remittance_files, source_polls CASCADE`,
+      );
       await t.db.query(`DROP SCHEMA IF EXISTS pgboss CASCADE`);
     });
     after(async () => {
