@@ -14,11 +14,8 @@ export interface BatchWork<B extends PreparedBatch> {
   committed(batch: B): Promise<void>;
 }
 
-/** A batch whose writes and commit are under way on its own connection. */
-interface InFlight {
-  runner: QueryRunner;
-  done: Promise<void>;
-}
+/** A batch's writes and commit, under way on its own connection. */
+type InFlight = Promise<void>;
 
 /**
  * Runs the queue's ids through `work` a batch at a time, one transaction per batch, committing in
@@ -111,20 +108,20 @@ async function runLanes<B extends PreparedBatch>(
         await runner.rollbackTransaction();
         throw error;
       }
-      inFlight = { runner, done: writeAndCommit(runner, batch, work) };
+      inFlight = writeAndCommit(runner, batch, work);
       // Awaited in order below; this only keeps a failure from being reported as unhandled meanwhile.
-      inFlight.done.catch(() => undefined);
+      inFlight.catch(() => undefined);
     }
     await settled(inFlight);
   } finally {
     // After a failure the batch in flight is still rolled back (or committed) before the lanes go.
-    await inFlight?.done.catch(() => undefined);
+    await inFlight?.catch(() => undefined);
   }
 }
 
 /** Waits for the batch in flight, if any, to commit (rethrowing its failure); there is none after. */
 async function settled(inFlight: InFlight | null): Promise<null> {
-  if (inFlight) await inFlight.done;
+  await inFlight;
   return null;
 }
 

@@ -75,16 +75,7 @@ const INVOICE_STATE_FIELDS = {
   status: "status",
 } as const satisfies Record<string, keyof Invoice>;
 
-const STATE_ENTRIES = Object.entries(INVOICE_STATE_FIELDS);
-
-/** The fields of an invoice that the audit log shows (a plain loop: the import builds one per new invoice). */
-export function invoiceState(i: Invoice): Record<string, unknown> {
-  const state: Record<string, unknown> = {};
-  for (const [key, field] of STATE_ENTRIES) state[key] = i[field];
-  return state;
-}
-
-/** invoiceState in SQL: the same jsonb object, from a row (`alias`) with the invoices table's columns. */
+/** The fields an invoice's audit entries show, as a jsonb object, from a row (`alias`) with the invoices table's columns. */
 export function invoiceStateSql(alias: string): string {
   const pairs = Object.keys(INVOICE_STATE_FIELDS).map((column) => `'${column}', ${alias}.${column}`);
   return `jsonb_build_object(${pairs.join(", ")})`;
