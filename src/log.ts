@@ -1,4 +1,4 @@
-import winston from "winston";
+import type winston from "winston";
 import { maskDigits } from "./rules/account/mask-digits";
 
 /**
@@ -49,27 +49,58 @@ export function redact(value: unknown, seen = new WeakSet<object>(), key = ""): 
   return value;
 }
 
-// winston keeps level/message under symbols too; rewrite the visible keys and the MESSAGE symbol is built after.
-const redactFormat = winston.format((info) => {
-  for (const key of Object.keys(info)) {
-    if (key === "level") continue;
-    (info as Record<string, unknown>)[key] = redact((info as Record<string, unknown>)[key], new WeakSet(), key);
-  }
-  return info;
-});
+/**
+ * The winston logger, made on first use: loading winston costs about 50 ms, which a command that
+ * logs nothing (check-account, timing, --help) should not pay at start.
+ */
+function createLogger(): winston.Logger {
+  // A plain require: the logger is needed synchronously, on the first call that logs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const w = require("winston") as typeof winston;
+  // winston keeps level/message under symbols too; rewrite the visible keys and the MESSAGE symbol is built after.
+  const redactFormat = w.format((info) => {
+    for (const key of Object.keys(info)) {
+      if (key === "level") continue;
+      (info as Record<string, unknown>)[key] = redact((info as Record<string, unknown>)[key], new WeakSet(), key);
+    }
+    return info;
+  });
+  return w.createLogger({
+    level: process.env.LOG_LEVEL ?? "info",
+    format: w.format.combine(redactFormat(), w.format.timestamp(), w.format.json()),
+    // stderr, so that stdout stays clean for --json output and JSON lines.
+    transports: [
+      new w.transports.Console({ stderrLevels: ["error", "warn", "info", "http", "verbose", "debug", "silly"] }),
+    ],
+  });
+}
 
-export const log = winston.createLogger({
-  level: process.env.LOG_LEVEL ?? "info",
-  format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
-  // stderr, so that stdout stays clean for --json output and JSON lines.
-  transports: [
-    new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "http", "verbose", "debug", "silly"] }),
-  ],
+let logger: winston.Logger | undefined;
+const made = (): winston.Logger => (logger ??= createLogger());
+
+// winston's npm levels, most severe first: a call below the configured level writes nothing, so
+// it need not create the logger either.
+const LEVELS = ["error", "warn", "info", "http", "verbose", "debug", "silly"];
+const ignored = (key: string | symbol): boolean => {
+  const limit = LEVELS.indexOf(process.env.LOG_LEVEL ?? "info");
+  return !logger && limit >= 0 && LEVELS.indexOf(String(key)) > limit;
+};
+const ignore = (): void => {};
+
+/** The product's logger: winston's, with every field redacted (see redact), created when first used. */
+export const log: winston.Logger = new Proxy({} as winston.Logger, {
+  get: (_, key) => {
+    if (ignored(key)) return ignore;
+    const value: unknown = Reflect.get(made(), key);
+    return typeof value === "function" ? value.bind(made()) : value;
+  },
+  set: (_, key, value) => Reflect.set(made(), key, value),
 });
 
 /** Send log lines to a file as well (tests scan it for leaked numbers). */
 export function logToFile(path: string): winston.transport {
-  const transport = new winston.transports.File({ filename: path });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const transport = new (require("winston") as typeof winston).transports.File({ filename: path });
   log.add(transport);
   return transport;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy";
+import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy-defaults";
 import type { ParsedItem } from "../../src/adapter-kit/adapter";
 import type { PaymentDraft, PaymentKind } from "../../src/model";
 import { camtDay } from "./dates";

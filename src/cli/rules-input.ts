@@ -1,5 +1,6 @@
 import { CONFIG_ENV } from "../config/config-env";
-import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "../rules/payee-policy";
+import { DEFAULT_PAYEE_POLICY } from "../rules/payee-policy-defaults";
+import type { PayeePolicy } from "../rules/payee-policy";
 import { ConfigError } from "../config/zod-errors";
 import type { IsoDate, YearMonth } from "../model/dates";
 import { isIsoDate, isYearMonth } from "../rules/local-date";
@@ -18,22 +19,27 @@ export interface PolicyFlag {
 /**
  * The configuration's payee policy (the default when there is no configuration) with the
  * command's flags applied. A bad value ends with exit code 2 and a message naming the flag, or
- * the file and key. The configuration code (YAML, mappings) loads only when a file is named.
+ * the file and key. The configuration code (YAML, mappings) loads only when a file is named, and
+ * the policy schema (zod) only when a flag is given: most runs use the defaults and start at once.
  */
 export async function resolvePolicy(options: PolicyOptions, flags: PolicyFlag[] = []): Promise<PayeePolicy> {
   const all = [...flags, { flag: "--day-counting", key: "dayCounting" as const, value: options.dayCounting }].filter(
     (f) => f.value !== undefined,
   );
   try {
-    let policy = DEFAULT_PAYEE_POLICY;
+    let policy: PayeePolicy = DEFAULT_PAYEE_POLICY;
     if (options.config || process.env[CONFIG_ENV]) {
       const { loadConfig } = await import("../config/config-file.js");
       policy = loadConfig(options.config).payee;
     }
-    for (const { flag, key, value } of all) {
-      const checked = PayeePolicy.shape[key].safeParse(value);
-      if (!checked.success) throw new ConfigError(`${flag}: ${checked.error.issues.map((i) => i.message).join("; ")}`);
-      policy = { ...policy, [key]: checked.data };
+    if (all.length) {
+      const { PayeePolicy: schema } = await import("../rules/payee-policy.js");
+      for (const { flag, key, value } of all) {
+        const checked = schema.shape[key].safeParse(value);
+        if (!checked.success)
+          throw new ConfigError(`${flag}: ${checked.error.issues.map((i) => i.message).join("; ")}`);
+        policy = { ...policy, [key]: checked.data };
+      }
     }
     return policy;
   } catch (error) {

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { findAdapter } from "./adapter-registry";
-import { DEFAULT_PAYEE_POLICY, type PayeePolicy } from "../rules/payee-policy";
+import { DEFAULT_PAYEE_POLICY } from "../rules/payee-policy-defaults";
+import { type PayeePolicy } from "../rules/payee-policy";
 import { ConfigError, describeZodError } from "./zod-errors";
 import { MAPPINGS_DIR } from "../paths";
 import type { RemittanceAdapter } from "../adapter-kit/adapter";

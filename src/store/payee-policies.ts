@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { DEFAULT_PAYEE_POLICY, PayeePolicy } from "../rules/payee-policy";
+import { DEFAULT_PAYEE_POLICY } from "../rules/payee-policy-defaults";
+import { PayeePolicy } from "../rules/payee-policy";
 import type { Sql } from "./sql";
 
 /** JSON with object keys sorted at every level, so that equal policies hash alike. */

@@ -80,6 +80,23 @@ describe("cli startup: what each command loads", () => {
     });
   }
 
+  for (const args of [
+    ["check-account", "712345678"],
+    ["timing", "--coverage", "2027-03"],
+  ]) {
+    it(`${args[0]} on the default policy loads neither the logger nor the schemas`, () => {
+      const run = loadedBy(args);
+      expect(run.code).to.equal(0);
+      expect(run.loaded.filter((f) => /\/node_modules\/(winston|zod)\//.test(f))).to.deep.equal([]);
+    });
+  }
+
+  it("check-account with a flag loads the policy schema to check it (the probe sees zod)", () => {
+    const run = loadedBy(["check-account", "712345678", "--check-digit", "none"]);
+    expect(run.code).to.equal(0);
+    expect(run.loaded.some((f) => f.includes("/node_modules/zod/"))).to.equal(true);
+  });
+
   it("a database command does load the ORM (the probe sees what it looks for)", () => {
     // The action's module loads with its imports; the missing file ends it before the database opens.
     const run = loadedBy(["ingest-file", path.join(PROJECT_ROOT, "no-such-file.ach"), "--aggregator", "rpps"]);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parsePayeePolicy } from "../../src/config/payee-policy";
-import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy";
+import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy-defaults";
 import { ConfigError } from "../../src/config/zod-errors";
 
 function errorFor(input: unknown): string {

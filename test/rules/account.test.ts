@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy";
+import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy-defaults";
 import {
   checkAccount,
   describeMasks,

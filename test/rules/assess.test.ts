@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy";
+import { DEFAULT_PAYEE_POLICY } from "../../src/rules/payee-policy-defaults";
 import { PaymentAssessment, PaymentDraft, type ParsedPaymentDraft, type PaymentKind } from "../../src/model";
 import { assessPayment } from "../../src/rules/assess";
 
