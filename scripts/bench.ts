@@ -14,6 +14,8 @@
 //   ingest billed  + matching: N payments to the M billed accounts (amounts equal to the
 //                  invoices), posted without matching, then matchPayments over that file, each
 //                  beside the COPY floor of the file's N payment rows (with --payments N)
+//   its rows by COPY  the decisions and audit entries matching wrote, copied into clones of their
+//                  tables, beside the same floor: the share of matching's target its rows alone take
 // Peak RSS per step (the step and its floor) and overall. Progress goes to stderr; stdout holds
 // the table, or with --json one JSON object. Targets (not enforced here): parse >= 50% of its
 // floor; ingest >= 70% of its floor; matching <= 3x and invoice import <= 2x the floor's time.

@@ -71,7 +71,7 @@ const BATCH_ROWS = 5000;
 async function columnsOf(runner: QueryRunner, table: string): Promise<string[]> {
   const rows = (await runner.query(
     `SELECT column_name FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'
+      WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' AND is_identity = 'NO'
       ORDER BY ordinal_position`,
     [table],
   )) as { column_name: string }[];
@@ -87,7 +87,7 @@ async function columnsOf(runner: QueryRunner, table: string): Promise<string[]> 
  */
 export async function copyFloor(
   db: DataSource,
-  table: "payments" | "invoices",
+  table: "payments" | "invoices" | "match_decisions" | "audit_log",
   where: string,
   params: unknown[],
 ): Promise<FloorRun> {
