@@ -14,6 +14,7 @@ import {
 import { invoiceChange, invoicesFor, paidChange, writeInvoices, type Invoice } from "./invoices";
 import type { QueryRunner } from "typeorm";
 import type { ExceptionDraft } from "./ladder";
+import { REPAIRABLE_REASONS, storeSuggestions } from "./repair/exception-suggestions";
 import { paymentChange, writePayments, type PaymentChange, type StoredPayment } from "./payments";
 
 type Resolution = { action: string; by: string; note: string | null };
@@ -188,7 +189,7 @@ export class MatchBatch {
 
   /**
    * Writes the batch: new exceptions (with ids reserved from the table's sequence, in the order
-   * they were queued), resolutions, decisions, audit entries (in the order the changes were made),
+   * they were queued) and the repair suggestions of those about a wrong account, resolutions, decisions, audit entries (in the order the changes were made),
    * payments and invoices — each in one statement.
    */
   async flush(tx: QueryRunner): Promise<void> {
@@ -197,6 +198,11 @@ export class MatchBatch {
     await insertExceptions(
       tx,
       this.queued.map((e) => ({ ...e, id: real(e.id) })),
+    );
+    const repairable = this.queued.filter((e) => (REPAIRABLE_REASONS as readonly string[]).includes(e.reason));
+    await storeSuggestions(
+      tx,
+      repairable.map((e) => real(e.id)),
     );
     await writeResolutions(tx, [...this.resolved.values()]);
     await recordDecisions(tx, this.decisions);

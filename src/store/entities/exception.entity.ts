@@ -30,6 +30,10 @@ export class ExceptionEntity {
   @Column({ type: "jsonb" })
   details!: Record<string, unknown>;
 
+  /** Repair suggestions (src/match/repair): ranked candidates with their evidence; null until computed. */
+  @Column({ type: "jsonb", nullable: true })
+  suggestions!: unknown[] | null;
+
   @Column({ name: "opened_at", type: "timestamptz" })
   openedAt!: Date;
 

@@ -1,0 +1,104 @@
+import type { Sql } from "../../store/sql";
+import { centsFromDb } from "../../store/columns";
+
+/**
+ * The database side of repair suggestions, a few queries for any number of payments: billed
+ * accounts one keystroke from each typed value (the GIN index over billpay_deletion_keys), accounts
+ * billed to each payer's name (the index over billpay_name_key), those accounts' invoices, and
+ * how often each payer name paid each of them before.
+ */
+
+export interface RepairInput {
+  paymentId: string;
+  /** The account as typed, blanks and dashes removed; null when it was not kept (an SSN-like value). */
+  typed: string | null;
+  payerName: string | null;
+  nameKey: string | null;
+  amountCents: number;
+}
+
+export interface BilledInvoice {
+  id: string;
+  invoiceNumber: string;
+  accountNumber: string;
+  memberName: string;
+  plan: string;
+  coverageMonth: string;
+  balanceCents: number;
+  open: boolean;
+}
+
+/** Accounts found per payment; some of the edit finds are two keystrokes away and are dropped by the caller. */
+export async function candidateAccounts(sql: Sql, inputs: RepairInput[]): Promise<Map<string, Set<string>>> {
+  const typed = inputs.filter((i) => i.typed);
+  const named = inputs.filter((i) => i.nameKey);
+  const found = new Map<string, Set<string>>(inputs.map((i) => [i.paymentId, new Set<string>()]));
+  const rows = [] as { payment_id: string; account_number: string }[];
+  if (typed.length) {
+    rows.push(
+      ...((await sql.query(
+        `SELECT x.payment_id, c.account_number
+           FROM unnest($1::text[], $2::text[]) AS x(payment_id, typed)
+          CROSS JOIN LATERAL (
+            SELECT DISTINCT i.account_number FROM invoices i
+             WHERE billpay_deletion_keys(i.account_number) && (billpay_deletion_keys(x.typed) || x.typed)
+                OR i.account_number = ANY (billpay_deletion_keys(x.typed))) c
+          WHERE c.account_number <> x.typed`,
+        [typed.map((i) => i.paymentId), typed.map((i) => i.typed)],
+      )) as typeof rows),
+    );
+  }
+  if (named.length) {
+    // A common name is billed to many accounts; a name alone is weak evidence, so a few suffice.
+    rows.push(
+      ...((await sql.query(
+        `SELECT x.payment_id, c.account_number
+           FROM unnest($1::text[], $2::text[]) AS x(payment_id, name_key)
+          CROSS JOIN LATERAL (
+            SELECT DISTINCT i.account_number FROM invoices i
+             WHERE billpay_name_key(i.member_name) = x.name_key ORDER BY i.account_number LIMIT 20) c`,
+        [named.map((i) => i.paymentId), named.map((i) => i.nameKey)],
+      )) as typeof rows),
+    );
+  }
+  for (const r of rows) found.get(r.payment_id)?.add(r.account_number);
+  return found;
+}
+
+/** Every invoice of these accounts, oldest month first. */
+export async function invoicesOf(sql: Sql, accounts: string[]): Promise<Map<string, BilledInvoice[]>> {
+  const rows = (await sql.query(
+    `SELECT id, invoice_number, account_number, member_name, plan, coverage_month,
+            (amount_due_cents - paid_cents)::text AS balance_cents, status IN ('open', 'partial') AS open
+       FROM invoices WHERE account_number = ANY($1::text[]) ORDER BY account_number, coverage_month, plan`,
+    [accounts],
+  )) as Record<string, string | boolean>[];
+  const byAccount = new Map<string, BilledInvoice[]>();
+  for (const r of rows) {
+    const invoice: BilledInvoice = {
+      id: r.id as string,
+      invoiceNumber: r.invoice_number as string,
+      accountNumber: r.account_number as string,
+      memberName: r.member_name as string,
+      plan: r.plan as string,
+      coverageMonth: r.coverage_month as string,
+      balanceCents: centsFromDb(r.balance_cents as string),
+      open: r.open as boolean,
+    };
+    byAccount.set(invoice.accountNumber, [...(byAccount.get(invoice.accountNumber) ?? []), invoice]);
+  }
+  return byAccount;
+}
+
+/** Payments applied to each account before, counted by the payer's name key: "account\0key" → count. */
+export async function earlierPayers(sql: Sql, accounts: string[]): Promise<Map<string, number>> {
+  const rows = (await sql.query(
+    `SELECT account_number, billpay_name_key(payer_name) AS name_key, count(*)::int AS payments
+       FROM payments
+      WHERE account_number = ANY($1::text[]) AND payer_name IS NOT NULL
+        AND match_status IN ('matched', 'combined_plans', 'partial', 'overpaid')
+      GROUP BY 1, 2`,
+    [accounts],
+  )) as { account_number: string; name_key: string | null; payments: number }[];
+  return new Map(rows.filter((r) => r.name_key).map((r) => [`${r.account_number}\u0000${r.name_key}`, r.payments]));
+}

@@ -1,0 +1,134 @@
+import { expect } from "chai";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ingestFile } from "../../../src/ingest/pipeline";
+import { importInvoices } from "../../../src/match/invoice-import";
+import { deletionKeys } from "../../../src/match/repair/account-edits";
+import { nameKey } from "../../../src/match/repair/names";
+import type { Suggestion } from "../../../src/match/repair/suggest";
+import { freshDatabase, type TestDatabase } from "../../support/database";
+import { BILLING_SAMPLE } from "../remittance-files";
+
+/** A mistyped payment to a billed member of the sample billing data, and who it was meant for. */
+interface Slip {
+  id: string;
+  typed: string;
+  payer: string;
+  amount: string;
+  meant: string;
+  evidence: string[];
+}
+
+// The sample's accounts are dense (712345678, …679, …680 …): every slip is one keystroke from
+// several billed accounts, so the name and the amount must rank the right one first.
+const SLIPS: Slip[] = [
+  {
+    id: "S1",
+    typed: "712345474",
+    payer: "ALI HASSAN",
+    amount: "620.00",
+    meant: "712345744",
+    evidence: ["transposition", "same_name", "amount_equals_invoice"],
+  },
+  {
+    id: "S2",
+    typed: "712345394",
+    payer: "O'Brien, Kathleen",
+    amount: "1,250.00",
+    meant: "712345694",
+    evidence: ["substitution", "same_name", "amount_equals_pair"],
+  },
+  {
+    id: "S3",
+    typed: "71234818",
+    payer: "JOSE MUNOZ",
+    amount: "89.00",
+    meant: "712345818",
+    evidence: ["dropped_digit", "same_name", "amount_equals_invoice"],
+  },
+  {
+    id: "S4",
+    typed: "7123456866",
+    payer: "T NGUYEN",
+    amount: "89.00",
+    meant: "712345686",
+    evidence: ["added_digit", "initials", "amount_equals_invoice"],
+  },
+  {
+    id: "S5",
+    typed: "123-45-6789",
+    payer: "Rivera, Ana",
+    amount: "412.50",
+    meant: "712345678",
+    evidence: ["same_name", "amount_equals_invoice"],
+  },
+];
+
+function slipsCsv(dir: string): string {
+  const rows = SLIPS.map((s) => `D,${s.id},PMT,03/15/2017,03/20/2017,"${s.amount}",${s.typed},"${s.payer}",,`);
+  const total = SLIPS.reduce((sum, s) => sum + Math.round(Number(s.amount.replace(",", "")) * 100), 0);
+  const file = path.join(dir, "slips.csv");
+  writeFileSync(
+    file,
+    [
+      "Record Type,Payment ID,Type,Send Date,Deliver Date,Amount,Payee Account,Member Name,Original Payment ID,Return Reason",
+      "H,FIRST EXAMPLE BANK,FEB-20170320-09,03/20/2017,MA Health Connector",
+      ...rows,
+      `T,${SLIPS.length},${(total / 100).toFixed(2)}`,
+      "",
+    ].join("\n"),
+  );
+  return file;
+}
+
+describe("repair suggestions for payments whose account number is wrong", function () {
+  this.timeout(120_000);
+  let t: TestDatabase;
+  const bySlip = new Map<string, { reason: string; suggestions: Suggestion[] }>();
+
+  before(async () => {
+    t = await freshDatabase();
+    await importInvoices(t.db, BILLING_SAMPLE);
+    const posted = await ingestFile(t.db, {
+      aggregator: "bank-csv",
+      path: slipsCsv(mkdtempSync(path.join(tmpdir(), "slips-"))),
+    });
+    expect(posted.status).to.equal("posted");
+    const rows = (await t.db.query(
+      `SELECT p.source_ref, e.reason, e.suggestions FROM exceptions e JOIN payments p ON p.id = e.payment_id`,
+    )) as { source_ref: string; reason: string; suggestions: Suggestion[] }[];
+    for (const r of rows) bySlip.set(r.source_ref, r);
+  });
+  after(async () => t?.close());
+
+  for (const slip of SLIPS) {
+    it(`${slip.id} (${slip.evidence[0]}): the meant account ranks first, with its evidence and invoices`, () => {
+      const found = bySlip.get(slip.id);
+      expect(found, "an exception was opened").to.not.equal(undefined);
+      expect(["invalid_account", "unknown_account"]).to.include(found?.reason);
+      const [first, ...rest] = found?.suggestions ?? [];
+      expect(first?.accountNumber).to.equal(slip.meant);
+      expect(first.rank).to.equal(1);
+      expect(first.evidence.map((e) => e.kind)).to.deep.equal(slip.evidence);
+      expect(first.invoices.reduce((sum, i) => sum + i.cents, 0)).to.equal(
+        Math.round(Number(slip.amount.replace(",", "")) * 100),
+      );
+      for (const other of rest) expect(other.score).to.be.lessThan(first.score);
+      // Evidence is for people and logs: positions and names, never a full account number.
+      expect(JSON.stringify(first.evidence)).not.to.match(/\d{7}/);
+    });
+  }
+
+  it("the database's keys are the code's keys (the index finds what the code would)", async () => {
+    const values = ["712345678", "71234", "7", "", "123-45"];
+    for (const v of values) {
+      const [{ keys }] = (await t.db.query(`SELECT billpay_deletion_keys($1) AS keys`, [v])) as { keys: string[] }[];
+      expect([...keys].sort()).to.deep.equal(deletionKeys(v).sort());
+    }
+    for (const n of ["José Muñoz", "SMITH, JOHN Q.", "O'Neil-Garcia Maria", "J. Q.", "Zoë ÅNGSTRÖM", "İlker Çelik"]) {
+      const [{ key }] = (await t.db.query(`SELECT billpay_name_key($1) AS key`, [n])) as { key: string | null }[];
+      expect(key, n).to.equal(nameKey(n));
+    }
+  });
+});
