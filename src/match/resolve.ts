@@ -6,6 +6,7 @@ import { appliedByInvoice, recordDecision } from "./decisions";
 import { closeException, getException, type QueuedException } from "./exceptions";
 import { balanceCents, changePaid, findInvoice, setInvoice, type Invoice } from "./invoices";
 import { MATCH_LOCK } from "./matcher";
+import { suggestionsFor } from "./repair/exception-suggestions";
 import {
   findPayment,
   invoiceContext,
@@ -19,6 +20,8 @@ export interface ResolveRequest {
   action: ResolveAction;
   /** apply-to: invoice numbers (or ids). */
   invoices?: string[];
+  /** apply-suggestion: the suggestion's rank (from `exceptions suggest`). */
+  suggestion?: number;
   note: string;
   by: string;
 }
@@ -81,14 +84,18 @@ async function resolveInTransaction(tx: Sql, id: number, req: ResolveRequest): P
 }
 
 function actionFor(action: ResolveAction): (r: Resolving) => Promise<ActionDone> {
-  if (action === "apply-to") return applyTo;
+  if (action === "apply-to") return (r) => applyTo(r);
+  if (action === "apply-suggestion") return applySuggestion;
   if (action === "refund") return refund;
   if (action === "reject") return reject;
   return writeOff;
 }
 
-/** Splits the unapplied money over the named invoices in order; all of it must land somewhere. */
-async function applyTo(r: Resolving): Promise<ActionDone> {
+/**
+ * Splits the unapplied money over the named invoices in order; all of it must land somewhere.
+ * `fixed`: payment fields that stay as given when the payment is re-timed (a repaired account).
+ */
+async function applyTo(r: Resolving, fixed: PaymentChange = {}): Promise<ActionDone> {
   const { tx, p, req } = r;
   if (!p || p.kind !== "payment") throw new ResolveError(`exception ${r.id} has no payment to apply`);
   const refs = req.invoices ?? [];
@@ -111,7 +118,7 @@ async function applyTo(r: Resolving): Promise<ActionDone> {
   }
   // Re-time the payment against the invoice it now pays, unless an earlier application already did.
   let change: PaymentChange = { matchStatus: "matched" };
-  if (before === p.amountCents && first) change = { ...reassess(p, invoiceContext(first)), ...change };
+  if (before === p.amountCents && first) change = { ...reassess(p, invoiceContext(first)), ...change, ...fixed };
   await updatePayment(tx, p, change, { ...r.audit, action: "matched" });
   return { label: `apply-to ${applied.map((a) => a.invoiceNumber).join(",")}`, applied };
 }
@@ -141,6 +148,33 @@ async function applyToInvoice(
     decidedBy: req.by,
   });
   return { invoice, cents };
+}
+
+/**
+ * Takes one of the exception's repair suggestions: the payment's account becomes the suggested
+ * billed account (audited), and its money goes to the invoices the suggestion found it pays.
+ */
+async function applySuggestion(r: Resolving): Promise<ActionDone> {
+  const suggestions = await suggestionsFor(r.tx, r.id);
+  const chosen = suggestions.find((s) => s.rank === r.req.suggestion);
+  if (!chosen)
+    throw new ResolveError(
+      `exception ${r.id} has no suggestion ${r.req.suggestion ?? "(none given)"}; it has ${suggestions.length} (see exceptions suggest ${r.id})`,
+    );
+  if (!r.p || !chosen.invoices.length)
+    throw new ResolveError(
+      `suggestion ${chosen.rank} names no open invoice the payment's amount pays; repair the account and use apply-to with the invoices`,
+    );
+  const repaired: PaymentChange = { accountNumber: chosen.accountNumber, accountStatus: "repaired" };
+  const why = chosen.evidence.map((e) => e.detail).join("; ");
+  const p = await updatePayment(r.tx, r.p, repaired, {
+    ...r.audit,
+    action: "account_repaired",
+    note: `${r.audit.note} (${why})`,
+  });
+  const req = { ...r.req, invoices: chosen.invoices.map((i) => i.invoiceNumber) };
+  const done = await applyTo({ ...r, p, req }, repaired);
+  return { ...done, label: `apply-suggestion ${chosen.rank}: ${done.label}` };
 }
 
 async function refund({ tx, id, p, req }: Resolving): Promise<ActionDone> {

@@ -1,4 +1,5 @@
 import { listExceptions, type ExceptionView } from "../../match/exceptions";
+import { suggestionsFor } from "../../match/repair/exception-suggestions";
 import { ResolveError, resolveException } from "../../match/resolve";
 import { RESOLVE_ACTIONS, type ResolveAction } from "../../match/resolve-actions";
 import { centsToDecimal, EXCEPTION_REASONS, formatUsd } from "../../model";
@@ -43,22 +44,20 @@ interface ResolveOptions {
   json?: boolean;
 }
 
-/** `billpay exceptions resolve ID [INVOICES]`. */
-export async function resolveAction(id: string, invoiceList: string | undefined, opts: ResolveOptions): Promise<void> {
+/** `billpay exceptions resolve ID [ARGUMENT]`. */
+export async function resolveAction(id: string, argument: string | undefined, opts: ResolveOptions): Promise<void> {
   const action = opts.action;
   if (!(RESOLVE_ACTIONS as readonly string[]).includes(action))
     throw new CliExit(1, `unknown action "${action}"; one of ${RESOLVE_ACTIONS.join(", ")}`);
   if (!/^\d+$/.test(id)) throw new CliExit(1, `exception id must be a number, not "${id}"`);
-  const invoices = (invoiceList ?? "")
-    .split(",")
-    .map((r) => r.trim())
-    .filter(Boolean);
-  if (action === "apply-to" && !invoices.length)
-    throw new CliExit(1, "apply-to needs invoice numbers: --action apply-to INV-1[,INV-2]");
+  const request = {
+    action: action as ResolveAction,
+    note: opts.note,
+    by: opts.by,
+    ...actionArgument(action, argument),
+  };
   try {
-    const result = await withDatabase((db) =>
-      resolveException(db, Number(id), { action: action as ResolveAction, invoices, note: opts.note, by: opts.by }),
-    );
+    const result = await withDatabase((db) => resolveException(db, Number(id), request));
     if (opts.json) return printJson(result);
     const applied = result.applied.map((a) => `${formatUsd(a.cents)} on ${a.invoiceNumber}`).join(", ");
     process.stdout.write(`exception ${id} resolved: ${result.exception.resolution}${applied ? ` (${applied})` : ""}\n`);
@@ -66,4 +65,39 @@ export async function resolveAction(id: string, invoiceList: string | undefined,
     if (error instanceof ResolveError) throw new CliExit(2, error.message);
     throw error;
   }
+}
+
+/** The word after --action: invoice numbers for apply-to, a suggestion's number for apply-suggestion. */
+function actionArgument(action: string, argument: string | undefined): { invoices?: string[]; suggestion?: number } {
+  if (action === "apply-suggestion") {
+    if (!argument || !/^\d+$/.test(argument))
+      throw new CliExit(1, "apply-suggestion needs the suggestion's number: --action apply-suggestion 1");
+    return { suggestion: Number(argument) };
+  }
+  const invoices = (argument ?? "")
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (action === "apply-to" && !invoices.length)
+    throw new CliExit(1, "apply-to needs invoice numbers: --action apply-to INV-1[,INV-2]");
+  return { invoices };
+}
+
+/** `billpay exceptions suggest ID`: declared in src/cli/commands/exceptions.ts. */
+export async function suggestAction(id: string, opts: { json?: boolean }): Promise<void> {
+  if (!/^\d+$/.test(id)) throw new CliExit(1, `exception id must be a number, not "${id}"`);
+  const suggestions = await withDatabase((db) => suggestionsFor(db, Number(id)));
+  if (opts.json) return printJson(suggestions);
+  if (!suggestions.length)
+    return void process.stdout.write(
+      `no suggestions for exception ${id} (only a wrong or unbilled account has them)\n`,
+    );
+  const lines = suggestions.map((s) =>
+    [
+      `${s.rank}. account …${s.accountNumber.slice(-4)} (${s.memberName}), score ${s.score.toFixed(2)}`,
+      ...s.evidence.map((e) => `     - ${e.detail}`),
+      `     pays: ${s.invoices.length ? s.invoices.map((i) => `${i.invoiceNumber} ${formatUsd(i.cents)}`).join(", ") : "no open invoice of this amount"}`,
+    ].join("\n"),
+  );
+  process.stdout.write(`${lines.join("\n")}\n`);
 }

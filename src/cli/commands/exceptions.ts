@@ -14,9 +14,12 @@ export function register(program: Command): void {
     .action(lazyAction(() => import("../actions/exceptions.js"), "listAction"));
   exceptions
     .command("resolve")
-    .description("Resolve one exception: apply-to INVOICE[,INVOICE], refund, write-off or reject")
+    .description("Resolve one exception: apply-to INVOICE[,INVOICE], apply-suggestion N, refund, write-off or reject")
     .argument("<id>", "the exception id (from `exceptions list`)")
-    .argument("[invoices]", "for apply-to: invoice numbers, comma-separated (written after --action apply-to)")
+    .argument(
+      "[argument]",
+      "for apply-to: invoice numbers, comma-separated; for apply-suggestion: the suggestion's number (written after --action)",
+    )
     .requiredOption("--action <action>", `one of ${RESOLVE_ACTIONS.join(", ")}`)
     .requiredOption("--note <text>", "why (kept in the audit log)")
     .requiredOption("--by <name>", "who resolves it")
@@ -26,4 +29,16 @@ export function register(program: Command): void {
       '\nExample: billpay exceptions resolve 12 --action apply-to INV-H-04,INV-D-04 --note "split per member call" --by jdoe',
     )
     .action(lazyAction(() => import("../actions/exceptions.js"), "resolveAction"));
+  exceptions
+    .command("suggest")
+    .description(
+      "Repair suggestions for a wrong or unbilled account: billed accounts it may have meant, ranked, with evidence",
+    )
+    .argument("<id>", "the exception id (from `exceptions list`)")
+    .option("--json", "print a JSON array")
+    .addHelpText(
+      "after",
+      "\nTake one with: billpay exceptions resolve ID --action apply-suggestion N --note TEXT --by NAME",
+    )
+    .action(lazyAction(() => import("../actions/exceptions.js"), "suggestAction"));
 }

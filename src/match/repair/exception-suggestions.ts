@@ -46,3 +46,13 @@ export async function storeSuggestions(sql: Sql, exceptionIds: number[]): Promis
   );
   return byException;
 }
+
+/** An exception's suggestions, computed and stored now if they never were; empty for other reasons. */
+export async function suggestionsFor(sql: Sql, exceptionId: number): Promise<Suggestion[]> {
+  const rows = (await sql.query(`SELECT reason, suggestions FROM exceptions WHERE id = $1`, [exceptionId])) as {
+    reason: string;
+    suggestions: Suggestion[] | null;
+  }[];
+  if (!rows.length || !(REPAIRABLE_REASONS as readonly string[]).includes(rows[0].reason)) return [];
+  return rows[0].suggestions ?? (await storeSuggestions(sql, [exceptionId])).get(exceptionId) ?? [];
+}

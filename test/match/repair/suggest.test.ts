@@ -5,6 +5,7 @@ import path from "node:path";
 import { ingestFile } from "../../../src/ingest/pipeline";
 import { importInvoices } from "../../../src/match/invoice-import";
 import { deletionKeys } from "../../../src/match/repair/account-edits";
+import { ResolveError, resolveException } from "../../../src/match/resolve";
 import { nameKey } from "../../../src/match/repair/names";
 import type { Suggestion } from "../../../src/match/repair/suggest";
 import { freshDatabase, type TestDatabase } from "../../support/database";
@@ -85,7 +86,7 @@ function slipsCsv(dir: string): string {
 describe("repair suggestions for payments whose account number is wrong", function () {
   this.timeout(120_000);
   let t: TestDatabase;
-  const bySlip = new Map<string, { reason: string; suggestions: Suggestion[] }>();
+  const bySlip = new Map<string, { id: number; reason: string; suggestions: Suggestion[] }>();
 
   before(async () => {
     t = await freshDatabase();
@@ -96,8 +97,8 @@ describe("repair suggestions for payments whose account number is wrong", functi
     });
     expect(posted.status).to.equal("posted");
     const rows = (await t.db.query(
-      `SELECT p.source_ref, e.reason, e.suggestions FROM exceptions e JOIN payments p ON p.id = e.payment_id`,
-    )) as { source_ref: string; reason: string; suggestions: Suggestion[] }[];
+      `SELECT e.id::int AS id, p.source_ref, e.reason, e.suggestions FROM exceptions e JOIN payments p ON p.id = e.payment_id`,
+    )) as { id: number; source_ref: string; reason: string; suggestions: Suggestion[] }[];
     for (const r of rows) bySlip.set(r.source_ref, r);
   });
   after(async () => t?.close());
@@ -130,5 +131,38 @@ describe("repair suggestions for payments whose account number is wrong", functi
       const [{ key }] = (await t.db.query(`SELECT billpay_name_key($1) AS key`, [n])) as { key: string | null }[];
       expect(key, n).to.equal(nameKey(n));
     }
+  });
+
+  it("taking a suggestion repairs the account and pays the invoices, in the audit log under who took it", async () => {
+    const slip = bySlip.get("S2") as { id: number };
+    const missing = await resolveException(t.db, slip.id, {
+      action: "apply-suggestion",
+      suggestion: 9,
+      note: "member called",
+      by: "jdoe",
+    }).catch((e: unknown) => e);
+    expect(missing).to.be.instanceOf(ResolveError);
+    const result = await resolveException(t.db, slip.id, {
+      action: "apply-suggestion",
+      suggestion: 1,
+      note: "member called",
+      by: "jdoe",
+    });
+    expect(result.exception.resolution).to.match(/^apply-suggestion 1: apply-to /);
+    expect(result.applied.reduce((sum, a) => sum + a.cents, 0)).to.equal(125_000);
+    expect(result.unappliedCents).to.equal(0);
+    const [p] = (await t.db.query(
+      `SELECT account_number, account_status, match_status FROM payments WHERE source_ref = 'S2'`,
+    )) as Record<string, string>[];
+    expect(p).to.deep.equal({ account_number: "712345694", account_status: "repaired", match_status: "matched" });
+    const audit = (await t.db.query(
+      `SELECT a.actor, a.action FROM audit_log a JOIN payments p ON p.id = a.payment_id WHERE p.source_ref = 'S2' AND a.actor = 'jdoe' ORDER BY a.id`,
+    )) as { actor: string; action: string }[];
+    expect(audit.map((a) => a.action)).to.include.members([
+      "account_repaired",
+      "payment_applied",
+      "matched",
+      "resolved",
+    ]);
   });
 });
