@@ -216,6 +216,9 @@ export async function importInvoices(
       const tally = { rows: reader.rows, ...counts, refused: errors.length };
       await closeImportRecord(runner, { id: importId, fileName, sha256, actor }, tally);
       await runner.commitTransaction();
+      // New invoices' repair keys wait in the GIN index's pending list, which every look-up reads
+      // through (34 ms after 100k new invoices, against 0.1 ms merged); merge them now, once.
+      if (counts.created) await runner.query(`SELECT gin_clean_pending_list('ix_invoices_account_keys')`);
     } else await runner.rollbackTransaction();
     return { rows: reader.rows, ...counts, errors };
   } finally {

@@ -35,7 +35,8 @@ export class RepairSuggestions1796001200000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX ix_invoices_account_keys ON invoices USING gin (billpay_deletion_keys(account_number))`,
     );
-    await q.query(`CREATE INDEX ix_invoices_name_key ON invoices (billpay_name_key(member_name))`);
+    // With the account after the key, a common name's first few accounts are read in order from the index.
+    await q.query(`CREATE INDEX ix_invoices_name_key ON invoices (billpay_name_key(member_name), account_number)`);
     await q.query(`ALTER TABLE exceptions ADD COLUMN suggestions jsonb`);
   }
 
