@@ -3,33 +3,52 @@ import { maskDigits } from "./rules/account/mask-digits";
 
 /**
  * JSON-line logging with a redaction layer. Members type their SSN into the account-number field
- * at their bank, so every message and every field is scrubbed before it is written: SSN-like
- * values and any run of 7 or more digits (optionally split by blanks or dashes, as typed account
- * numbers are) keep at most their last 4 digits.
+ * at their bank, so values are masked by what they are, keeping at most their last 4 digits:
+ * every field named for an account or an SSN, and in any text an account- or SSN-shaped token
+ * standing alone — 7 to 11 digits, optionally split by single blanks or dashes as typed account
+ * numbers are. Identifiers an operator searches for are left whole: a UUID (a file or payment id),
+ * a trace number (15 digits), a timestamp or a date, and digits inside a longer name
+ * (billed-20261202.ach, bench-15863).
  */
 
-const SSN_DASHED = /\b\d{3}-\d{2}-\d{4}\b/g;
-// A digit, then 6+ more digits each optionally preceded by one blank or dash.
-const LONG_DIGITS = /\d(?:[ -]?\d){6,}/g;
-
-// Calendar dates (2026-11-27) are not personal data and make logs readable; keep them.
-const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+// One pass, protected shapes first: the alternation takes a UUID or a timestamp as a whole, so no
+// part of one is ever seen as a candidate.
+const TOKENS = new RegExp(
+  [
+    /(?<![\w-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/.source,
+    // A calendar date (month and day in range, so that a typed 7123-45-6789 is not one), with its time.
+    /(?<![\w-])\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\w-])/
+      .source,
+    // An account- or SSN-shaped token: not touching a letter, digit, dash or underscore on either
+    // side, nor a dot followed by a letter (a file's extension).
+    /(?<![\w-])(\d(?:[ -]?\d){6,10})(?![\w-]|\.\w)/.source,
+  ].join("|"),
+  "gi",
+);
 
 export function redactText(text: string): string {
-  return text
-    .replace(SSN_DASHED, (m) => maskDigits(m))
-    .replace(LONG_DIGITS, (m) => (ISO_DATE.test(m) ? m : maskDigits(m)));
+  return text.replace(TOKENS, (match, candidate: string | undefined) => (candidate ? maskDigits(candidate) : match));
 }
 
+// Fields that name an account number or an SSN: their value is masked whatever its shape.
+const ACCOUNT_KEY = /account|ssn/i;
 // Fields that hold amounts, counts and measures: numbers there are never personal data.
 const MEASURE_KEY = /cents|count|bytes|size|ms$|seconds|line|payments|entries|total|attempts/i;
 
+function redactString(value: string, key: string): string {
+  return ACCOUNT_KEY.test(key) && value.replace(/\D/g, "").length >= 7 ? maskDigits(value) : redactText(value);
+}
+
+/** A number is masked under an account or SSN key, or when it has an account's or SSN's 9 digits outside a measure. */
+function redactNumber(value: number | bigint, key: string): number | bigint | string {
+  const digits = String(value).replace("-", "");
+  if (ACCOUNT_KEY.test(key) && digits.length >= 7) return maskDigits(digits);
+  return /^\d{9}$/.test(digits) && !MEASURE_KEY.test(key) ? maskDigits(digits) : value;
+}
+
 export function redact(value: unknown, seen = new WeakSet<object>(), key = ""): unknown {
-  if (typeof value === "string") return redactText(value);
-  if (typeof value === "number" || typeof value === "bigint") {
-    const s = String(value);
-    return /^\d{7,}$/.test(s) && !MEASURE_KEY.test(key) ? maskDigits(s) : value;
-  }
+  if (typeof value === "string") return redactString(value, key);
+  if (typeof value === "number" || typeof value === "bigint") return redactNumber(value, key);
   if (value instanceof Error) {
     return {
       name: value.name,
