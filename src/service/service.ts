@@ -27,6 +27,49 @@ export interface RunningService {
   stop(graceMs: number): Promise<boolean>;
 }
 
+/** `billpay console`: the HTTP side without a schedule; /healthz says which database it reads. */
+class NoScheduler implements Scheduler {
+  constructor(readonly mode: "embedded" | "postgres") {}
+  async start(): Promise<void> {}
+  async stop(): Promise<boolean> {
+    return true;
+  }
+}
+
+export interface ConsoleServiceOptions {
+  http: HttpOptions;
+  /** The sources /readyz reports on, when a config is given. */
+  config?: Pick<BillpayConfig, "aggregators">;
+  instance?: string;
+}
+
+/** The console and the API (and health, readiness, metrics) with no polling or workers. */
+export async function startConsoleService(db: DataSource, options: ConsoleServiceOptions): Promise<RunningService> {
+  const instance = options.instance ?? defaultInstanceName();
+  const mode = isEmbedded(db) ? "embedded" : "postgres";
+  const metrics = new ServiceMetrics(instance, mode);
+  const http = await startHttp(
+    {
+      db,
+      config: options.config ?? { aggregators: [] },
+      metrics,
+      scheduler: new NoScheduler(mode),
+      stopping: () => false,
+    },
+    options.http,
+  );
+  log.info("serving the console and API (no schedule)", { instance, url: http.url });
+  return {
+    instance,
+    mode,
+    url: http.url,
+    async stop() {
+      await http.close();
+      return true;
+    },
+  };
+}
+
 export function defaultInstanceName(): string {
   return process.env.BILLPAY_INSTANCE ?? `${hostname()}-${process.pid}`;
 }
