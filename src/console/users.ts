@@ -108,9 +108,11 @@ export async function disableUser(db: DataSource, name: string, actor: string): 
   await db.transaction(async (tx) => {
     const u = await lockUser(tx, name);
     if (u.disabled_at) throw new UserError(`user "${name}" is already disabled`);
-    const [row] = (await tx.query(`UPDATE console_users SET disabled_at = now() WHERE id = $1 RETURNING disabled_at`, [
-      u.id,
-    ])) as { disabled_at: Date }[];
+    // An UPDATE … RETURNING answers [rows, count].
+    const [[row]] = (await tx.query(
+      `UPDATE console_users SET disabled_at = now() WHERE id = $1 RETURNING disabled_at`,
+      [u.id],
+    )) as [{ disabled_at: Date }[], number];
     await tx.query(`DELETE FROM console_sessions WHERE user_id = $1`, [u.id]);
     await appendAudit(tx, {
       actor,

@@ -1,6 +1,7 @@
 import { isIP, type AddressInfo } from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { messagePage } from "../console/login-page";
 import { registerConsole } from "../console/server";
 import { log } from "../log";
 import { CONTENT_TYPE } from "./prometheus";
@@ -131,7 +132,12 @@ function fallbacks(app: FastifyInstance, token: string | undefined): void {
     const consolePath = path === "/console" || path.startsWith("/console/");
     if (!consolePath && req.method !== "GET" && req.method !== "HEAD")
       return send(reply, 405, { error: "read-only: GET only" }, { allow: "GET, HEAD" });
-    if (!consolePath && !authorized(req, token)) return send(reply, 401, NEEDS_TOKEN, CHALLENGE);
+    if (consolePath)
+      return reply
+        .code(404)
+        .type("text/html; charset=utf-8")
+        .send(messagePage("Not found", `No page at ${path}.`));
+    if (!authorized(req, token)) return send(reply, 401, NEEDS_TOKEN, CHALLENGE);
     return send(reply, 404, { error: `no such endpoint: ${path}` });
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
