@@ -47,8 +47,9 @@ export async function postSignIn(
   name: string,
   password: string,
   remoteAddress = "127.0.0.1",
+  headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
-  const page = await app.inject({ url: "/console/login", remoteAddress });
+  const page = await app.inject({ url: "/console/login", remoteAddress, headers });
   const login = setCookie(page, "billpay_login")!.value;
   const body = form({ _csrf: hiddenCsrf(page.body), name, password, next: "/console" });
   return app.inject({
@@ -56,7 +57,7 @@ export async function postSignIn(
     url: "/console/login",
     remoteAddress,
     payload: body.payload,
-    headers: { ...body.headers, cookie: `billpay_login=${login}` },
+    headers: { ...headers, ...body.headers, cookie: `billpay_login=${login}` },
   });
 }
 
