@@ -69,7 +69,11 @@ describe("cli startup: what each command loads", () => {
   });
 
   it("the help of serve, console and users loads no HTTP server, database or ORM", () => {
-    for (const args of [["serve", "--help"], ["console", "--help"], ["users", "add", "--help"]]) {
+    for (const args of [
+      ["serve", "--help"],
+      ["console", "--help"],
+      ["users", "add", "--help"],
+    ]) {
       const run = loadedBy(args);
       expect(run.code, args.join(" ")).to.equal(0);
       expect(run.stdout).to.contain("Usage: billpay");
