@@ -1,6 +1,6 @@
 import { isIP, type AddressInfo } from "node:net";
-import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { sameToken } from "../console/form-fields";
 import { messagePage } from "../console/login-page";
 import { registerConsole } from "../console/server";
 import { log } from "../log";
@@ -80,12 +80,8 @@ function send(reply: FastifyReply, status: number, body: unknown, headers: Recor
 
 function authorized(req: FastifyRequest, token: string | undefined): boolean {
   if (!token) return true;
-  const header = req.headers.authorization ?? "";
-  const match = /^Bearer (.+)$/.exec(header);
-  if (!match) return false;
-  const given = Buffer.from(match[1]);
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
+  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
+  return match !== null && sameToken(match[1], token);
 }
 
 function searchParams(req: FastifyRequest): URLSearchParams {
