@@ -24,11 +24,16 @@ export function addHttpOptions(command: Command): Command {
       process.env.BILLPAY_HTTP_HOST ?? "127.0.0.1",
     )
     .option("--port <n>", "HTTP port (0 picks a free one)", process.env.BILLPAY_HTTP_PORT ?? "8080")
-    .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (chain)")
-    .option("--tls-key <file>", "the PEM private key of --tls-cert")
+    .option(
+      "--tls-cert <file>",
+      "serve HTTPS with this PEM certificate (chain)",
+      process.env.BILLPAY_TLS_CERT || undefined,
+    )
+    .option("--tls-key <file>", "the PEM private key of --tls-cert", process.env.BILLPAY_TLS_KEY || undefined)
     .option(
       "--behind-proxy <address>",
       "a TLS-terminating proxy at this IP address (or CIDR range) forwards to us: trust its X-Forwarded-For/-Proto",
+      process.env.BILLPAY_BEHIND_PROXY || undefined,
     )
     .option(
       "--idle-minutes <n>",
