@@ -6,10 +6,9 @@ import type { DataSource } from "typeorm";
 import { log } from "../log";
 import { consolePath, field, queryOf, sameToken } from "./form-fields";
 import { CSRF_FIELD } from "./html";
-import { layout } from "./layout";
 import { loginPage, messagePage } from "./login-page";
-import { PageError, type ConsolePage, type PageContext } from "./page";
-import { PAGES } from "./pages";
+import { PageInputError, PageNotFound, type ConsolePage, type PageContext } from "./page";
+import { CONSOLE_PAGES } from "./pages";
 import { resolveRoute } from "./resolve-route";
 import { closeSession, openSession, touchSession, type Session } from "./sessions";
 import { AddressThrottle, LOGIN_POLICY, signIn, type LoginPolicy } from "./sign-in";
@@ -26,6 +25,8 @@ export interface ConsoleOptions {
   db: DataSource;
   idleMinutes: number;
   policy?: LoginPolicy;
+  /** The pages to serve; all of ./pages unless given. */
+  pages?: readonly ConsolePage[];
 }
 
 export const SESSION_COOKIE = "billpay_session";
@@ -81,11 +82,11 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
     sessions.set(req, session);
   });
   signInRoutes(app, options.db, policy, idleSeconds);
-  for (const page of PAGES) pageRoutes(app, options.db, page, sessionOf);
+  for (const page of options.pages ?? CONSOLE_PAGES) pageRoutes(app, options.db, page, sessionOf);
   resolveRoute(app, options.db, sessionOf, refuse);
   app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
-    if (error instanceof PageError)
-      return refuse(reply, error.status, error.status === 404 ? "Not found" : "Bad request", error.message);
+    if (error instanceof PageNotFound) return refuse(reply, 404, "Not found", error.message);
+    if (error instanceof PageInputError) return refuse(reply, 400, "Bad request", error.message);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
       return refuse(reply, error.statusCode, "Bad request", error.message);
     log.error("console request failed", { path: req.url, error: error.message });
@@ -136,10 +137,7 @@ function pageRoutes(
     const { user, csrfToken } = sessionOf(req);
     return { db, query: queryOf(req.url), params: req.params as Record<string, string>, user, csrfToken };
   };
-  app.get(page.path, async (req, reply) => {
-    const ctx = context(req);
-    return html(reply, 200, layout(page.title, ctx.user, ctx.csrfToken, await page.render(ctx)));
-  });
+  app.get(page.path, async (req, reply) => html(reply, 200, await page.render(context(req))));
   const csv = page.csv?.bind(page);
   if (!csv) return;
   const file = `${page.path.replace(/^\/console\/?/, "").replace(/[/:]+/g, "-") || "dashboard"}.csv`;

@@ -69,11 +69,16 @@ export interface Browser {
 }
 
 /** A signed-in browser: its session cookie and the CSRF token its pages carry. */
-export async function signedIn(app: FastifyInstance, name: string, password = PASSWORD): Promise<Browser> {
+export async function signedIn(
+  app: FastifyInstance,
+  name: string,
+  password = PASSWORD,
+  firstPage = "/console",
+): Promise<Browser> {
   const res = await postSignIn(app, name, password);
   if (res.statusCode !== 303) throw new Error(`sign-in of ${name} failed: ${res.statusCode}`);
   const cookie = `billpay_session=${setCookie(res, "billpay_session")!.value}`;
-  const home = await app.inject({ url: "/console", headers: { cookie } });
+  const home = await app.inject({ url: firstPage, headers: { cookie } });
   const csrf = hiddenCsrf(home.body);
   return {
     cookie,
