@@ -12,11 +12,12 @@ import { TOKEN_ENV } from "./service-settings";
 export type { ServiceState } from "./readiness";
 
 /**
- * The service's HTTP side on Fastify: /healthz (alive), /readyz (database
- * and every source), /metrics, read-only JSON under /api, and the web console (src/console/server.ts). It
- * binds 127.0.0.1 unless told otherwise. Anywhere else it will not start without a bearer token
- * (the API shows payments) nor without TLS, its own or a proxy's (the console takes passwords).
- * With a token, everything but /healthz, the bare /readyz verdict and the console needs it.
+ * The service's HTTP side, on Fastify: /healthz (alive), /readyz (database and every source),
+ * /metrics, read-only JSON under /api, and the web console (src/console/server.ts). It binds
+ * 127.0.0.1 unless told otherwise. Anywhere else it will not start without a bearer token (the API
+ * shows payments) nor without TLS, its own or a proxy's (the console takes passwords). With a
+ * token, everything but /healthz, the bare /readyz verdict and the console (which has its own
+ * sign-in) needs it.
  */
 
 export function isLoopback(host: string): boolean {
