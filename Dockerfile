@@ -23,9 +23,10 @@ RUN ln -s /app/dist/src/cli.js /usr/local/bin/billpay && chmod +x /app/dist/src/
 USER billpay
 VOLUME ["/var/lib/billpay"]
 EXPOSE 8080
-# Liveness from inside the container: /healthz on the port `serve` listens on (node has fetch; the
-# slim image has no curl).
+# Liveness from inside the container: /healthz on the port `serve` listens on, over HTTPS when
+# BILLPAY_TLS_CERT is set (the slim image has no curl). The probe asks this very process over
+# loopback whether it is alive, so it does not check the certificate (it may be self-signed).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.BILLPAY_HTTP_PORT || '8080') + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const tls = Boolean(process.env.BILLPAY_TLS_CERT); require(tls ? 'node:https' : 'node:http').get({ host: '127.0.0.1', port: process.env.BILLPAY_HTTP_PORT || '8080', path: '/healthz', rejectUnauthorized: false }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"]
 ENTRYPOINT ["billpay"]
 CMD ["serve"]

@@ -1,22 +1,23 @@
-import { timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { DataSource } from "typeorm";
-import type { BillpayConfig } from "../config/config-file";
+import { isIP, type AddressInfo } from "node:net";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { sameToken } from "../console/form-fields";
+import { messagePage } from "../console/login-page";
+import { registerConsole } from "../console/server";
 import { log } from "../log";
-import { withTimeout } from "../sources/retry";
-import type { ServiceMetrics } from "./metrics";
-import { readPollStatus, type PollStatus } from "./poll-status";
 import { CONTENT_TYPE } from "./prometheus";
 import { BadQuery, listExceptions, listFiles, listPayments } from "./read-api";
-import type { Scheduler } from "./scheduler";
+import { readiness, type ServiceState } from "./readiness";
 import { TOKEN_ENV } from "./service-settings";
 
+export type { ServiceState } from "./readiness";
+
 /**
- * The service's HTTP side: /healthz (alive), /readyz (database and every source), /metrics, and
- * read-only JSON under /api. It binds 127.0.0.1 unless told otherwise, and anywhere else it will
- * not start without a bearer token. With a token, everything but /healthz and the bare /readyz
- * verdict needs it.
+ * The service's HTTP side, on Fastify: /healthz (alive), /readyz (database and every source),
+ * /metrics, read-only JSON under /api, and the web console (src/console/server.ts). It binds
+ * 127.0.0.1 unless told otherwise. Anywhere else it will not start without a bearer token (the API
+ * shows payments) nor without TLS, its own or a proxy's (the console takes passwords). With a
+ * token, everything but /healthz, the bare /readyz verdict and the console (which has its own
+ * sign-in) needs it.
  */
 
 export function isLoopback(host: string): boolean {
@@ -25,174 +26,163 @@ export function isLoopback(host: string): boolean {
 
 export class HttpConfigError extends Error {}
 
-/** Refuses a non-loopback bind without a token (the API shows payments). */
-export function checkBind(host: string, token: string | undefined): void {
-  if (!isLoopback(host) && !token) {
+/** How requests reach us: over our own TLS, through a TLS proxy at a known address, or neither. */
+export interface Transport {
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** The proxy's address (or CIDR range): X-Forwarded-For and -Proto are believed from it only. */
+  behindProxy?: string;
+}
+
+/** Refuses a non-loopback bind without a token (the API shows payments) or without TLS (the console). */
+export function checkBind(host: string, token: string | undefined, transport: Transport = {}): void {
+  if (transport.behindProxy !== undefined && !isProxyAddress(transport.behindProxy))
+    throw new HttpConfigError(
+      `--behind-proxy takes the proxy's IP address or CIDR range, not "${transport.behindProxy}"`,
+    );
+  if (isLoopback(host)) return;
+  if (!token) {
     throw new HttpConfigError(
       `refusing to listen on ${host} without a bearer token: set ${TOKEN_ENV} (or bind 127.0.0.1)`,
     );
   }
+  if (!transport.tls && !transport.behindProxy) {
+    throw new HttpConfigError(
+      `refusing to listen on ${host} without TLS: console passwords and session cookies would cross the network in clear. ` +
+        "Give --tls-cert FILE --tls-key FILE, or --behind-proxy ADDRESS for a TLS proxy at that address (or bind 127.0.0.1)",
+    );
+  }
 }
 
-export interface HttpOptions {
+function isProxyAddress(value: string): boolean {
+  const [address, bits, ...rest] = value.split("/");
+  if (rest.length || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return false;
+  return isIP(address) !== 0;
+}
+
+export interface HttpOptions extends Transport {
   host: string;
   port: number;
   token?: string;
+  /** Minutes a console session may sit unused before it is over. */
+  idleMinutes?: number;
 }
 
-export interface ServiceState {
-  db: DataSource;
-  config: BillpayConfig;
-  metrics: ServiceMetrics;
-  scheduler: Scheduler;
-  stopping: () => boolean;
-}
-
-export interface SourceReadiness {
-  aggregator: string;
-  scheduled: boolean;
-  state: "ok" | "failing" | "pending";
-  lastPollAt: string | null;
-  lastSuccessAt: string | null;
-  error: string | null;
-}
-
-export interface Readiness {
-  ready: boolean;
-  stopping: boolean;
-  database: { ok: boolean; error: string | null };
-  sources: SourceReadiness[];
-}
-
-export async function readiness(state: ServiceState): Promise<Readiness> {
-  const database = { ok: true, error: null as string | null };
-  let polls = new Map<string, PollStatus>();
-  try {
-    await withTimeout("the database check", 3000, state.db.query("SELECT 1"));
-    polls = await readPollStatus(state.db);
-  } catch (error) {
-    database.ok = false;
-    database.error = (error as Error).message;
-  }
-  const sources = state.config.aggregators.map((agg): SourceReadiness => {
-    const p = polls.get(agg.id);
-    return {
-      aggregator: agg.id,
-      scheduled: agg.schedule !== null,
-      state: !p || p.ok === null ? "pending" : p.ok ? "ok" : "failing",
-      lastPollAt: p?.finishedAt?.toISOString() ?? null,
-      lastSuccessAt: p?.lastSuccessAt?.toISOString() ?? null,
-      error: p?.ok === false ? p.error : null,
-    };
-  });
-  const stopping = state.stopping();
-  return {
-    ready: database.ok && !stopping && sources.every((s) => s.state !== "failing"),
-    stopping,
-    database,
-    sources,
-  };
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {
   const text = typeof body === "string" ? body : `${JSON.stringify(body, null, 2)}\n`;
-  res.writeHead(status, {
-    "content-type": typeof body === "string" ? CONTENT_TYPE : "application/json; charset=utf-8",
-    "cache-control": "no-store",
-    ...headers,
-  });
-  res.end(text);
+  return reply
+    .code(status)
+    .headers({
+      "content-type": typeof body === "string" ? CONTENT_TYPE : "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      ...headers,
+    })
+    .send(text);
 }
 
-function authorized(req: IncomingMessage, token: string | undefined): boolean {
+function authorized(req: FastifyRequest, token: string | undefined): boolean {
   if (!token) return true;
-  const header = req.headers.authorization ?? "";
-  const match = /^Bearer (.+)$/.exec(header);
-  if (!match) return false;
-  const given = Buffer.from(match[1]);
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
+  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
+  return match !== null && sameToken(match[1], token);
 }
 
-export async function startHttp(
+function searchParams(req: FastifyRequest): URLSearchParams {
+  return new URL(req.url, "http://localhost").searchParams;
+}
+
+const NEEDS_TOKEN = { error: "a bearer token is required" };
+const CHALLENGE = { "www-authenticate": 'Bearer realm="billpay"' };
+
+/** The service's own routes: /healthz and the bare /readyz verdict answer without the token (probes carry none). */
+function serviceRoutes(app: FastifyInstance, state: ServiceState, token: string | undefined): void {
+  app.get("/healthz", (_req, reply) =>
+    send(reply, 200, { status: "ok", instance: state.metrics.instance, mode: state.scheduler.mode }),
+  );
+  app.get("/readyz", async (req, reply) => {
+    const r = await readiness(state);
+    return send(reply, r.ready ? 200 : 503, authorized(req, token) ? r : { ready: r.ready });
+  });
+  app.register(async (api) => {
+    api.addHook("onRequest", async (req, reply) => {
+      if (!authorized(req, token)) return send(reply, 401, NEEDS_TOKEN, CHALLENGE);
+    });
+    api.get("/metrics", async (_req, reply) =>
+      send(reply, 200, await state.metrics.render(state.db, (await state.scheduler.families?.()) ?? [])),
+    );
+    api.get("/api/files", async (req, reply) => send(reply, 200, await listFiles(state.db, searchParams(req))));
+    api.get("/api/payments", async (req, reply) => send(reply, 200, await listPayments(state.db, searchParams(req))));
+    api.get("/api/exceptions", async (req, reply) => {
+      const page = await listExceptions(state.db, searchParams(req));
+      return page
+        ? send(reply, 200, page)
+        : send(reply, 404, { error: "no exception queue in this database yet (run the matching migration)" });
+    });
+  });
+}
+
+/**
+ * Everything else: outside the console only GET is served (405 as before), an unknown path needs
+ * the token to learn that it is unknown, and a failure is logged and answered 500 without detail.
+ */
+function fallbacks(app: FastifyInstance, token: string | undefined): void {
+  app.setNotFoundHandler((req, reply) => {
+    const path = new URL(req.url, "http://localhost").pathname;
+    const consolePath = path === "/console" || path.startsWith("/console/");
+    if (!consolePath && req.method !== "GET" && req.method !== "HEAD")
+      return send(reply, 405, { error: "read-only: GET only" }, { allow: "GET, HEAD" });
+    if (consolePath)
+      return reply
+        .code(404)
+        .type("text/html; charset=utf-8")
+        .send(messagePage("Not found", `No page at ${path}.`));
+    if (!authorized(req, token)) return send(reply, 401, NEEDS_TOKEN, CHALLENGE);
+    return send(reply, 404, { error: `no such endpoint: ${path}` });
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
+    if (error instanceof BadQuery) return send(reply, 400, { error: error.message });
+    // Fastify's own refusals (a body too large, a media type it cannot parse) say what was wrong.
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+      return send(reply, error.statusCode, { error: error.message });
+    log.error("http request failed", { path: req.url, error: error.message });
+    return send(reply, 500, { error: "internal error" });
+  });
+}
+
+/** The Fastify app, not listening: startHttp listens; tests call inject() on it. */
+export async function buildHttp(
   state: ServiceState,
-  options: HttpOptions,
-): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  checkBind(options.host, options.token);
-  const server = createServer((req, res) => serve(state, options, req, res));
-  await listen(server, options);
-  const address = server.address() as AddressInfo;
+  options: Omit<HttpOptions, "host" | "port">,
+): Promise<FastifyInstance> {
+  // Fastify types a TLS server apart from a plain one; the routes see the same requests either way.
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    trustProxy: options.behindProxy ?? false,
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+  // First: the plugins below take the error handler their parent has when they are registered.
+  fallbacks(app, options.token);
+  serviceRoutes(app, state, options.token);
+  await app.register(registerConsole, { db: state.db, idleMinutes: options.idleMinutes ?? DEFAULT_IDLE_MINUTES });
+  await app.ready();
+  return app;
+}
+
+export const DEFAULT_IDLE_MINUTES = 30;
+
+export interface RunningHttp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHttp(state: ServiceState, options: HttpOptions): Promise<RunningHttp> {
+  checkBind(options.host, options.token, options);
+  const app = await buildHttp(state, options);
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
-    server,
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: `${options.tls ? "https" : "http"}://${host}:${address.port}`,
+    // forceCloseConnections: a browser's idle keep-alive connection does not hold close() open.
+    close: () => app.close(),
   };
-}
-
-function listen(server: Server, options: HttpOptions): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-}
-
-function serve(state: ServiceState, options: HttpOptions, req: IncomingMessage, res: ServerResponse): void {
-  handle(state, options, req, res).catch((error: unknown) => {
-    log.error("http request failed", { path: req.url, error: (error as Error).message });
-    if (!res.headersSent) send(res, 500, { error: "internal error" });
-    else res.end();
-  });
-}
-
-/** /healthz and the bare /readyz verdict answer without the token: probes carry none. */
-async function handle(
-  state: ServiceState,
-  options: HttpOptions,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  if (req.method !== "GET" && req.method !== "HEAD")
-    return send(res, 405, { error: "read-only: GET only" }, { allow: "GET, HEAD" });
-  const ok = authorized(req, options.token);
-  switch (url.pathname) {
-    case "/healthz":
-      return send(res, 200, { status: "ok", instance: state.metrics.instance, mode: state.scheduler.mode });
-    case "/readyz": {
-      const r = await readiness(state);
-      return send(res, r.ready ? 200 : 503, ok ? r : { ready: r.ready });
-    }
-  }
-  if (!ok)
-    return send(res, 401, { error: "a bearer token is required" }, { "www-authenticate": 'Bearer realm="billpay"' });
-  return handleAuthorized(state, url, res);
-}
-
-async function handleAuthorized(state: ServiceState, url: URL, res: ServerResponse): Promise<void> {
-  try {
-    switch (url.pathname) {
-      case "/metrics":
-        return send(res, 200, await state.metrics.render(state.db, (await state.scheduler.families?.()) ?? []));
-      case "/api/files":
-        return send(res, 200, await listFiles(state.db, url.searchParams));
-      case "/api/payments":
-        return send(res, 200, await listPayments(state.db, url.searchParams));
-      case "/api/exceptions": {
-        const page = await listExceptions(state.db, url.searchParams);
-        return page
-          ? send(res, 200, page)
-          : send(res, 404, { error: "no exception queue in this database yet (run the matching migration)" });
-      }
-      default:
-        return send(res, 404, { error: `no such endpoint: ${url.pathname}` });
-    }
-  } catch (error) {
-    if (error instanceof BadQuery) return send(res, 400, { error: error.message });
-    throw error;
-  }
 }

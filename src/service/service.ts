@@ -6,7 +6,7 @@ import { isEmbedded } from "../store/data-source";
 import { BossScheduler } from "./boss-scheduler";
 import type { BossSettings } from "./service-settings";
 import { EmbeddedScheduler } from "./embedded-scheduler";
-import { startHttp, type HttpOptions } from "./http-server";
+import { startHttp, type HttpOptions, type ServiceState } from "./http-server";
 import { ServiceMetrics } from "./metrics";
 import type { Scheduler } from "./scheduler";
 
@@ -25,6 +25,56 @@ export interface RunningService {
   url: string;
   /** Stop taking work, give the current file up to graceMs, close HTTP. True when nothing was abandoned. */
   stop(graceMs: number): Promise<boolean>;
+}
+
+/** `billpay console`: the HTTP side without a schedule; /healthz says which database it reads. */
+class NoScheduler implements Scheduler {
+  constructor(readonly mode: "embedded" | "postgres") {}
+  async start(): Promise<void> {}
+  async stop(): Promise<boolean> {
+    return true;
+  }
+}
+
+export interface ConsoleServiceOptions {
+  http: HttpOptions;
+  /** The sources /readyz reports on, when a config is given. */
+  config?: Pick<BillpayConfig, "aggregators">;
+  instance?: string;
+}
+
+/** What the HTTP side reads when no schedule runs. */
+export function consoleState(
+  db: DataSource,
+  instance: string,
+  config: Pick<BillpayConfig, "aggregators"> = { aggregators: [] },
+): ServiceState {
+  const mode = isEmbedded(db) ? "embedded" : "postgres";
+  return {
+    db,
+    config,
+    metrics: new ServiceMetrics(instance, mode),
+    scheduler: new NoScheduler(mode),
+    stopping: () => false,
+  };
+}
+
+/** The console and the API (and health, readiness, metrics) with no polling or workers. */
+export async function startConsoleService(db: DataSource, options: ConsoleServiceOptions): Promise<RunningService> {
+  const instance = options.instance ?? defaultInstanceName();
+  const state = consoleState(db, instance, options.config);
+  const mode = state.scheduler.mode;
+  const http = await startHttp(state, options.http);
+  log.info("serving the console and API (no schedule)", { instance, url: http.url });
+  return {
+    instance,
+    mode,
+    url: http.url,
+    async stop() {
+      await http.close();
+      return true;
+    },
+  };
 }
 
 export function defaultInstanceName(): string {

@@ -16,6 +16,8 @@ const NO_DATABASE = [
   "/node_modules/@electric-sql/",
   "/node_modules/ssh2",
   "/node_modules/reflect-metadata/",
+  "/node_modules/fastify/",
+  "/node_modules/@fastify/",
 ];
 
 // The parent prints the CLI's own output on stdout and stderr; the list goes last, on its own line.
@@ -64,6 +66,19 @@ describe("cli startup: what each command loads", () => {
     expect(heavy(run.loaded)).to.deep.equal([]);
     const light = run.loaded.filter((f) => /\/node_modules\/(winston|zod|yaml)\//.test(f));
     expect(light).to.deep.equal([]);
+  });
+
+  it("the help of serve, console and users loads no HTTP server, database or ORM", () => {
+    for (const args of [
+      ["serve", "--help"],
+      ["console", "--help"],
+      ["users", "add", "--help"],
+    ]) {
+      const run = loadedBy(args);
+      expect(run.code, args.join(" ")).to.equal(0);
+      expect(run.stdout).to.contain("Usage: billpay");
+      expect(heavy(run.loaded), args.join(" ")).to.deep.equal([]);
+    }
   });
 
   for (const args of [

@@ -40,12 +40,17 @@ describe("service building blocks", () => {
     expect(fileKey("rpps", "/in/a.ach")).to.equal("rpps:/in/a.ach");
   });
 
-  it("binds loopback without a token and refuses any other address without one", () => {
+  it("binds loopback without a token or TLS and refuses any other address without both", () => {
+    const tls = { tls: { cert: "c", key: "k" } };
     expect(isLoopback("127.0.0.1")).to.equal(true);
     expect(isLoopback("::1")).to.equal(true);
     expect(isLoopback("0.0.0.0")).to.equal(false);
     expect(() => checkBind("127.0.0.1", undefined)).to.not.throw();
-    expect(() => checkBind("0.0.0.0", undefined)).to.throw(/bearer token/);
-    expect(() => checkBind("0.0.0.0", "t")).to.not.throw();
+    expect(() => checkBind("0.0.0.0", undefined, tls)).to.throw(/bearer token/);
+    expect(() => checkBind("0.0.0.0", "t")).to.throw(/without TLS.*--tls-cert FILE --tls-key FILE.*--behind-proxy/);
+    expect(() => checkBind("0.0.0.0", "t", tls)).to.not.throw();
+    expect(() => checkBind("0.0.0.0", "t", { behindProxy: "10.0.0.5" })).to.not.throw();
+    expect(() => checkBind("0.0.0.0", "t", { behindProxy: "10.0.0.0/8" })).to.not.throw();
+    expect(() => checkBind("127.0.0.1", undefined, { behindProxy: "proxy.example" })).to.throw(/IP address or CIDR/);
   });
 });

@@ -2,16 +2,14 @@ import { loadConfig } from "../../config/config-file";
 import { ConfigError } from "../../config/zod-errors";
 import { log } from "../../log";
 import { waitAtMost } from "../../service/embedded-scheduler";
-import { checkBind, HttpConfigError } from "../../service/http-server";
-import { TOKEN_ENV } from "../../service/service-settings";
 import { startService } from "../../service/service";
 import { closeDatabase, openDatabase } from "../../store/data-source";
 import { CliExit } from "../exit";
+import type { HttpFlags } from "../http-options";
+import { httpSettings, numberOption as number } from "./http-settings";
 
-interface ServeOpts {
+interface ServeOpts extends HttpFlags {
   config?: string;
-  host: string;
-  port: string;
   concurrency: string;
   grace: string;
   retries: string;
@@ -20,24 +18,17 @@ interface ServeOpts {
   jobPolling: string;
 }
 
-function number(value: string, name: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new CliExit(2, `--${name} must be a number of at least ${min}`);
-  return n;
-}
-
 /**
  * `billpay serve` (declared in src/cli/commands/serve.ts): runs until SIGTERM or SIGINT, then stops
  * taking work and exits (see --grace).
  */
 export async function serveAction(opts: ServeOpts): Promise<void> {
-  const token = process.env[TOKEN_ENV] || undefined;
+  const http = httpSettings(opts);
   let config;
   try {
-    checkBind(opts.host, token);
     config = loadConfig(opts.config);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof HttpConfigError) throw new CliExit(2, error.message);
+    if (error instanceof ConfigError) throw new CliExit(2, error.message);
     throw error;
   }
   const graceMs = number(opts.grace, "grace", 0) * 1000;
@@ -45,7 +36,7 @@ export async function serveAction(opts: ServeOpts): Promise<void> {
   const service = await startService(db, {
     config,
     databaseUrl: process.env.DATABASE_URL,
-    http: { host: opts.host, port: number(opts.port, "port", 0), token },
+    http,
     boss: {
       concurrency: number(opts.concurrency, "concurrency", 1),
       retryLimit: number(opts.retries, "retries", 0),

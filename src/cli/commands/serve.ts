@@ -1,18 +1,14 @@
 import type { Command } from "commander";
-import { DEFAULT_BOSS_SETTINGS, TOKEN_ENV } from "../../service/service-settings";
+import { DEFAULT_BOSS_SETTINGS } from "../../service/service-settings";
+import { addHttpOptions } from "../http-options";
 import { lazyAction } from "../lazy-action";
 
 export function register(program: Command): void {
-  program
+  const serve = program
     .command("serve")
-    .description("Scheduled polling and workers, with HTTP health, metrics and read API")
-    .option("-c, --config <file>", "configuration file (default: $BILLPAY_CONFIG)")
-    .option(
-      "--host <address>",
-      "HTTP bind address; anything but loopback needs $" + TOKEN_ENV,
-      process.env.BILLPAY_HTTP_HOST ?? "127.0.0.1",
-    )
-    .option("--port <n>", "HTTP port (0 picks a free one)", process.env.BILLPAY_HTTP_PORT ?? "8080")
+    .description("Scheduled polling and workers, with HTTP health, metrics, read API and the web console")
+    .option("-c, --config <file>", "configuration file (default: $BILLPAY_CONFIG)");
+  addHttpOptions(serve)
     .option(
       "--concurrency <n>",
       "files this instance works at once (PostgreSQL)",

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 
-export const AUDIT_ENTITIES = ["file", "payment", "invoice", "exception", "invoice_import"] as const;
+export const AUDIT_ENTITIES = ["file", "payment", "invoice", "exception", "invoice_import", "user"] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** One state change: who, when, what, before, after. The table refuses UPDATE and DELETE. */
