@@ -164,7 +164,7 @@ type FileRow = {
   net: string;
 };
 
-async function fileLines(sql: Sql, p: string[]): Promise<FileLine[]> {
+export async function fileLines(sql: Sql, p: string[]): Promise<FileLine[]> {
   const fileRows = (await sql.query(
     `SELECT f.id, f.name, f.aggregator, f.status, f.received_at, f.controls, jsonb_array_length(f.errors) AS errors,
             f.payment_count, f.bank_entry_count, f.total_cents::text AS net
@@ -209,7 +209,10 @@ type DayRow = {
   cents: string;
 };
 
-async function dayLines(sql: Sql, p: string[]): Promise<{ days: DayLine[]; totals: ReconciliationReport["totals"] }> {
+export async function dayLines(
+  sql: Sql,
+  p: string[],
+): Promise<{ days: DayLine[]; totals: ReconciliationReport["totals"] }> {
   const dayRows = (await sql.query(
     `SELECT settled_on::text AS day, kind, timing_status, match_status, status, count(*)::int AS count, sum(amount_cents)::text AS cents
        FROM payments WHERE settled_on BETWEEN $1::date AND $2::date
@@ -249,7 +252,7 @@ function add<K extends string>(into: Partial<Record<K, CountCents>>, key: K, cou
   slot.cents += cents;
 }
 
-async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
+export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   const rate = (
     (await sql.query(
       `SELECT count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
@@ -271,7 +274,7 @@ async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   };
 }
 
-async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<ExceptionLine[]> {
+export async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<ExceptionLine[]> {
   const exceptionRows = (await sql.query(
     `SELECT e.reason,
             count(*) FILTER (WHERE e.status = 'open')::int AS open,
@@ -303,7 +306,7 @@ async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<Except
   }));
 }
 
-async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankLine[]; rule: string }> {
+export async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankLine[]; rule: string }> {
   const credits = (await sql.query(
     `SELECT b.id, coalesce(b.value_on, b.booked_on)::text AS day, b.amount_cents::text AS cents, b.bank_ref, b.customer_ref, b.text, f.name AS statement
        FROM bank_entries b JOIN remittance_files f ON f.id = b.file_id

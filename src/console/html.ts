@@ -1,0 +1,14 @@
+import { escapeHtml } from "../report/svg-charts";
+
+/** Text for HTML content or a double-quoted attribute; null and undefined print as nothing. */
+export function h(value: string | number | null | undefined): string {
+  return value === null || value === undefined ? "" : escapeHtml(String(value));
+}
+
+/** An href under /console with these query parameters (empty ones left out), escaped for an attribute. */
+export function href(path: string, query: Record<string, string | number | null | undefined> = {}): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== "") search.set(k, String(v));
+  const qs = search.toString();
+  return h(qs ? `${path}?${qs}` : path);
+}
