@@ -16,6 +16,7 @@ import { CONSOLE_PAGES } from "../src/console/pages";
 import type { ConsolePage, PageContext } from "../src/console/page";
 import { encodeCursor } from "../src/console/keyset";
 import { localToday } from "../src/console/params";
+import { addDays } from "../src/rules/local-date";
 import { renderTable } from "../src/report/text-table";
 import { closeDatabase, isEmbedded, openDatabase } from "../src/store/data-source";
 import { benchId, fileCount, fillConsoleBook, paymentId, settlementDay, type ConsoleBook } from "./bench/console-data";
@@ -43,9 +44,11 @@ async function scenarios(db: DataSource, book: ConsoleBook): Promise<Scenario[]>
   const newestFile = benchId(1, fileCount(book) - 1);
   const page2 = (await loadQueue(db, queueFilter({}))).next ?? "";
   const month = book.today.slice(0, 7);
+  const monthEnd = addDays(`${month}-01`, -1);
   const lastMonth = settlementDay(book, Math.floor(fileCount(book) * 0.9));
   return [
     { path: "/console", label: "dashboard, this month" },
+    { path: "/console", label: "dashboard, last day of a full month", query: { day: monthEnd } },
     { path: "/console/files", label: "newest files" },
     { path: "/console/files", label: "quarantined files", query: { status: "quarantined" } },
     { path: "/console/files/:id", label: "a 5,000-payment file", params: { id: newestFile } },
@@ -56,7 +59,8 @@ async function scenarios(db: DataSource, book: ConsoleBook): Promise<Scenario[]>
       query: { after: encodeCursor([3900]) },
     },
     { path: "/console/payments/:id", label: "payment with an exception", params: { id: paymentId(book.payments - 1) } },
-    { path: "/console/invoices", label: "all invoices" },
+    { path: "/console/invoices", label: "newest month billed" },
+    { path: "/console/invoices", label: "every month", query: { month: "all" } },
     { path: "/console/invoices", label: "open, one month", query: { status: "open", month } },
     { path: "/console/invoices/:id", label: "invoice with 4 payments", params: { id: benchId(3, 0) } },
     { path: "/console/exceptions", label: "queue, oldest first" },

@@ -274,6 +274,7 @@ export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   };
 }
 
+/** Two indexed halves (by the payment's settlement day, or opened on the day when there is no payment), not an OR over a join of every exception. */
 export async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<ExceptionLine[]> {
   const exceptionRows = (await sql.query(
     `SELECT e.reason,
@@ -282,9 +283,10 @@ export async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise
             count(*) FILTER (WHERE e.status = 'resolved')::int AS resolved,
             max(floor(extract(epoch FROM ($3::timestamptz - e.opened_at)) / 86400)) FILTER (WHERE e.status = 'open') AS oldest,
             round(avg(extract(epoch FROM ($3::timestamptz - e.opened_at)) / 86400) FILTER (WHERE e.status = 'open'), 1)::text AS mean
-       FROM exceptions e LEFT JOIN payments x ON x.id = e.payment_id
-      WHERE x.settled_on BETWEEN $1::date AND $2::date
-         OR (x.id IS NULL AND (e.opened_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date)
+       FROM (SELECT e.* FROM payments x JOIN exceptions e ON e.payment_id = x.id WHERE x.settled_on BETWEEN $1::date AND $2::date
+             UNION ALL
+             SELECT e.* FROM exceptions e
+              WHERE e.payment_id IS NULL AND (e.opened_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date) e
       GROUP BY e.reason ORDER BY e.reason`,
     [...p, asOf.toISOString()],
   )) as {

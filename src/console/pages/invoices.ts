@@ -13,6 +13,7 @@ const PAGE_SIZE = 50;
 
 export interface InvoicesFilter {
   status: string | null;
+  /** A coverage month, "all", or null for the newest month billed (totals over every month cost a pass over the table). */
   coverageMonth: string | null;
   account: string | null;
   after: string[] | null;
@@ -20,7 +21,9 @@ export interface InvoicesFilter {
 
 export function invoicesFilter(q: PageContext["query"]): InvoicesFilter {
   const month = text(q, "month");
-  if (month !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new PageInputError("month must be YYYY-MM");
+  if (month !== null && month !== "all" && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    throw new PageInputError("month must be YYYY-MM or all");
+  }
   return {
     status: text(q, "status"),
     coverageMonth: month,
@@ -42,6 +45,7 @@ export interface InvoiceRow {
 }
 
 export interface InvoicesView {
+  month: string;
   totals: { count: number; billed: string; paid: string; open: string };
   rows: InvoiceRow[];
   next: string | null;
@@ -52,7 +56,8 @@ const WHERE = `($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR covera
 
 /** Billed, paid and still open over every invoice the filter takes; a page of them by invoice number. */
 export async function loadInvoices(db: Sql, f: InvoicesFilter): Promise<InvoicesView> {
-  const filter = [f.status, f.coverageMonth, f.account];
+  const month = f.coverageMonth ?? (await newestMonth(db));
+  const filter = [f.status, month === "all" ? null : month, f.account];
   // Open is what balanceCents (src/match/invoices.ts) says is owed: nothing on a written-off invoice, never negative.
   const [totals] = (await db.query(
     `SELECT count(*)::int AS count, coalesce(sum(amount_due_cents), 0)::text AS billed, coalesce(sum(paid_cents), 0)::text AS paid,
@@ -69,7 +74,12 @@ export async function loadInvoices(db: Sql, f: InvoicesFilter): Promise<Invoices
   )) as InvoiceRow[];
   const page = splitPage(rows, PAGE_SIZE);
   const last = page.rows.at(-1);
-  return { totals, rows: page.rows, next: page.more && last ? encodeCursor([last.invoiceNumber]) : null };
+  return { month, totals, rows: page.rows, next: page.more && last ? encodeCursor([last.invoiceNumber]) : null };
+}
+
+async function newestMonth(db: Sql): Promise<string> {
+  const [row] = (await db.query(`SELECT max(coverage_month) AS month FROM invoices`)) as { month: string | null }[];
+  return row.month ?? "all";
 }
 
 export const INVOICE_COLUMNS: GridColumn<InvoiceRow>[] = [
@@ -87,7 +97,7 @@ export const INVOICE_COLUMNS: GridColumn<InvoiceRow>[] = [
   { header: "Status", text: (r) => r.status },
 ];
 
-function filterForm(ctx: PageContext): string {
+function filterForm(ctx: PageContext, month: string): string {
   const q = ctx.query;
   const statuses = [`<option value="">any</option>`]
     .concat(INVOICE_STATUSES.map((s) => `<option${s === q.status ? " selected" : ""}>${s}</option>`))
@@ -95,7 +105,7 @@ function filterForm(ctx: PageContext): string {
   return (
     `<form class="filters" method="get" action="${PATH}">` +
     `<label for="f-status">Status<select id="f-status" name="status">${statuses}</select></label>` +
-    `<label for="f-month">Coverage month (YYYY-MM)<input id="f-month" name="month" value="${h(q.month)}"></label>` +
+    `<label for="f-month">Coverage month (YYYY-MM or all)<input id="f-month" name="month" value="${h(month)}"></label>` +
     `<label for="f-account">Account number<input id="f-account" name="account" value="${h(q.account)}"></label>` +
     `<button type="submit">Filter</button></form>`
   );
@@ -114,7 +124,7 @@ export function renderInvoices(ctx: PageContext, v: InvoicesView): string {
   return consoleDocument(
     ctx,
     "Invoices",
-    filterForm(ctx) + cards + gridHtml(INVOICE_COLUMNS, v.rows) + next + csvLink(PATH, ctx),
+    filterForm(ctx, v.month) + cards + gridHtml(INVOICE_COLUMNS, v.rows) + next + csvLink(PATH, ctx),
   );
 }
 

@@ -12,6 +12,10 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  *   superset, so a payment insert maintains as many indexes as before.
  * - Reconciliation and the dashboard select payments by settlement day. None of these columns is
  *   one matching rewrites, so its updates stay heap-only (see MatchingWrites).
+ * - The dashboard counts open exceptions by reason and age: (reason, opened_at) carries the amount
+ *   too, so the count reads that index alone. A payment's exceptions, open or resolved, are found by
+ *   payment_id (the unique index on it holds open ones only).
+ * - Invoices are totalled per coverage month (the invoices page opens on the newest month billed).
  */
 export class ConsoleIndexes1796001100000 implements MigrationInterface {
   name = "ConsoleIndexes1796001100000";
@@ -28,7 +32,9 @@ export class ConsoleIndexes1796001100000 implements MigrationInterface {
 const CREATE = [
   `CREATE INDEX ix_exceptions_open_age ON exceptions (opened_at, id) WHERE status = 'open'`,
   `CREATE INDEX ix_exceptions_open_amount ON exceptions (amount_cents, id) WHERE status = 'open'`,
-  `CREATE INDEX ix_exceptions_open_reason_age ON exceptions (reason, opened_at, id) WHERE status = 'open'`,
+  `CREATE INDEX ix_exceptions_open_reason_age ON exceptions (reason, opened_at, id) INCLUDE (amount_cents) WHERE status = 'open'`,
+  `CREATE INDEX ix_exceptions_payment ON exceptions (payment_id)`,
+  `CREATE INDEX ix_invoices_coverage_month ON invoices (coverage_month)`,
   `CREATE INDEX ix_exceptions_open_reason_amount ON exceptions (reason, amount_cents, id) WHERE status = 'open'`,
   `CREATE INDEX ix_audit_log_at ON audit_log (at, id)`,
   `CREATE INDEX ix_audit_log_actor ON audit_log (actor, at, id)`,
