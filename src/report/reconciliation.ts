@@ -252,14 +252,15 @@ function add<K extends string>(into: Partial<Record<K, CountCents>>, key: K, cou
   slot.cents += cents;
 }
 
+/** The exact-rule look-up reads the (payment_id, rule) index alone, no decision row: a month holds tens of thousands of payments. */
 export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   const rate = (
     (await sql.query(
       `SELECT count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
-            count(*) FILTER (WHERE auto.id IS NOT NULL)::int AS matched,
-            coalesce(sum(p.amount_cents) FILTER (WHERE auto.id IS NOT NULL), 0)::text AS matched_cents
+            count(*) FILTER (WHERE auto.hit)::int AS matched,
+            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit), 0)::text AS matched_cents
        FROM payments p
-       LEFT JOIN LATERAL (SELECT d.id FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
+       LEFT JOIN LATERAL (SELECT true AS hit FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
       WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date`,
       p,
     )) as { payments: number; cents: string; matched: number; matched_cents: string }[]

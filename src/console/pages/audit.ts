@@ -40,20 +40,22 @@ type AuditRow = Omit<AuditEntry, "id" | "at"> & { id: string; at: Date; atKey: s
 
 /**
  * Newest first, keyset on (at, id): each filter has an index that walks in that order (actor,
- * action, or the time alone); an entity id without an entity is looked up under every entity, so
+ * action, or the time alone). The columns are qualified: the output column "id" is text, and
+ * ordering by it would put "9" before "10" and break the keyset. An entity id without an entity
+ * is looked up under every entity, so an entity id without an entity is looked up under every entity, so
  * the (entity, entity_id) index still serves it.
  */
 export async function loadAudit(db: Sql, f: AuditFilter): Promise<{ rows: AuditEntry[]; next: string | null }> {
   const rows = (await db.query(
     `SELECT id::text AS id, at, at::text AS "atKey", actor, entity, entity_id AS "entityId", action, before, after,
             payment_id AS "paymentId", note
-       FROM audit_log
+       FROM audit_log a
       WHERE entity = ANY($1::text[]) AND ($2::text IS NULL OR entity_id = $2)
         AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR action = $4)
         AND ($5::date IS NULL OR at >= ($5::date::timestamp AT TIME ZONE 'America/New_York'))
         AND ($6::date IS NULL OR at < (($6::date + 1)::timestamp AT TIME ZONE 'America/New_York'))
-        AND ($7::timestamptz IS NULL OR (at, id) < ($7::timestamptz, $8::bigint))
-      ORDER BY at DESC, id DESC LIMIT $9`,
+        AND ($7::timestamptz IS NULL OR (a.at, a.id) < ($7::timestamptz, $8::bigint))
+      ORDER BY a.at DESC, a.id DESC LIMIT $9`,
     [
       f.entity ? [f.entity] : AUDIT_ENTITIES,
       f.entityId,

@@ -37,7 +37,7 @@ export async function loadPayment(db: Sql, id: string): Promise<PaymentView | nu
   const exceptions = (await db.query(
     `SELECT id::text AS id, reason, status, amount_cents::text AS "amountCents", message, resolution,
             resolved_by AS "resolvedBy", note
-       FROM exceptions WHERE payment_id = $1 ORDER BY id`,
+       FROM exceptions e WHERE payment_id = $1 ORDER BY e.id`,
     [id],
   )) as PaymentExceptionRow[];
   // StoredPayment is what matching reads, which has no use for the payer's name.

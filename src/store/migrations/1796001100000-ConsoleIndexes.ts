@@ -10,6 +10,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  *   these a search for a person's resolutions walks every matching entry of the ladder.
  * - A file's payments are paged by line: (file_id, line) replaces (file_id), of which it is a
  *   superset, so a payment insert maintains as many indexes as before.
+ * - The auto-match rate asks, per payment of a month, whether an exact-rule decision exists:
+ *   (payment_id, rule) answers from the index alone, and replaces (payment_id) as its superset.
  * - Reconciliation and the dashboard select payments by settlement day. None of these columns is
  *   one matching rewrites, so its updates stay heap-only (see MatchingWrites).
  * - The dashboard counts open exceptions by reason and age: (reason, opened_at) carries the amount
@@ -22,9 +24,11 @@ export class ConsoleIndexes1796001100000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     for (const statement of CREATE) await q.query(statement);
     await q.query(`DROP INDEX ix_payments_file`);
+    await q.query(`DROP INDEX ix_match_decisions_payment`);
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX ix_payments_file ON payments (file_id)`);
+    await q.query(`CREATE INDEX ix_match_decisions_payment ON match_decisions (payment_id)`);
     for (const statement of CREATE) await q.query(`DROP INDEX ${/INDEX (\w+)/.exec(statement)?.[1]}`);
   }
 }
@@ -41,4 +45,5 @@ const CREATE = [
   `CREATE INDEX ix_audit_log_action ON audit_log (action, at, id)`,
   `CREATE INDEX ix_payments_file_line ON payments (file_id, line)`,
   `CREATE INDEX ix_payments_settled ON payments (settled_on)`,
+  `CREATE INDEX ix_match_decisions_payment_rule ON match_decisions (payment_id, rule)`,
 ];
