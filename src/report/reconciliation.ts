@@ -309,6 +309,7 @@ export async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise
   }));
 }
 
+/** Payments are summed by file and day first (from the settlement-day index alone), then joined to their few files. */
 export async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankLine[]; rule: string }> {
   const credits = (await sql.query(
     `SELECT b.id, coalesce(b.value_on, b.booked_on)::text AS day, b.amount_cents::text AS cents, b.bank_ref, b.customer_ref, b.text, f.name AS statement
@@ -326,12 +327,16 @@ export async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines
     statement: string;
   }[];
   const groups = (await sql.query(
-    `SELECT f.id AS file_id, f.name, f.identity, f.header, f.total_cents::text AS file_net, p.settled_on::text AS day,
-            sum(CASE p.kind WHEN 'payment' THEN p.amount_cents ELSE -p.amount_cents END)::text AS net
-       FROM payments p JOIN remittance_files f ON f.id = p.file_id
-      WHERE p.status = 'active' AND p.kind IN ('payment','reversal','return') AND f.status = 'posted'
-        AND p.settled_on BETWEEN $1::date - 3 AND $2::date + 3
-      GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 6, 2`,
+    `SELECT f.id AS file_id, f.name, f.identity, f.header, f.total_cents::text AS file_net, g.day, g.net::text AS net
+       FROM (SELECT p.file_id, p.settled_on::text AS day,
+                    sum(CASE p.kind WHEN 'payment' THEN p.amount_cents ELSE -p.amount_cents END) AS net
+               FROM payments p
+              WHERE p.status = 'active' AND p.kind IN ('payment','reversal','return')
+                AND p.settled_on BETWEEN $1::date - 3 AND $2::date + 3
+              GROUP BY 1, 2) g
+       JOIN remittance_files f ON f.id = g.file_id
+      WHERE f.status = 'posted'
+      ORDER BY g.day, f.name`,
     [period.from, period.to],
   )) as {
     file_id: string;

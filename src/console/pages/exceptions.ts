@@ -12,7 +12,7 @@ import { localDateTime, maskedAccount, usd } from "../format";
 const PATH = "/console/exceptions";
 const SORTS = ["age", "amount"] as const;
 const PAGE_SIZE = 50;
-const COUNT_LIMIT = 1000;
+const COUNT_LIMIT = 250;
 
 /** What the queue is narrowed to, from the query string; the same for the table and its CSV. */
 export interface QueueFilter {
