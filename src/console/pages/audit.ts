@@ -4,6 +4,7 @@ import type { Sql } from "../../store/sql";
 import { csvLink, gridCsv, gridHtml, type GridColumn } from "../grid";
 import { h, href } from "../html";
 import { decodeCursor, encodeCursor, splitPage } from "../keyset";
+import { filterForm, selectField, textField } from "../form";
 import { consoleDocument } from "../layout";
 import type { ConsolePage, PageContext } from "../page";
 import { isoDate, oneOf, text } from "../params";
@@ -85,22 +86,19 @@ const COLUMNS: GridColumn<AuditEntry>[] = [
   },
 ];
 
-function filterForm(ctx: PageContext): string {
+function auditFilterForm(ctx: PageContext): string {
   const q = ctx.query;
-  const entities = [`<option value="">any</option>`]
-    .concat(AUDIT_ENTITIES.map((e) => `<option${e === q.entity ? " selected" : ""}>${e}</option>`))
-    .join("");
-  const field = (name: string, label: string) =>
-    `<label for="f-${name}">${label}<input id="f-${name}" name="${name}" value="${h(q[name])}"></label>`;
-  return (
-    `<form class="filters" method="get" action="${PATH}">` +
-    `<label for="f-entity">Entity<select id="f-entity" name="entity">${entities}</select></label>` +
-    field("id", "Entity id") +
-    field("actor", "Actor") +
-    field("action", "Action") +
-    field("from", "From (YYYY-MM-DD)") +
-    field("to", "To (YYYY-MM-DD)") +
-    `<button type="submit">Search</button></form>`
+  return filterForm(
+    PATH,
+    [
+      selectField("entity", "Entity", AUDIT_ENTITIES, q.entity),
+      textField("id", "Entity id", q.id),
+      textField("actor", "Actor", q.actor),
+      textField("action", "Action", q.action),
+      textField("from", "From (YYYY-MM-DD)", q.from),
+      textField("to", "To (YYYY-MM-DD)", q.to),
+    ],
+    "Search",
   );
 }
 
@@ -112,7 +110,11 @@ export const auditPage: ConsolePage = {
     const next = v.next
       ? `<div class="pager"><a rel="next" href="${href(PATH, { ...ctx.query, after: v.next })}">Older entries</a></div>`
       : "";
-    return consoleDocument(ctx, "Audit log", filterForm(ctx) + gridHtml(COLUMNS, v.rows) + next + csvLink(PATH, ctx));
+    return consoleDocument(
+      ctx,
+      "Audit log",
+      auditFilterForm(ctx) + gridHtml(COLUMNS, v.rows) + next + csvLink(PATH, ctx),
+    );
   },
   csv: async (ctx) => gridCsv(COLUMNS, (await loadAudit(ctx.db, auditFilter(ctx.query))).rows),
 };

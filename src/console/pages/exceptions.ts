@@ -4,6 +4,7 @@ import type { Sql } from "../../store/sql";
 import { csvLink, gridCsv, gridHtml, type GridColumn } from "../grid";
 import { h, href } from "../html";
 import { decodeCursor, encodeCursor, splitPage } from "../keyset";
+import { filterForm, selectField, textField } from "../form";
 import { consoleDocument } from "../layout";
 import type { ConsolePage, PageContext } from "../page";
 import { cents, oneOf, text, wholeNumber } from "../params";
@@ -177,30 +178,17 @@ function canResolve(ctx: PageContext): boolean {
   return ctx.user.role !== "viewer";
 }
 
-function select(name: string, label: string, values: readonly string[], chosen: string | null, any = "any"): string {
-  const options = [`<option value="">${any}</option>`]
-    .concat(values.map((v) => `<option value="${h(v)}"${v === chosen ? " selected" : ""}>${h(v)}</option>`))
-    .join("");
-  return `<label for="f-${name}">${label}<select id="f-${name}" name="${name}">${options}</select></label>`;
-}
-
-function input(name: string, label: string, value: string | undefined): string {
-  return `<label for="f-${name}">${label}<input id="f-${name}" name="${name}" value="${h(value)}" size="8"></label>`;
-}
-
-function filterForm(ctx: PageContext, v: QueueView): string {
+function queueFilterForm(ctx: PageContext, v: QueueView): string {
   const q = ctx.query;
-  return (
-    `<form class="filters" method="get" action="${PATH}">` +
-    select("reason", "Reason", EXCEPTION_REASONS, v.filter.reason) +
-    select("aggregator", "Aggregator", v.aggregators, v.filter.aggregator) +
-    input("min_age", "Min age (days)", q.min_age) +
-    input("max_age", "Max age (days)", q.max_age) +
-    input("min_amount", "Min amount ($)", q.min_amount) +
-    input("max_amount", "Max amount ($)", q.max_amount) +
-    select("sort", "Sort", SORTS, v.filter.sort, "age") +
-    `<button type="submit">Filter</button></form>`
-  );
+  return filterForm(PATH, [
+    selectField("reason", "Reason", EXCEPTION_REASONS, v.filter.reason),
+    selectField("aggregator", "Aggregator", v.aggregators, v.filter.aggregator),
+    textField("min_age", "Min age (days)", q.min_age),
+    textField("max_age", "Max age (days)", q.max_age),
+    textField("min_amount", "Min amount ($)", q.min_amount),
+    textField("max_amount", "Max amount ($)", q.max_amount),
+    selectField("sort", "Sort", SORTS.slice(1), v.filter.sort, "age"),
+  ]);
 }
 
 export function renderQueue(ctx: PageContext, v: QueueView): string {
@@ -212,7 +200,7 @@ export function renderQueue(ctx: PageContext, v: QueueView): string {
     : "";
   const first = v.filter.after ? `<a href="${href(PATH, { ...ctx.query, after: null })}">First page</a>` : "";
   const body =
-    filterForm(ctx, v) +
+    queueFilterForm(ctx, v) +
     `<p>${v.total > COUNT_LIMIT ? `More than ${COUNT_LIMIT}` : v.total} open exception${v.total === 1 ? "" : "s"} match.</p>` +
     gridHtml(columns, v.rows) +
     `<div class="pager">${first}${next}</div>` +

@@ -5,6 +5,7 @@ import { localDateTime, usd } from "../format";
 import { csvLink, gridCsv, gridHtml, type GridColumn } from "../grid";
 import { h, href } from "../html";
 import { decodeCursor, encodeCursor, splitPage } from "../keyset";
+import { filterForm, selectField, textField } from "../form";
 import { consoleDocument } from "../layout";
 import type { ConsolePage, PageContext } from "../page";
 import { isoDate, text } from "../params";
@@ -72,18 +73,13 @@ const COLUMNS: GridColumn<FileRow>[] = [
   { header: "Errors", num: true, text: (r) => String(r.errors) },
 ];
 
-function filterForm(ctx: PageContext): string {
+function filesFilterForm(ctx: PageContext): string {
   const q = ctx.query;
-  const statuses = [`<option value="">any</option>`]
-    .concat(FILE_STATUSES.map((s) => `<option${s === q.status ? " selected" : ""}>${s}</option>`))
-    .join("");
-  return (
-    `<form class="filters" method="get" action="${PATH}">` +
-    `<label for="f-status">Status<select id="f-status" name="status">${statuses}</select></label>` +
-    `<label for="f-aggregator">Aggregator<input id="f-aggregator" name="aggregator" value="${h(q.aggregator)}"></label>` +
-    `<label for="f-day">Received on (YYYY-MM-DD)<input id="f-day" name="day" value="${h(q.day)}"></label>` +
-    `<button type="submit">Filter</button></form>`
-  );
+  return filterForm(PATH, [
+    selectField("status", "Status", FILE_STATUSES, q.status),
+    textField("aggregator", "Aggregator", q.aggregator),
+    textField("day", "Received on (YYYY-MM-DD)", q.day),
+  ]);
 }
 
 export const filesPage: ConsolePage = {
@@ -94,7 +90,7 @@ export const filesPage: ConsolePage = {
     const next = v.next
       ? `<div class="pager"><a rel="next" href="${href(PATH, { ...ctx.query, after: v.next })}">Older files</a></div>`
       : "";
-    return consoleDocument(ctx, "Files", filterForm(ctx) + gridHtml(COLUMNS, v.rows) + next + csvLink(PATH, ctx));
+    return consoleDocument(ctx, "Files", filesFilterForm(ctx) + gridHtml(COLUMNS, v.rows) + next + csvLink(PATH, ctx));
   },
   csv: async (ctx) => gridCsv(COLUMNS, (await loadFiles(ctx.db, filesFilter(ctx.query))).rows),
 };

@@ -4,6 +4,7 @@ import { maskedAccount, usd } from "../format";
 import { csvLink, gridCsv, gridHtml, type GridColumn } from "../grid";
 import { h, href } from "../html";
 import { decodeCursor, encodeCursor, splitPage } from "../keyset";
+import { filterForm, selectField, textField } from "../form";
 import { consoleDocument } from "../layout";
 import type { ConsolePage, PageContext } from "../page";
 import { PageInputError, text } from "../params";
@@ -97,18 +98,13 @@ export const INVOICE_COLUMNS: GridColumn<InvoiceRow>[] = [
   { header: "Status", text: (r) => r.status },
 ];
 
-function filterForm(ctx: PageContext, month: string): string {
+function invoicesFilterForm(ctx: PageContext, month: string): string {
   const q = ctx.query;
-  const statuses = [`<option value="">any</option>`]
-    .concat(INVOICE_STATUSES.map((s) => `<option${s === q.status ? " selected" : ""}>${s}</option>`))
-    .join("");
-  return (
-    `<form class="filters" method="get" action="${PATH}">` +
-    `<label for="f-status">Status<select id="f-status" name="status">${statuses}</select></label>` +
-    `<label for="f-month">Coverage month (YYYY-MM or all)<input id="f-month" name="month" value="${h(month)}"></label>` +
-    `<label for="f-account">Account number<input id="f-account" name="account" value="${h(q.account)}"></label>` +
-    `<button type="submit">Filter</button></form>`
-  );
+  return filterForm(PATH, [
+    selectField("status", "Status", INVOICE_STATUSES, q.status),
+    textField("month", "Coverage month (YYYY-MM or all)", month),
+    textField("account", "Account number", q.account),
+  ]);
 }
 
 export function renderInvoices(ctx: PageContext, v: InvoicesView): string {
@@ -124,7 +120,7 @@ export function renderInvoices(ctx: PageContext, v: InvoicesView): string {
   return consoleDocument(
     ctx,
     "Invoices",
-    filterForm(ctx, v.month) + cards + gridHtml(INVOICE_COLUMNS, v.rows) + next + csvLink(PATH, ctx),
+    invoicesFilterForm(ctx, v.month) + cards + gridHtml(INVOICE_COLUMNS, v.rows) + next + csvLink(PATH, ctx),
   );
 }
 

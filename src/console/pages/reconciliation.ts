@@ -6,6 +6,7 @@ import { addDays } from "../../rules/local-date";
 import type { Sql } from "../../store/sql";
 import { csvLink, gridCsv, gridHtml, type GridColumn } from "../grid";
 import { h } from "../html";
+import { filterForm, textField } from "../form";
 import { consoleDocument } from "../layout";
 import type { ConsolePage, PageContext } from "../page";
 import { isoDate, localToday, PageInputError } from "../params";
@@ -71,11 +72,10 @@ const COLUMNS: GridColumn<SettlementDay>[] = [
 ];
 
 function periodForm(from: string, to: string): string {
-  return (
-    `<form class="filters" method="get" action="${PATH}">` +
-    `<label for="f-from">From (YYYY-MM-DD)<input id="f-from" name="from" value="${h(from)}"></label>` +
-    `<label for="f-to">To (YYYY-MM-DD)<input id="f-to" name="to" value="${h(to)}"></label>` +
-    `<button type="submit">Show</button></form>`
+  return filterForm(
+    PATH,
+    [textField("from", "From (YYYY-MM-DD)", from), textField("to", "To (YYYY-MM-DD)", to)],
+    "Show",
   );
 }
 
