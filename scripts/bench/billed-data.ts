@@ -19,12 +19,12 @@ import { INVOICE_COLUMNS } from "../../src/match/invoice-columns";
 const COVERAGE_MONTH = "2024-04";
 const BATCH_SIZE = 5000;
 
-function account(i: number): string {
+export function account(i: number): string {
   return `7${zeroPad(i, 8)}`;
 }
 
 /** The amount due of invoice i, in cents: $100.00 to $599.99. */
-function amountCents(i: number): number {
+export function amountCents(i: number): number {
   return 10_000 + ((i * 7919) % 50_000);
 }
 

@@ -1,46 +1,53 @@
-import { csrfInput, escapeHtml } from "./html";
-import type { ConsoleUser } from "./page";
+import { REPORT_STYLE } from "../report/render-html";
+import { csrfInput, h } from "./html";
+import type { PageContext } from "./page";
 
 /**
  * The console's frame: head, navigation, who is signed in and a sign-out form, then the page's
- * content. Everything is inline (no script, no font, no CDN): the console works offline.
+ * content. Everything is inline (no script, no font, no CDN): the console works offline. The look
+ * is the report's (tables, charts, legends) plus what a console adds: navigation, filters, forms.
  */
+export const CONSOLE_STYLE = `${REPORT_STYLE}
+nav.top { background: var(--accent); padding: 8px 32px; display: flex; gap: 18px; align-items: center; }
+nav.top a { color: #fff; text-decoration: none; }
+nav.top a:focus, nav.top a:hover { text-decoration: underline; }
+nav.top .who { margin-left: auto; color: #dfe8f1; }
+nav.top form { margin: 0; }
+a:focus, button:focus, input:focus, select:focus, textarea:focus { outline: 3px solid #e0a100; outline-offset: 1px; }
+form.filters { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; margin: 10px 0; }
+form.filters label, form.resolve label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
+form.resolve { display: grid; grid-template-columns: repeat(3, minmax(120px, 1fr)) auto; gap: 6px; align-items: end; }
+form.sign-in label { display: block; margin: .5rem 0 .2rem; }
+.error { color: #a40000; }
+.pair { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 18px; align-items: start; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
+dl.facts dt { color: var(--muted); }
+.pager { margin: 10px 0; display: flex; gap: 14px; }
+pre { white-space: pre-wrap; font-size: 12px; margin: 0; }`;
 
-export const NAV: readonly { href: string; label: string }[] = [
-  { href: "/console", label: "Dashboard" },
-  { href: "/console/files", label: "Files" },
-  { href: "/console/exceptions", label: "Exceptions" },
-  { href: "/console/invoices", label: "Invoices" },
-  { href: "/console/reconciliation", label: "Reconciliation" },
-  { href: "/console/audit", label: "Audit" },
+export const NAV: readonly [string, string][] = [
+  ["/console", "Dashboard"],
+  ["/console/files", "Files"],
+  ["/console/exceptions", "Exceptions"],
+  ["/console/invoices", "Invoices"],
+  ["/console/reconciliation", "Reconciliation"],
+  ["/console/audit", "Audit log"],
 ];
 
-export const CONSOLE_CSS = `
-body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1b1f24}
-header{display:flex;gap:1.5rem;align-items:center;padding:.5rem 1rem;background:#1f3a5f;color:#fff}
-header a{color:#fff}header nav{display:flex;gap:1rem;flex:1}header form{margin:0}
-main{padding:1rem}table{border-collapse:collapse}th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-label{display:block;margin:.5rem 0 .2rem}.error{color:#a40000}
-a:focus,button:focus,input:focus,select:focus{outline:2px solid #e0a000}
-`;
-
 /** A whole page without the signed-in frame (the sign-in form, errors before sign-in). */
-export function bareLayout(title: string, bodyHtml: string): string {
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${escapeHtml(title)} · billpay</title><style>${CONSOLE_CSS}</style></head>` +
-    `<body>${bodyHtml}</body></html>`
-  );
+export function bareLayout(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${h(title)} · billpay</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${CONSOLE_STYLE}</style></head>
+<body>${body}</body></html>`;
 }
 
-export function layout(title: string, user: ConsoleUser, csrfToken: string, bodyHtml: string): string {
-  const links = NAV.map((n) => `<a href="${n.href}">${escapeHtml(n.label)}</a>`).join("");
-  const header =
-    `<header><nav aria-label="Console">${links}</nav>` +
-    `<span>${escapeHtml(user.name)} (${escapeHtml(user.role)})</span>` +
-    `<form method="post" action="/console/logout">${csrfInput(csrfToken)}<button type="submit">Sign out</button></form>` +
-    `</header>`;
-  return bareLayout(title, `${header}<main><h1>${escapeHtml(title)}</h1>${bodyHtml}</main>`);
+/** A whole console document: navigation, who is signed in, the sign-out form, the page's title and body. */
+export function consoleDocument(ctx: Pick<PageContext, "user" | "csrfToken">, title: string, body: string): string {
+  const links = NAV.map(([path, label]) => `<a href="${path}">${label}</a>`).join("");
+  const signOut = `<form method="post" action="/console/logout">${csrfInput(ctx.csrfToken)}<button type="submit">Sign out</button></form>`;
+  return bareLayout(
+    title,
+    `<nav class="top" aria-label="Console">${links}<span class="who">${h(ctx.user.name)} (${h(ctx.user.role)})</span>${signOut}</nav>
+<main><header><h1>${h(title)}</h1></header>${body}</main>`,
+  );
 }

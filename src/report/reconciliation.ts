@@ -164,7 +164,7 @@ type FileRow = {
   net: string;
 };
 
-async function fileLines(sql: Sql, p: string[]): Promise<FileLine[]> {
+export async function fileLines(sql: Sql, p: string[]): Promise<FileLine[]> {
   const fileRows = (await sql.query(
     `SELECT f.id, f.name, f.aggregator, f.status, f.received_at, f.controls, jsonb_array_length(f.errors) AS errors,
             f.payment_count, f.bank_entry_count, f.total_cents::text AS net
@@ -209,7 +209,10 @@ type DayRow = {
   cents: string;
 };
 
-async function dayLines(sql: Sql, p: string[]): Promise<{ days: DayLine[]; totals: ReconciliationReport["totals"] }> {
+export async function dayLines(
+  sql: Sql,
+  p: string[],
+): Promise<{ days: DayLine[]; totals: ReconciliationReport["totals"] }> {
   const dayRows = (await sql.query(
     `SELECT settled_on::text AS day, kind, timing_status, match_status, status, count(*)::int AS count, sum(amount_cents)::text AS cents
        FROM payments WHERE settled_on BETWEEN $1::date AND $2::date
@@ -249,14 +252,15 @@ function add<K extends string>(into: Partial<Record<K, CountCents>>, key: K, cou
   slot.cents += cents;
 }
 
-async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
+/** The exact-rule look-up reads the (payment_id, rule) index alone, no decision row: a month holds tens of thousands of payments. */
+export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   const rate = (
     (await sql.query(
       `SELECT count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
-            count(*) FILTER (WHERE auto.id IS NOT NULL)::int AS matched,
-            coalesce(sum(p.amount_cents) FILTER (WHERE auto.id IS NOT NULL), 0)::text AS matched_cents
+            count(*) FILTER (WHERE auto.hit)::int AS matched,
+            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit), 0)::text AS matched_cents
        FROM payments p
-       LEFT JOIN LATERAL (SELECT d.id FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
+       LEFT JOIN LATERAL (SELECT true AS hit FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
       WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date`,
       p,
     )) as { payments: number; cents: string; matched: number; matched_cents: string }[]
@@ -271,7 +275,8 @@ async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   };
 }
 
-async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<ExceptionLine[]> {
+/** Two indexed halves (by the payment's settlement day, or opened on the day when there is no payment), not an OR over a join of every exception. */
+export async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<ExceptionLine[]> {
   const exceptionRows = (await sql.query(
     `SELECT e.reason,
             count(*) FILTER (WHERE e.status = 'open')::int AS open,
@@ -279,9 +284,10 @@ async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<Except
             count(*) FILTER (WHERE e.status = 'resolved')::int AS resolved,
             max(floor(extract(epoch FROM ($3::timestamptz - e.opened_at)) / 86400)) FILTER (WHERE e.status = 'open') AS oldest,
             round(avg(extract(epoch FROM ($3::timestamptz - e.opened_at)) / 86400) FILTER (WHERE e.status = 'open'), 1)::text AS mean
-       FROM exceptions e LEFT JOIN payments x ON x.id = e.payment_id
-      WHERE x.settled_on BETWEEN $1::date AND $2::date
-         OR (x.id IS NULL AND (e.opened_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date)
+       FROM (SELECT e.* FROM payments x JOIN exceptions e ON e.payment_id = x.id WHERE x.settled_on BETWEEN $1::date AND $2::date
+             UNION ALL
+             SELECT e.* FROM exceptions e
+              WHERE e.payment_id IS NULL AND (e.opened_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date) e
       GROUP BY e.reason ORDER BY e.reason`,
     [...p, asOf.toISOString()],
   )) as {
@@ -303,7 +309,8 @@ async function exceptionLines(sql: Sql, p: string[], asOf: Date): Promise<Except
   }));
 }
 
-async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankLine[]; rule: string }> {
+/** Payments are summed by file and day first (from the settlement-day index alone), then joined to their few files. */
+export async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankLine[]; rule: string }> {
   const credits = (await sql.query(
     `SELECT b.id, coalesce(b.value_on, b.booked_on)::text AS day, b.amount_cents::text AS cents, b.bank_ref, b.customer_ref, b.text, f.name AS statement
        FROM bank_entries b JOIN remittance_files f ON f.id = b.file_id
@@ -320,12 +327,16 @@ async function bankLines(sql: Sql, period: ReportPeriod): Promise<{ lines: BankL
     statement: string;
   }[];
   const groups = (await sql.query(
-    `SELECT f.id AS file_id, f.name, f.identity, f.header, f.total_cents::text AS file_net, p.settled_on::text AS day,
-            sum(CASE p.kind WHEN 'payment' THEN p.amount_cents ELSE -p.amount_cents END)::text AS net
-       FROM payments p JOIN remittance_files f ON f.id = p.file_id
-      WHERE p.status = 'active' AND p.kind IN ('payment','reversal','return') AND f.status = 'posted'
-        AND p.settled_on BETWEEN $1::date - 3 AND $2::date + 3
-      GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 6, 2`,
+    `SELECT f.id AS file_id, f.name, f.identity, f.header, f.total_cents::text AS file_net, g.day, g.net::text AS net
+       FROM (SELECT p.file_id, p.settled_on::text AS day,
+                    sum(CASE p.kind WHEN 'payment' THEN p.amount_cents ELSE -p.amount_cents END) AS net
+               FROM payments p
+              WHERE p.status = 'active' AND p.kind IN ('payment','reversal','return')
+                AND p.settled_on BETWEEN $1::date - 3 AND $2::date + 3
+              GROUP BY 1, 2) g
+       JOIN remittance_files f ON f.id = g.file_id
+      WHERE f.status = 'posted'
+      ORDER BY g.day, f.name`,
     [period.from, period.to],
   )) as {
     file_id: string;

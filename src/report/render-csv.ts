@@ -30,7 +30,8 @@ type CsvRow = Partial<Record<(typeof REPORT_CSV_COLUMNS)[number], string | numbe
 const money = (cents: number | null | undefined) =>
   cents === null || cents === undefined ? null : centsToDecimal(cents);
 
-function cell(v: string | number | null | undefined): string {
+/** One CSV field: quoted when it holds a quote, comma or line break. */
+export function cell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return "";
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

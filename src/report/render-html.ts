@@ -23,7 +23,7 @@ const MATCH_COLORS: Record<MatchStatus, string> = {
   unmatched: "#d5d8dc",
 };
 
-const TIMING_COLORS: Record<TimingStatus, string> = {
+export const TIMING_COLORS: Record<TimingStatus, string> = {
   early: "#5dade2",
   recommended: "#2e7d4f",
   short_lead: "#e0a100",
@@ -32,7 +32,7 @@ const TIMING_COLORS: Record<TimingStatus, string> = {
   not_applicable: "#e5e7e9",
 };
 
-const STYLE = `
+export const REPORT_STYLE = `
 :root { --ink:#1c2833; --muted:#5d6d7e; --line:#d5d8dc; --band:#f4f6f7; --accent:#1f4e79; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 "Segoe UI", "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0; background: #fff; }
@@ -257,7 +257,7 @@ export function renderReportHtml(r: ReconciliationReport): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Reconciliation ${h(r.period.from)} to ${h(r.period.to)}</title>
-<style>${STYLE}</style></head>
+<style>${REPORT_STYLE}</style></head>
 <body><main>
 <header><h1>Bill-pay reconciliation</h1>
 <p>MA Health Connector · settlement days ${h(r.period.from)} to ${h(r.period.to)} · as of ${h(r.generatedAt)}</p></header>

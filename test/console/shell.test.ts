@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import Fastify, { type FastifyInstance } from "fastify";
 import { escapeHtml } from "../../src/console/html";
-import { layout } from "../../src/console/layout";
+import { consoleDocument } from "../../src/console/layout";
 import { PageInputError, PageNotFound, type ConsolePage } from "../../src/console/page";
 import { registerConsole } from "../../src/console/server";
 import { freshDatabase, type TestDatabase } from "../support/database";
@@ -15,7 +15,7 @@ const thingPage: ConsolePage = {
     const id = ctx.params.id ?? "";
     if (id === "missing") throw new PageNotFound(`thing ${id}`);
     if (ctx.query.sort && ctx.query.sort !== "age") throw new PageInputError("sort must be age");
-    return layout(`Thing ${id}`, ctx.user, ctx.csrfToken, `<p id="q">${escapeHtml(JSON.stringify(ctx.query))}</p>`);
+    return consoleDocument(ctx, `Thing ${id}`, `<p id="q">${escapeHtml(JSON.stringify(ctx.query))}</p>`);
   },
   async csv(ctx) {
     return `id,role\n${ctx.params.id},${ctx.user.role}\n`;

@@ -1,12 +1,209 @@
-import { escapeHtml } from "../html";
-import { layout } from "../layout";
-import type { ConsolePage } from "../page";
+import { formatUsd, TIMING_STATUSES, type TimingStatus } from "../../model";
+import { TIMING_COLORS } from "../../report/render-html";
+import {
+  bankLines,
+  dayLines,
+  matchRateOf,
+  type CountCents,
+  type DayLine,
+  type MatchRate,
+} from "../../report/reconciliation";
+import { ratioBar, stackedBars } from "../../report/svg-charts";
+import { addDays, addMonths } from "../../rules/local-date";
+import type { Sql } from "../../store/sql";
+import { gridHtml, type GridColumn } from "../grid";
+import { h } from "../html";
+import { consoleDocument } from "../layout";
+import type { ConsolePage, PageContext } from "../page";
+import { localToday } from "../params";
 
-/** A placeholder until the dashboard's charts arrive (the pages of issue 12 item 2). */
+export const AGE_BUCKETS = ["0–2 days", "3–7 days", "8–30 days", "over 30 days"] as const;
+const AGE_COLORS = ["#5dade2", "#e0a100", "#d35400", "#c0392b"];
+
+export interface DashboardView {
+  today: string;
+  month: { from: string; to: string };
+  files: { status: string; today: number; month: number }[];
+  matchRate: MatchRate;
+  exceptions: { reason: string; bucket: number; count: number; cents: number }[];
+  bank: { day: string; creditCents: number; remittanceCents: number; differenceCents: number }[];
+  timing: Partial<Record<TimingStatus, CountCents>>;
+}
+
+async function fileCounts(db: Sql, today: string, monthFrom: string): Promise<DashboardView["files"]> {
+  return (await db.query(
+    `SELECT status, count(*) FILTER (WHERE d = $1::date)::int AS today, count(*)::int AS month
+       FROM (SELECT status, (received_at AT TIME ZONE 'America/New_York')::date AS d FROM remittance_files
+              WHERE received_at >= ($2::date::timestamp AT TIME ZONE 'America/New_York')
+                AND received_at < (($1::date + 1)::timestamp AT TIME ZONE 'America/New_York')) f
+      GROUP BY status ORDER BY status`,
+    [today, monthFrom],
+  )) as DashboardView["files"];
+}
+
+/** Every open exception by reason and age bucket (the partial open-queue indexes hold them all). */
+async function openExceptions(db: Sql, asOf: Date): Promise<DashboardView["exceptions"]> {
+  const rows = (await db.query(
+    `SELECT reason, width_bucket(extract(epoch FROM ($1::timestamptz - opened_at)) / 86400, ARRAY[3, 8, 31]::numeric[]) AS bucket,
+            count(*)::int AS count, sum(amount_cents)::text AS cents
+       FROM exceptions WHERE status = 'open' GROUP BY 1, 2 ORDER BY 1, 2`,
+    [asOf.toISOString()],
+  )) as { reason: string; bucket: number; count: number; cents: string }[];
+  return rows.map((r) => ({ ...r, cents: Number(r.cents) }));
+}
+
+/** The reconciliation's bank pairing for the month, summed by day (value date, else settlement day). */
+async function bankByDay(db: Sql, from: string, to: string): Promise<DashboardView["bank"]> {
+  const byDay = new Map<string, DashboardView["bank"][number]>();
+  for (const b of (await bankLines(db, { from, to })).lines) {
+    const day = b.valueOn ?? b.settledOn ?? "";
+    const slot = byDay.get(day) ?? { day, creditCents: 0, remittanceCents: 0, differenceCents: 0 };
+    slot.creditCents += b.creditCents ?? 0;
+    slot.remittanceCents += b.remittanceCents ?? 0;
+    slot.differenceCents += b.differenceCents;
+    byDay.set(day, slot);
+  }
+  return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/** The month's payments by timing status, summed over its days. */
+function timingTotals(days: DayLine[]): DashboardView["timing"] {
+  const totals: DashboardView["timing"] = {};
+  for (const d of days) {
+    for (const [status, v] of Object.entries(d.byTiming) as [TimingStatus, CountCents][]) {
+      const slot = (totals[status] ??= { count: 0, cents: 0 });
+      slot.count += v.count;
+      slot.cents += v.cents;
+    }
+  }
+  return totals;
+}
+
+/** The month to date of `today` (a local day): independent queries, run side by side on a pool. */
+export async function loadDashboard(db: Sql, today: string, asOf = new Date()): Promise<DashboardView> {
+  const from = `${today.slice(0, 7)}-01`;
+  const monthEnd = addDays(`${addMonths(today.slice(0, 7), 1)}-01`, -1);
+  const period = [from, monthEnd];
+  const [files, matchRate, exceptions, bank, days] = await Promise.all([
+    fileCounts(db, today, from),
+    matchRateOf(db, period),
+    openExceptions(db, asOf),
+    bankByDay(db, from, monthEnd),
+    dayLines(db, period),
+  ]);
+  return { today, month: { from, to: monthEnd }, files, matchRate, exceptions, bank, timing: timingTotals(days.days) };
+}
+
+function beside(chart: string, table: string): string {
+  return `<div class="pair"><div>${chart}</div><div>${table}</div></div>`;
+}
+
+function filesSection(v: DashboardView): string {
+  const columns: GridColumn<DashboardView["files"][number]>[] = [
+    { header: "Status", text: (r) => r.status },
+    { header: "Today", num: true, text: (r) => String(r.today) },
+    { header: "This month", num: true, text: (r) => String(r.month) },
+  ];
+  const colors: Record<string, string> = {
+    posted: "#2e7d4f",
+    quarantined: "#c0392b",
+    duplicate: "#5d6d7e",
+    failed: "#7f1d1d",
+  };
+  const bar = (label: string, pick: (r: DashboardView["files"][number]) => number) => ({
+    label,
+    segments: v.files.map((r) => ({ label: r.status, value: pick(r), color: colors[r.status] ?? "#b3b6b7" })),
+    note: `${v.files.reduce((s, r) => s + pick(r), 0)} files`,
+  });
+  const chart = stackedBars(
+    "Files received",
+    [bar(`Today ${v.today}`, (r) => r.today), bar("This month", (r) => r.month)],
+    560,
+  );
+  return `<h2>Files</h2>${beside(chart, gridHtml(columns, v.files))}<p><a href="/console/files?day=${h(v.today)}">Today's files</a></p>`;
+}
+
+function matchSection(v: DashboardView): string {
+  const m = v.matchRate;
+  const chart =
+    ratioBar("By count", m.autoMatched, m.payments, m.byCount, "#2e7d4f") +
+    ratioBar("By amount", m.autoMatchedCents, m.paymentCents, m.byAmount, "#1f4e79");
+  const table = gridHtml(
+    [
+      { header: "", text: (r: string[]) => r[0] },
+      { header: "Auto-matched", num: true, text: (r: string[]) => r[1] },
+      { header: "Of", num: true, text: (r: string[]) => r[2] },
+      { header: "Rate", num: true, text: (r: string[]) => r[3] },
+    ],
+    [
+      ["Count", String(m.autoMatched), String(m.payments), m.byCount],
+      ["Amount", formatUsd(m.autoMatchedCents), formatUsd(m.paymentCents), m.byAmount],
+    ],
+  );
+  return `<h2>Auto-match rate, payments settled this month</h2>${beside(chart, table)}`;
+}
+
+function exceptionsSection(v: DashboardView): string {
+  const reasons = [...new Set(v.exceptions.map((e) => e.reason))];
+  const cell = (reason: string, bucket: number) => v.exceptions.find((e) => e.reason === reason && e.bucket === bucket);
+  const rows = reasons.map((reason) => ({
+    label: reason.replace(/_/g, " "),
+    segments: AGE_BUCKETS.map((b, i) => ({ label: b, value: cell(reason, i)?.count ?? 0, color: AGE_COLORS[i] })),
+    note: formatUsd(v.exceptions.filter((e) => e.reason === reason).reduce((s, e) => s + e.cents, 0)),
+  }));
+  const columns: GridColumn<string>[] = [
+    { header: "Reason", text: (r) => r, html: (r) => `<a href="/console/exceptions?reason=${h(r)}">${h(r)}</a>` },
+    ...AGE_BUCKETS.map((b, i) => ({ header: b, num: true, text: (r: string) => String(cell(r, i)?.count ?? 0) })),
+  ];
+  return `<h2>Open exceptions by reason and age</h2>${beside(stackedBars("Open exceptions (count)", rows, 560), gridHtml(columns, reasons))}`;
+}
+
+function bankSection(v: DashboardView): string {
+  const rows = v.bank.map((d) => ({
+    label: d.day,
+    segments: [
+      { label: "bank over remittance", value: Math.max(0, d.differenceCents), color: "#2471a3" },
+      { label: "bank short of remittance", value: Math.max(0, -d.differenceCents), color: "#c0392b" },
+    ],
+    note: formatUsd(d.differenceCents),
+  }));
+  const columns: GridColumn<DashboardView["bank"][number]>[] = [
+    { header: "Day", text: (d) => d.day, html: (d) => `<a href="/console/reconciliation/${h(d.day)}">${h(d.day)}</a>` },
+    { header: "Credits", num: true, text: (d) => formatUsd(d.creditCents) },
+    { header: "Remitted", num: true, text: (d) => formatUsd(d.remittanceCents) },
+    { header: "Difference", num: true, text: (d) => formatUsd(d.differenceCents) },
+  ];
+  return `<h2>Bank difference by day</h2>${beside(stackedBars("Bank credits less remittance", rows, 560), gridHtml(columns, v.bank))}`;
+}
+
+function timingSection(v: DashboardView): string {
+  const statuses = TIMING_STATUSES.filter((s) => v.timing[s]);
+  const rows = statuses.map((s) => ({
+    label: s.replace(/_/g, " "),
+    segments: [{ label: s.replace(/_/g, " "), value: v.timing[s]?.count ?? 0, color: TIMING_COLORS[s] }],
+    note: `${v.timing[s]?.count ?? 0} · ${formatUsd(v.timing[s]?.cents ?? 0)}`,
+  }));
+  const columns: GridColumn<TimingStatus>[] = [
+    { header: "Timing", text: (s) => s },
+    { header: "Payments", num: true, text: (s) => String(v.timing[s]?.count ?? 0) },
+    { header: "Amount", num: true, text: (s) => formatUsd(v.timing[s]?.cents ?? 0) },
+  ];
+  return `<h2>Payments settled this month by timing against the 23rd</h2>${beside(stackedBars("Payments (count)", rows, 560), gridHtml(columns, statuses))}`;
+}
+
+export function renderDashboard(ctx: PageContext, v: DashboardView): string {
+  const body =
+    `<p>Today is ${h(v.today)} (New York); the month is ${h(v.month.from)} to ${h(v.month.to)}.</p>` +
+    filesSection(v) +
+    matchSection(v) +
+    exceptionsSection(v) +
+    bankSection(v) +
+    timingSection(v);
+  return consoleDocument(ctx, "Dashboard", body);
+}
+
 export const dashboardPage: ConsolePage = {
   path: "/console",
   title: "Dashboard",
-  async render(ctx) {
-    return layout("Dashboard", ctx.user, ctx.csrfToken, `<p>Signed in as ${escapeHtml(ctx.user.name)}.</p>`);
-  },
+  render: async (ctx) => renderDashboard(ctx, await loadDashboard(ctx.db, localToday(ctx.query))),
 };

@@ -7,6 +7,9 @@ export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 @Entity({ name: "audit_log" })
 @Index("ix_audit_log_entity", ["entity", "entityId"])
 @Index("ix_audit_log_payment", ["paymentId"])
+@Index("ix_audit_log_at", ["at", "id"])
+@Index("ix_audit_log_actor", ["actor", "at", "id"])
+@Index("ix_audit_log_action", ["action", "at", "id"])
 export class AuditEntryEntity {
   @PrimaryGeneratedColumn("identity", { type: "bigint", generatedIdentity: "ALWAYS" })
   id!: string;

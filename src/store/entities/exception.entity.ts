@@ -4,6 +4,12 @@ import { centsColumn } from "../columns";
 /** A payment (or NOC) that needs a person: the reason says what to do. */
 @Entity({ name: "exceptions" })
 @Index("ix_exceptions_status", ["status", "reason"])
+@Index("ix_exceptions_open_age", ["openedAt", "id"], { where: "status = 'open'" })
+@Index("ix_exceptions_open_amount", ["amountCents", "id"], { where: "status = 'open'" })
+// INCLUDE (amount_cents) is in the migration: TypeORM's @Index has no INCLUDE.
+@Index("ix_exceptions_open_reason_age", ["reason", "openedAt", "id"], { where: "status = 'open'" })
+@Index("ix_exceptions_payment", ["paymentId"])
+@Index("ix_exceptions_open_reason_amount", ["reason", "amountCents", "id"], { where: "status = 'open'" })
 export class ExceptionEntity {
   @PrimaryGeneratedColumn("identity", { type: "bigint", generatedIdentity: "ALWAYS" })
   id!: string;

@@ -8,6 +8,7 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 /** One bill from billing data: a member's premium for one plan and one coverage month. */
 @Entity({ name: "invoices" })
 @Index("uq_invoices_number", ["invoiceNumber"], { unique: true })
+@Index("ix_invoices_coverage_month", ["coverageMonth"])
 @Index("uq_invoices_bill", ["accountNumber", "plan", "coverageMonth"], { unique: true })
 export class InvoiceEntity {
   @PrimaryColumn({ type: "uuid" })

@@ -8,7 +8,7 @@ import { centsColumn } from "../columns";
  * negative applied cents, so an invoice's paid amount is the sum of its decisions.
  */
 @Entity({ name: "match_decisions" })
-@Index("ix_match_decisions_payment", ["paymentId"])
+@Index("ix_match_decisions_payment_rule", ["paymentId", "rule"])
 @Index("ix_match_decisions_invoice", ["invoiceId"])
 @Index("ix_match_decisions_related", ["relatedPaymentId"], { where: "related_payment_id IS NOT NULL" })
 export class MatchDecisionEntity {

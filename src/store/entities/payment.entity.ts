@@ -4,7 +4,9 @@ import { centsColumn } from "../columns";
 
 /** One money movement (or prenote / NOC) from a posted file, with what the rules found. */
 @Entity({ name: "payments" })
-@Index("ix_payments_file", ["fileId"])
+@Index("ix_payments_file_line", ["fileId", "line"])
+// INCLUDE (kind, status, amount_cents, id, file_id) is in the migration: TypeORM's @Index has no INCLUDE.
+@Index("ix_payments_settled", ["settledOn"])
 @Index("ix_payments_account", ["accountNumber"])
 export class PaymentEntity {
   @PrimaryColumn({ type: "uuid" })
