@@ -65,6 +65,8 @@ export interface DemoOptions {
     aggregators: DemoAggregator[];
     database: string;
   }) => void;
+  /** Runs with the demo's database still open once the files are in (the console of `demo --serve`). */
+  whileOpen?: (db: DataSource, result: DemoResult) => Promise<void>;
 }
 
 export interface DemoResult {
@@ -127,7 +129,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     // Billing first: each posted file is matched as it lands (importing again changes nothing).
     const invoices = existsSync(BILLING_SAMPLE) ? await importInvoices(db, BILLING_SAMPLE, { actor: "demo" }) : null;
     const reports = await pollAll(db, config, { stagingDir: freshDir ? path.join(freshDir, "staging") : undefined });
-    return { reports, aggregators, database, invoices, matching: await matchingOverview(db) };
+    const result = { reports, aggregators, database, invoices, matching: await matchingOverview(db) };
+    await options.whileOpen?.(db, result);
+    return result;
   } finally {
     await closeDatabase(db);
     await server.stop();

@@ -1,3 +1,4 @@
+import type { DataSource } from "typeorm";
 import { runDemo, type DemoResult } from "../../demo/run-demo";
 import { renderTable } from "../../report/text-table";
 import { log } from "../../log";
@@ -5,6 +6,7 @@ import { formatUsd } from "../../model";
 import type { PollReport } from "../../sources/poll";
 import { describeSummary, pollExitCode, pollsJson, summarizePolls } from "../../sources/poll-summary";
 import { CliExit, printJson } from "../exit";
+import { httpSettings } from "./http-settings";
 
 type FileRow = PollReport["files"][number] & { aggregator: string };
 
@@ -36,10 +38,16 @@ export function matchingLines(result: DemoResult): string {
 }
 
 /** `billpay demo`: declared in src/cli/commands/demo.ts. */
-export async function demoAction(opts: { fresh?: boolean; json?: boolean }): Promise<void> {
+export async function demoAction(opts: {
+  fresh?: boolean;
+  json?: boolean;
+  serve?: boolean;
+  port: string;
+}): Promise<void> {
   // The table tells the story; per-file log lines would bury it (LOG_LEVEL brings them back).
   if (!process.env.LOG_LEVEL) log.level = "error";
-  const result = await runDemo({
+  let code = 0;
+  await runDemo({
     fresh: opts.fresh,
     onReady: (info) => {
       if (opts.json) return;
@@ -49,9 +57,18 @@ export async function demoAction(opts: { fresh?: boolean; json?: boolean }): Pro
           `ingesting into ${info.database}\n\n`,
       );
     },
+    whileOpen: async (db, result) => {
+      code = printDemo(result, opts.json === true);
+      if (opts.serve) await serveDemoConsole(db, opts.port);
+    },
   });
+  if (code === 1) throw new CliExit(1);
+}
+
+/** The usual table (or JSON) and the matching summary; returns the exit code the polls call for. */
+function printDemo(result: DemoResult, json: boolean): number {
   const summary = summarizePolls(result.reports);
-  if (opts.json)
+  if (json)
     printJson({
       ...pollsJson(result.reports),
       database: result.database,
@@ -68,5 +85,37 @@ export async function demoAction(opts: { fresh?: boolean; json?: boolean }): Pro
       );
     }
   }
-  if (pollExitCode(summary) === 1) throw new CliExit(1);
+  return pollExitCode(summary);
+}
+
+/** The console name a newcomer signs in with; a resolver, so that the demo can be worked end to end. */
+export const DEMO_CONSOLE_USER = "demo";
+
+/**
+ * The console over the demo's database on loopback, with the demo user given a fresh password
+ * (printed once), until SIGINT or SIGTERM.
+ */
+async function serveDemoConsole(db: DataSource, port: string): Promise<void> {
+  const [{ addUser, resetPassword, UserError }, { generatePassword }, { startConsoleService }] = await Promise.all([
+    import("../../console/users.js"),
+    import("../../console/passwords.js"),
+    import("../../service/service.js"),
+  ]);
+  const password = generatePassword();
+  try {
+    await addUser(db, { name: DEMO_CONSOLE_USER, role: "resolver", password }, "demo");
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    await resetPassword(db, DEMO_CONSOLE_USER, password, "demo"); // a second demo run on the same database
+  }
+  const http = httpSettings({ host: "127.0.0.1", port, idleMinutes: "30" });
+  const service = await startConsoleService(db, { http, instance: "demo" });
+  process.stdout.write(
+    `\nconsole: ${service.url}/console\nsign in as ${DEMO_CONSOLE_USER} with password ${password}\n(Ctrl-C stops it)\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  await service.stop(0);
 }
