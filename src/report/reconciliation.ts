@@ -65,6 +65,20 @@ export interface MatchRate {
   /** Percent with one decimal, as text (no float arithmetic on money: it is a ratio of counts). */
   byCount: string;
   byAmount: string;
+  /** The rate had each wrong-account exception's first repair suggestion been applied (one that pays invoices). */
+  withSuggestions: { matched: number; matchedCents: number; byCount: string; byAmount: string };
+  byAggregator: MatchRateLine[];
+  /** Payments by the ladder's rung that decided them (their match status), and how many of each were auto-matched. */
+  byRung: MatchRateLine[];
+}
+
+/** One aggregator's (or rung's) payments: auto-matched, and auto-matched or repairable by a suggestion. */
+export interface MatchRateLine {
+  key: string;
+  payments: number;
+  cents: number;
+  autoMatched: number;
+  withSuggestions: number;
 }
 
 export interface ExceptionLine {
@@ -252,27 +266,78 @@ function add<K extends string>(into: Partial<Record<K, CountCents>>, key: K, cou
   slot.cents += cents;
 }
 
-/** The exact-rule look-up reads the (payment_id, rule) index alone, no decision row: a month holds tens of thousands of payments. */
+interface RateRow {
+  aggregator: string;
+  rung: string;
+  payments: number;
+  cents: string;
+  matched: number;
+  matched_cents: string;
+  repairable: number;
+  repairable_cents: string;
+}
+
+/**
+ * The auto-match rate, by aggregator and by rung, with and without repair suggestions: a payment
+ * counts as repairable when an open wrong-account exception of it has a first suggestion that
+ * pays invoices. The exact-rule look-up reads the (payment_id, rule) index alone, no decision row:
+ * a month holds tens of thousands of payments.
+ */
 export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
-  const rate = (
-    (await sql.query(
-      `SELECT count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
+  const rows = (await sql.query(
+    `SELECT p.aggregator, p.match_status AS rung, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
             count(*) FILTER (WHERE auto.hit)::int AS matched,
-            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit), 0)::text AS matched_cents
+            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit), 0)::text AS matched_cents,
+            count(*) FILTER (WHERE auto.hit IS NULL AND repair.hit)::int AS repairable,
+            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit IS NULL AND repair.hit), 0)::text AS repairable_cents
        FROM payments p
        LEFT JOIN LATERAL (SELECT true AS hit FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
-      WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date`,
-      p,
-    )) as { payments: number; cents: string; matched: number; matched_cents: string }[]
-  )[0];
+       LEFT JOIN LATERAL (SELECT true AS hit FROM exceptions e
+                           WHERE e.payment_id = p.id AND e.status = 'open' AND e.reason IN ('invalid_account', 'unknown_account')
+                             AND jsonb_array_length(coalesce(e.suggestions -> 0 -> 'invoices', '[]')) > 0 LIMIT 1) repair ON true
+      WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date
+      GROUP BY 1, 2`,
+    p,
+  )) as RateRow[];
+  const sum = (pick: (r: RateRow) => number | string) => rows.reduce((t, r) => t + n(pick(r)), 0);
+  const [payments, cents, matched, matchedCents] = [
+    sum((r) => r.payments),
+    sum((r) => r.cents),
+    sum((r) => r.matched),
+    sum((r) => r.matched_cents),
+  ];
+  const repaired = matched + sum((r) => r.repairable);
+  const repairedCents = matchedCents + sum((r) => r.repairable_cents);
   return {
-    payments: rate.payments,
-    paymentCents: n(rate.cents),
-    autoMatched: rate.matched,
-    autoMatchedCents: n(rate.matched_cents),
-    byCount: percent(rate.matched, rate.payments),
-    byAmount: percent(n(rate.matched_cents), n(rate.cents)),
+    payments,
+    paymentCents: cents,
+    autoMatched: matched,
+    autoMatchedCents: matchedCents,
+    byCount: percent(matched, payments),
+    byAmount: percent(matchedCents, cents),
+    withSuggestions: {
+      matched: repaired,
+      matchedCents: repairedCents,
+      byCount: percent(repaired, payments),
+      byAmount: percent(repairedCents, cents),
+    },
+    byAggregator: rateLines(rows, (r) => r.aggregator),
+    byRung: rateLines(rows, (r) => r.rung),
   };
+}
+
+function rateLines(rows: RateRow[], keyOf: (r: RateRow) => string): MatchRateLine[] {
+  const lines = new Map<string, MatchRateLine>();
+  for (const r of rows) {
+    const key = keyOf(r);
+    const line = lines.get(key) ?? { key, payments: 0, cents: 0, autoMatched: 0, withSuggestions: 0 };
+    line.payments += r.payments;
+    line.cents += n(r.cents);
+    line.autoMatched += r.matched;
+    line.withSuggestions += r.matched + r.repairable;
+    lines.set(key, line);
+  }
+  return [...lines.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 /** Two indexed halves (by the payment's settlement day, or opened on the day when there is no payment), not an OR over a join of every exception. */

@@ -88,6 +88,22 @@ function matchRateRows(m: MatchRate): CsvRow[] {
       amount: money(m.autoMatchedCents),
       declared_total: money(m.paymentCents),
     },
+    {
+      section: "match_rate",
+      dimension: "count_with_suggestions",
+      value: m.withSuggestions.byCount,
+      count: m.withSuggestions.matched,
+      declared_count: m.payments,
+    },
+    ...(["aggregator", "rung"] as const).flatMap((by) =>
+      (by === "aggregator" ? m.byAggregator : m.byRung).map((l) => ({
+        section: "match_rate",
+        dimension: `${by}:${l.key}`,
+        value: `${l.autoMatched} auto, ${l.withSuggestions} with suggestions`,
+        count: l.autoMatched,
+        declared_count: l.payments,
+      })),
+    ),
   ];
 }
 

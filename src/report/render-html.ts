@@ -265,7 +265,26 @@ export function renderReportHtml(r: ReconciliationReport): string {
 <section><h2>Auto-match rate</h2>
 ${ratioBar("By count", m.autoMatched, m.payments, `${m.byCount} (${m.autoMatched} of ${m.payments} payments)`, "#2e7d4f")}
 ${ratioBar("By amount", m.autoMatchedCents, m.paymentCents, `${m.byAmount} (${formatUsd(m.autoMatchedCents)} of ${formatUsd(m.paymentCents)})`, "#1f4e79")}
-<p class="rule">Auto-matched: a payment the ladder matched exactly (account, coverage month and amount) with no person involved.</p></section>
+${ratioBar("With repair suggestions", m.withSuggestions.matched, m.payments, `${m.withSuggestions.byCount} (${m.withSuggestions.matched} of ${m.payments} payments had each first suggestion been applied)`, "#7a5c1f")}
+<p class="rule">Auto-matched: a payment the ladder matched exactly (account, coverage month and amount) with no person involved.</p>
+${table(
+  [
+    { label: "Aggregator" },
+    { label: "Payments", num: true },
+    { label: "Auto-matched", num: true },
+    { label: "With suggestions", num: true },
+  ],
+  m.byAggregator.map((l) => [l.key, String(l.payments), String(l.autoMatched), String(l.withSuggestions)]),
+)}
+${table(
+  [
+    { label: "Rung (match status)" },
+    { label: "Payments", num: true },
+    { label: "Auto-matched", num: true },
+    { label: "With suggestions", num: true },
+  ],
+  m.byRung.map((l) => [l.key, String(l.payments), String(l.autoMatched), String(l.withSuggestions)]),
+)}</section>
 <section><h2>Files: declared against parsed</h2>${files}</section>
 <section><h2>Settlement days</h2>${days}</section>
 <section><h2>Exceptions by reason</h2>${exceptions}</section>

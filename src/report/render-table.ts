@@ -67,6 +67,15 @@ function totalsSection(r: ReconciliationReport): string[] {
   return [
     `TOTALS: net ${formatUsd(r.totals.netCents)}${r.totals.resent ? `; ${r.totals.resent} resent duplicates not counted` : ""}`,
     `AUTO-MATCH RATE: ${m.byCount} by count (${m.autoMatched} of ${m.payments}), ${m.byAmount} by amount (${formatUsd(m.autoMatchedCents)} of ${formatUsd(m.paymentCents)})`,
+    `  with repair suggestions applied: ${m.withSuggestions.byCount} by count (${m.withSuggestions.matched}), ${m.withSuggestions.byAmount} by amount (${formatUsd(m.withSuggestions.matchedCents)})`,
+    ...(["aggregator", "rung"] as const).map((by) =>
+      renderTable(by === "aggregator" ? m.byAggregator : m.byRung, [
+        { header: by.toUpperCase(), value: (l) => l.key },
+        { header: "PAYMENTS", value: (l) => String(l.payments), align: "right" },
+        { header: "AUTO", value: (l) => String(l.autoMatched), align: "right" },
+        { header: "WITH SUGGESTIONS", value: (l) => String(l.withSuggestions), align: "right" },
+      ]),
+    ),
     "",
   ];
 }

@@ -6,6 +6,7 @@ import { ingestFile } from "../../../src/ingest/pipeline";
 import { importInvoices } from "../../../src/match/invoice-import";
 import { deletionKeys } from "../../../src/match/repair/account-edits";
 import { ResolveError, resolveException } from "../../../src/match/resolve";
+import { buildReport, renderReport } from "../../../src/report";
 import { nameKey } from "../../../src/match/repair/names";
 import type { Suggestion } from "../../../src/match/repair/suggest";
 import { freshDatabase, type TestDatabase } from "../../support/database";
@@ -131,6 +132,24 @@ describe("repair suggestions for payments whose account number is wrong", functi
       const [{ key }] = (await t.db.query(`SELECT billpay_name_key($1) AS key`, [n])) as { key: string | null }[];
       expect(key, n).to.equal(nameKey(n));
     }
+  });
+
+  it("the report's auto-match rate with suggestions applied counts each slip, by aggregator and by rung", async () => {
+    const report = await buildReport(t.db, {
+      from: "2017-03-01",
+      to: "2017-03-31",
+      asOf: new Date("2026-01-01T12:00:00Z"),
+    });
+    const m = report.matchRate;
+    expect(m.payments).to.equal(SLIPS.length);
+    expect(m.autoMatched).to.equal(0);
+    expect(m.withSuggestions.matched).to.equal(SLIPS.length);
+    expect(m.withSuggestions.byCount).to.equal("100.0%");
+    expect(m.byAggregator).to.deep.equal([
+      { key: "bank-csv", payments: SLIPS.length, cents: m.paymentCents, autoMatched: 0, withSuggestions: SLIPS.length },
+    ]);
+    expect(m.byRung.reduce((sum, l) => sum + l.withSuggestions, 0)).to.equal(SLIPS.length);
+    expect(renderReport(report, "table")).to.include("with repair suggestions applied: 100.0% by count");
   });
 
   it("taking a suggestion repairs the account and pays the invoices, in the audit log under who took it", async () => {
