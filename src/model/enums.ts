@@ -31,6 +31,9 @@ export const MATCH_STATUSES = [
   "duplicate_suspect",
   "reversed",
   "not_applicable",
+  // Returns to the network (src/returns): resolved or collected as a return, then built into a return file.
+  "to_return",
+  "returned",
 ] as const;
 export type MatchStatus = (typeof MATCH_STATUSES)[number];
 
