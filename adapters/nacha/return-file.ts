@@ -1,7 +1,6 @@
 import type { ReturnFileBuilt, ReturnFileRequest, ReturnItem } from "../../src/adapter-kit/returns";
 import { yymmddToIso } from "./fields";
 import { nachaFileLines, type BatchSpec, type EntrySpec } from "./generate";
-import { parseEntryDetail, type EntryDetail } from "./records/entry-detail";
 import { transactionCode } from "./transaction-codes";
 
 /**
@@ -12,10 +11,11 @@ import { transactionCode } from "./transaction-codes";
  * 8 digits of the original trace). Counts, hashes, totals and padding come from nachaFileLines.
  */
 
-/** An original entry as the return needs it, read from the stored record. */
+/** An original entry as the return needs it, from the stored details and record. */
 interface Original {
   item: ReturnItem;
-  entry: EntryDetail;
+  code: string;
+  trace: string;
   sec: string;
   /** The original sender's DFI: the first 8 digits of its trace. */
   senderDfi: string;
@@ -25,18 +25,26 @@ interface Original {
 
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
+/**
+ * Fields come from the stored details, not by position from the raw record: masking an SSN-like
+ * account in it changed its length. Positions 4-11 (the receiving DFI) come before any masking.
+ */
 function readOriginal(item: ReturnItem, destinationDfi: string): Original {
-  const sec = text(item.details.secCode) || "CIE";
-  const line = item.raw.split(/\r?\n/)[0] ?? "";
-  if (line.length < 94 || line[0] !== "6") throw new Error(`payment ${item.paymentId}: stored record is not an entry`);
-  const entry = parseEntryDetail(line, 1, sec === "CIE" ? "cie" : "standard");
-  const code = entry.code;
+  const d = item.details;
+  const code = transactionCode(text(d.transactionCode));
   if (!code || code.direction !== "credit" || code.entryClass !== "live")
-    throw new Error(`payment ${item.paymentId}: transaction code ${entry.transactionCode} is not a live credit`);
-  if (entry.amountCents !== item.amountCents)
-    throw new Error(`payment ${item.paymentId}: stored record's amount differs from the payment's`);
-  const given = entry.receivingDfi.trim();
-  return { item, entry, sec, senderDfi: entry.traceNumber.slice(0, 8), receiverDfi: given || destinationDfi };
+    throw new Error(`payment ${item.paymentId}: transaction code ${text(d.transactionCode)} is not a live credit`);
+  const trace = text(d.traceNumber);
+  if (!/^\d{15}$/.test(trace)) throw new Error(`payment ${item.paymentId}: no original trace number`);
+  const given = item.raw.startsWith("6") ? item.raw.slice(3, 11) : "";
+  return {
+    item,
+    code: code.code,
+    trace,
+    sec: text(d.secCode) || "CIE",
+    senderDfi: trace.slice(0, 8),
+    receiverDfi: /^\d{8}$/.test(given) ? given : destinationDfi,
+  };
 }
 
 /** 22 → 21, 32 → 31, 42 → 41: the account type's return code for a credit. */
@@ -57,16 +65,15 @@ function batchKey(o: Original): string {
 }
 
 function toEntry(o: Original): EntrySpec {
-  const e = o.entry;
   return {
-    transactionCode: returnCode(e.transactionCode),
-    amountCents: e.amountCents ?? 0,
-    name: e.individualName,
-    account: e.identification,
-    dfiAccountNumber: e.dfiAccountNumber,
+    transactionCode: returnCode(o.code),
+    amountCents: o.item.amountCents,
+    name: o.item.payerName ?? "",
+    account: o.item.accountRaw ?? "",
+    dfiAccountNumber: text(o.item.details.dfiAccount),
     returned: {
       reasonCode: o.item.reasonCode,
-      originalTrace: e.traceNumber,
+      originalTrace: o.trace,
       originalDfi: o.receiverDfi,
       information: o.item.information.slice(0, 44),
     },

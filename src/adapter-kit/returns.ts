@@ -8,8 +8,11 @@ export interface ReturnItem {
   /** Passed through to ReturnFileBuilt, so the caller can record each entry's new trace. */
   paymentId: string;
   amountCents: number;
-  /** The stored record as received (for NACHA the entry line and its addenda). */
+  /** The stored record as received (for NACHA the entry line and its addenda; an SSN-like value in it masked). */
   raw: string;
+  payerName: string | null;
+  /** The account as typed (masked when it looked like an SSN). */
+  accountRaw: string | null;
   /** The stored details of the payment (for NACHA the batch's SEC code, company name and id…). */
   details: Record<string, unknown>;
   /** The return reason code (R21…). */

@@ -6,6 +6,8 @@ import { appliedByInvoice, recordDecision } from "./decisions";
 import { closeException, getException, type QueuedException } from "./exceptions";
 import { balanceCents, changePaid, findInvoice, setInvoice, type Invoice } from "./invoices";
 import { MATCH_LOCK } from "./matcher";
+import { ResolveError } from "./resolve-error";
+import { resolveAsReturn } from "./resolve-return";
 import {
   findPayment,
   invoiceContext,
@@ -19,17 +21,13 @@ export interface ResolveRequest {
   action: ResolveAction;
   /** apply-to: invoice numbers (or ids). */
   invoices?: string[];
+  /** return: the reason code (R21…), one the payment's payee policy accepts. */
+  reason?: string;
   note: string;
   by: string;
 }
 
-/** A resolution that cannot be done as asked; nothing was changed. */
-export class ResolveError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ResolveError";
-  }
-}
+export { ResolveError } from "./resolve-error";
 
 export interface ResolveResult {
   exception: QueuedException;
@@ -84,6 +82,7 @@ function actionFor(action: ResolveAction): (r: Resolving) => Promise<ActionDone>
   if (action === "apply-to") return applyTo;
   if (action === "refund") return refund;
   if (action === "reject") return reject;
+  if (action === "return") return ({ tx, e, p, req }) => resolveAsReturn(tx, e, p, req);
   return writeOff;
 }
 

@@ -60,3 +60,7 @@ export const EXCEPTION_REASONS = [
   "account_correction",
 ] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
+
+/** Return reason codes a payee sends back with (R21 invalid biller id, R22 invalid account, R23 refused by biller, R24 duplicate). */
+export const RETURN_REASONS = ["R21", "R22", "R23", "R24"] as const;
+export type ReturnReason = (typeof RETURN_REASONS)[number];

@@ -1,9 +1,6 @@
 import { z } from "zod";
+import { RETURN_REASONS } from "../model/enums";
 import { DEFAULT_PAYEE_POLICY as DEFAULTS } from "./payee-policy-defaults";
-
-/** R21 invalid biller id, R22 invalid account, R23 refused by biller, R24 duplicate. */
-export const RETURN_REASONS = ["R21", "R22", "R23", "R24"] as const;
-export type ReturnReason = (typeof RETURN_REASONS)[number];
 
 const ReturnsPolicy = z
   .object({

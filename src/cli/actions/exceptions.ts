@@ -30,6 +30,7 @@ export async function listAction(opts: { reason?: string; all?: boolean; json?: 
       { header: "ACCOUNT", value: (e) => (e.payment?.accountLast4 ? `…${e.payment.accountLast4}` : "-") },
       { header: "PAYER", value: (e) => e.payment?.payerName ?? "-" },
       { header: "SETTLED", value: (e) => e.payment?.settledOn ?? "-" },
+      { header: "RETURN BY", value: (e) => e.returnBy ?? "-" },
       { header: "STATUS", value: (e) => (e.status === "open" ? "open" : `${e.resolution} by ${e.resolvedBy}`) },
       { header: "WHY", value: (e) => e.message },
     ])}\n`,
@@ -38,6 +39,7 @@ export async function listAction(opts: { reason?: string; all?: boolean; json?: 
 
 interface ResolveOptions {
   action: string;
+  reason?: string;
   note: string;
   by: string;
   json?: boolean;
@@ -57,7 +59,13 @@ export async function resolveAction(id: string, invoiceList: string | undefined,
     throw new CliExit(1, "apply-to needs invoice numbers: --action apply-to INV-1[,INV-2]");
   try {
     const result = await withDatabase((db) =>
-      resolveException(db, Number(id), { action: action as ResolveAction, invoices, note: opts.note, by: opts.by }),
+      resolveException(db, Number(id), {
+        action: action as ResolveAction,
+        invoices,
+        reason: opts.reason,
+        note: opts.note,
+        by: opts.by,
+      }),
     );
     if (opts.json) return printJson(result);
     const applied = result.applied.map((a) => `${formatUsd(a.cents)} on ${a.invoiceNumber}`).join(", ");

@@ -52,7 +52,9 @@ export class Returns1796001300000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX ix_payment_returns_pending ON payment_returns (aggregator) WHERE file_id IS NULL`);
     // A dishonored or contested return names our return entry's trace as its original.
-    await q.query(`CREATE INDEX ix_payment_returns_trace ON payment_returns (trace_number) WHERE trace_number IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX ix_payment_returns_trace ON payment_returns (trace_number) WHERE trace_number IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
