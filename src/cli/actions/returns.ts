@@ -41,24 +41,24 @@ export async function sendAction(opts: { config?: string; aggregator?: string; j
   const { ConfigError } = await import("../../config/zod-errors.js");
   const { outboxFor } = await import("../../returns/outbox.js");
   const { sendReturns } = await import("../../returns/send.js");
-  let config;
+  let outboxes;
   try {
-    config = loadConfig(opts.config);
+    const config = loadConfig(opts.config);
+    const chosen = config.aggregators.filter((a) =>
+      opts.aggregator ? a.id === opts.aggregator : a.source.type === "sftp" && a.source.outboundDir,
+    );
+    if (opts.aggregator && !chosen.length)
+      throw new ConfigError(`no aggregator "${opts.aggregator}" in ${config.file}`);
+    outboxes = chosen.map((agg) => ({ id: agg.id, ...outboxFor(agg) }));
   } catch (error) {
     if (error instanceof ConfigError) throw new CliExit(BAD_INPUT, error.message);
     throw error;
   }
-  const chosen = config.aggregators.filter((a) =>
-    opts.aggregator ? a.id === opts.aggregator : a.source.type === "sftp" && a.source.outboundDir,
-  );
-  if (opts.aggregator && !chosen.length)
-    throw new CliExit(BAD_INPUT, `no aggregator "${opts.aggregator}" in ${config.file}`);
   const results = await withDatabase(async (db) => {
     const out: Record<string, { sent: string[]; recovered: string[] }> = {};
-    for (const agg of chosen) {
-      const { outbox, outboundDir } = outboxFor(agg);
+    for (const { id, outbox, outboundDir } of outboxes) {
       try {
-        out[agg.id] = await sendReturns(db, outbox, { aggregator: agg.id, outboundDir });
+        out[id] = await sendReturns(db, outbox, { aggregator: id, outboundDir });
       } finally {
         await outbox.close();
       }
