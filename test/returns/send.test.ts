@@ -8,6 +8,8 @@ import { MAPPINGS_DIR, SAMPLES_DIR } from "../../src/paths";
 import { buildReturns } from "../../src/returns/build";
 import { outboxFor } from "../../src/returns/outbox";
 import { sendReturns, type SendResult } from "../../src/returns/send";
+import { EmbeddedScheduler } from "../../src/service/embedded-scheduler";
+import { ServiceMetrics } from "../../src/service/metrics";
 import { freshDatabase } from "../support/database";
 import { DrillChild, DrillDatabase } from "../support/kill-drill";
 import { opensshUnavailable } from "../support/openssh";
@@ -103,5 +105,20 @@ describe("sending return files over SFTP (OpenSSH), exactly once", function () {
     expect(await send()).to.deep.equal({ sent: [name], recovered: [] });
     expect(readFileSync(world.local(`${outboundDir}/${name}`), "latin1")).to.equal(built.text);
     expect(await send()).to.deep.equal({ sent: [], recovered: [] });
+  });
+
+  it("is sent by the service on the aggregator's schedule, after its poll", async () => {
+    const name = built.name.replace(/\.ach$/, "-c.ach");
+    await d.db.query(
+      `INSERT INTO outbound_files (id, aggregator, kind, name, content, size_bytes, sha256, entry_count, total_cents, built_on)
+       SELECT gen_random_uuid(), aggregator, kind, $2, content, size_bytes, sha256, entry_count, total_cents, built_on
+         FROM outbound_files WHERE name = $1`,
+      [built.name, name],
+    );
+    const config = parseConfig(JSON.parse(readFileSync(configFile, "utf8")), configFile);
+    const scheduler = new EmbeddedScheduler(d.db, config, new ServiceMetrics("returns-test", "embedded"));
+    await scheduler.tick(config.aggregators[0]);
+    expect(readFileSync(world.local(`${outboundDir}/${name}`), "latin1")).to.equal(built.text);
+    expect((await ledger(name)).send_status).to.equal("sent");
   });
 });
