@@ -108,6 +108,9 @@ function routing(destination: unknown): string {
   return digits;
 }
 
+/** A, B, … Z, then 0-9: a day's files from one origin to one destination. */
+const FILE_ID_MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
 export function buildReturnFile(req: ReturnFileRequest): ReturnFileBuilt {
   if (!yymmddToIso(yymmdd(req.createdOn))) throw new Error(`not a day: ${req.createdOn}`);
   const h = req.originalHeader;
@@ -132,7 +135,7 @@ export function buildReturnFile(req: ReturnFileRequest): ReturnFileBuilt {
         immediateOriginName: text(h.immediateDestinationName),
         fileCreationDate: yymmdd(req.createdOn),
         fileCreationTime: req.createdAt,
-        fileIdModifier: "A",
+        fileIdModifier: FILE_ID_MODIFIERS[(req.fileOfDay - 1) % FILE_ID_MODIFIERS.length],
         batches,
         blankHashAndBlockCount: false,
         firstSequence: req.firstSequence,

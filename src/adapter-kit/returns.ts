@@ -30,6 +30,8 @@ export interface ReturnFileRequest {
   createdAt: string;
   /** Sequence of the first new trace number, so traces do not repeat from one file to the next. */
   firstSequence: number;
+  /** Which file of the day this is (1, 2, …): NACHA tells a day's files apart by the file id modifier. */
+  fileOfDay: number;
 }
 
 export interface ReturnFileBuilt {

@@ -60,13 +60,13 @@ async function pendingReturns(runner: QueryRunner, aggregator: string): Promise<
   return rows.map((r) => ({ ...r, amountCents: centsFromDb(r.amountCents) }));
 }
 
-/** The next file name of the day: RET-<aggregator>-<YYYYMMDD>-<n>.ach. */
-async function nextName(runner: QueryRunner, aggregator: string, on: IsoDate): Promise<string> {
+/** Which of the day's files the next one is (1, 2, …); it is named RET-<aggregator>-<YYYYMMDD>-<n>.ach. */
+async function nextOfDay(runner: QueryRunner, aggregator: string, on: IsoDate): Promise<number> {
   const [row] = (await runner.query(
     `SELECT count(*)::int AS n FROM outbound_files WHERE aggregator = $1 AND built_on = $2::date`,
     [aggregator, on],
   )) as { n: number }[];
-  return `RET-${aggregator}-${on.replace(/-/g, "")}-${row.n + 1}.ach`;
+  return row.n + 1;
 }
 
 /** Trace sequences continue across an aggregator's files, so a return's trace names one return. */
@@ -111,16 +111,18 @@ export async function buildReturns(db: DataSource, req: BuildRequest): Promise<B
       reasonCode: p.reasonCode,
       information: p.note ?? "",
     }));
+    const fileOfDay = await nextOfDay(runner, req.aggregator, req.on);
     const built = writerFor(pending, req.aggregator).build({
       originalHeader: pending[0].header,
       items,
       createdOn: req.on,
       createdAt: req.at,
       firstSequence: await nextSequence(runner, req.aggregator),
+      fileOfDay,
     });
     const file: BuiltFile = {
       id: randomUUID(),
-      name: await nextName(runner, req.aggregator, req.on),
+      name: `RET-${req.aggregator}-${req.on.replace(/-/g, "")}-${fileOfDay}.ach`,
       text: built.text,
       sizeBytes: Buffer.byteLength(built.text, "latin1"),
       entryCount: items.length,
