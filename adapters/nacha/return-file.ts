@@ -119,7 +119,9 @@ export function buildReturnFile(req: ReturnFileRequest): ReturnFileBuilt {
   for (const item of req.items) {
     const o = readOriginal(item, destination.slice(0, 8));
     const key = batchKey(o);
-    groups.set(key, [...(groups.get(key) ?? []), o]);
+    const group = groups.get(key);
+    if (group) group.push(o);
+    else groups.set(key, [o]);
   }
   const owner = new Map<EntrySpec, string>();
   const batches = [...groups.values()].map((g) => toBatch(g, req.createdOn, owner));

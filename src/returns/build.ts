@@ -5,10 +5,10 @@ import { findAdapter } from "../config/adapter-registry";
 import { appendAudits } from "../match/audit-log";
 import { recordDecisions } from "../match/decisions";
 import { MATCH_LOCK } from "../match/matcher";
-import { paymentChange, selectPayments, writePayments } from "../match/payments";
 import type { IsoDate } from "../model/dates";
 import { centsFromDb } from "../store/columns";
 import { collectOverdue } from "./collect";
+import { setMatchStatus } from "./payment-status";
 
 export interface BuildRequest {
   aggregator: string;
@@ -160,30 +160,20 @@ async function storeFile(runner: QueryRunner, req: BuildRequest, file: BuiltFile
 
 /** The payments are `returned`, each with a decision and an audit entry naming the file and the trace. */
 async function markReturned(runner: QueryRunner, by: string, file: BuiltFile, traces: Map<string, string>) {
-  const payments = await selectPayments(runner, `p.id = ANY($1::uuid[])`, [[...traces.keys()]]);
   const why = (id: string) => `returned in file ${file.name}, entry trace ${traces.get(id)}`;
-  const changes = payments.map((p) => ({
-    p,
-    c: paymentChange(p, { matchStatus: "returned" }, { actor: by, action: "returned", note: why(p.id) }),
-  }));
-  await writePayments(
-    runner,
-    changes.map(({ p, c }) => c?.next ?? p),
-  );
+  const ids = [...traces.keys()];
+  const audits = await setMatchStatus(runner, ids, "returned", { actor: by, action: "returned", noteOf: why });
   await recordDecisions(
     runner,
-    payments.map((p) => ({
-      paymentId: p.id,
+    ids.map((id) => ({
+      paymentId: id,
       invoiceId: null,
       rule: "returned",
       outcome: "returned" as const,
       appliedCents: 0,
-      reason: why(p.id),
+      reason: why(id),
       decidedBy: by,
     })),
   );
-  await appendAudits(
-    runner,
-    changes.flatMap(({ c }) => (c ? [c.entry] : [])),
-  );
+  await appendAudits(runner, audits);
 }

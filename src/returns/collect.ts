@@ -3,8 +3,9 @@ import type { IsoDate } from "../model/dates";
 import { appendAudits, type AuditChange } from "../match/audit-log";
 import { recordDecisions } from "../match/decisions";
 import { closing, toException, writeResolutions, type QueuedException } from "../match/exceptions";
-import { paymentChange, selectPayments, writePayments, type StoredPayment } from "../match/payments";
+import { selectPayments, type StoredPayment } from "../match/payments";
 import { formatUsd } from "../model";
+import { setMatchStatus } from "./payment-status";
 import { DEADLINE_REASON, returnBy, UNIDENTIFIED_REASONS } from "./policy";
 
 /** A payment the deadline sends back, with the exception it waited in. */
@@ -72,16 +73,10 @@ export async function collectOverdue(
     return next;
   });
   await writeResolutions(runner, closed);
-  const changed = due.map((d) => {
-    const change = paymentChange(
-      d.payment,
-      { matchStatus: "to_return" },
-      { actor: by, action: "to_return", note: why(d) },
-    );
-    if (change) audits.push(change.entry);
-    return change?.next ?? d.payment;
-  });
-  await writePayments(runner, changed);
+  const whyOf = new Map(due.map((d) => [d.payment.id, why(d)]));
+  const noteOf = (id: string) => whyOf.get(id) ?? "";
+  const ids = due.map((d) => d.payment.id);
+  audits.push(...(await setMatchStatus(runner, ids, "to_return", { actor: by, action: "to_return", noteOf })));
   await recordDecisions(
     runner,
     due.map((d) => ({
