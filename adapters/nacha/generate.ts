@@ -22,6 +22,8 @@ export interface EntrySpec {
   name: string;
   /** The member's account number as typed at the bank (CIE 55-76; other layouts 40-54). */
   account: string;
+  /** Positions 13-29 (blank in RPPS files). */
+  dfiAccountNumber?: string;
   /** One addenda 05 with this text. */
   note?: string;
   returned?: { reasonCode: string; originalTrace: string; originalDfi: string; information?: string };
@@ -30,6 +32,7 @@ export interface EntrySpec {
 
 export interface BatchSpec {
   serviceClassCode: "200" | "220" | "225";
+  companyDiscretionaryData?: string;
   /** Default "CIE". */
   sec?: string;
   companyName: string;
@@ -59,6 +62,10 @@ export interface FileSpec {
   blankHashAndBlockCount?: boolean;
   /** Pad with all-9 lines to a multiple of 10 records; default true. */
   pad?: boolean;
+  /** Each sender's first trace sequence number; default 1 (a return file continues from the last one it wrote). */
+  firstSequence?: number;
+  /** Told each entry's trace number as it is written. */
+  onTrace?: (entry: EntrySpec, trace: string) => void;
 }
 
 export interface FileTotals {
@@ -80,7 +87,7 @@ export function* nachaFileLines(
   yield formatFileHeader(spec);
   for (const b of spec.batches) {
     batches += 1;
-    file.absorb(yield* batchLines(b, batches, { sequences, totals, blank }));
+    file.absorb(yield* batchLines(b, batches, { sequences, totals, blank, spec }));
   }
   // File header, each batch's header and control, its entries and addenda, and the file control.
   const records = 1 + 2 * batches + file.count + 1;
@@ -100,6 +107,7 @@ interface FileState {
   sequences: Map<string, number>;
   totals: FileTotals;
   blank: boolean;
+  spec: FileSpec;
 }
 
 /** One batch, header to control; returns what it holds. */
@@ -108,10 +116,12 @@ function* batchLines(b: BatchSpec, batchNumber: number, state: FileState): Gener
   const layout = sec === "CIE" ? "cie" : "standard";
   yield formatBatchHeader({ ...b, standardEntryClassCode: sec, batchNumber });
   const batch = new RunningTotals();
-  let sequence = state.sequences.get(b.originatingDfi) ?? 0;
+  let sequence = state.sequences.get(b.originatingDfi) ?? (state.spec.firstSequence ?? 1) - 1;
   for (const e of b.entries) {
     sequence += 1;
-    yield* entryLines(e, b, b.originatingDfi + zeroPad(sequence, 7), layout, batch);
+    const trace = b.originatingDfi + zeroPad(sequence, 7);
+    state.spec.onTrace?.(e, trace);
+    yield* entryLines(e, b, trace, layout, batch);
     const amount = e.amountCents;
     if (transactionCode(e.transactionCode ?? "22")?.direction === "debit") state.totals.debitCents += amount;
     else state.totals.creditCents += amount;
@@ -145,6 +155,7 @@ function* entryLines(
     {
       transactionCode: code,
       receivingDfi: b.receivingDfi,
+      dfiAccountNumber: e.dfiAccountNumber,
       amountCents: e.amountCents,
       individualName: e.name,
       identification: e.account,

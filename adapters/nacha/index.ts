@@ -5,6 +5,7 @@ import { fileIdentity } from "./records/file-header";
 import { nachaEventChunks, NachaParser, type NachaEvent } from "./parser";
 import { resolveProfile } from "./profile";
 import { NachaMapping } from "./mapping";
+import { buildReturnFile } from "./return-file";
 import * as toPayment from "./to-payment";
 
 // Bound once at load, as in parser.ts: under tsx every use of an imported name is a getter lookup.
@@ -91,6 +92,7 @@ export const adapter: RemittanceAdapter<NachaMapping> = {
   mappingSchema: NachaMapping,
   sniff,
   parse: (input, mapping) => parse(input, mapping),
+  returns: { build: buildReturnFile },
 };
 
 /** The nacha family has one adapter. */

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { ZodType } from "zod";
 import type { BankEntryDraft, PaymentDraft } from "../model";
+import type { ReturnFileWriter } from "./returns";
 
 /** What the pipeline tells an adapter about the file it is reading. */
 export interface FileMeta {
@@ -39,4 +40,6 @@ export interface RemittanceAdapter<M = unknown> {
   sniff?(head: Buffer): boolean;
   /** Streams the items of one file. Must not hold the whole file in memory. */
   parse(input: Readable, mapping: M, file: FileMeta): AsyncIterable<ParsedItem>;
+  /** Writes a file returning payments to the network, for families that can (NACHA). */
+  readonly returns?: ReturnFileWriter;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RETURN_REASONS } from "../model/enums";
 
 /**
  * Every mapping file starts with these keys; an adapter's own mapping schema extends
@@ -22,6 +23,22 @@ export const BaseMapping = z.object({
         .enum(["none", "luhn", "mod11"])
         .optional()
         .describe("Check-digit routine for account numbers: none, luhn or mod11."),
+      returns: z
+        .object({
+          reasons: z
+            .array(z.enum(RETURN_REASONS))
+            .min(1)
+            .describe("Return reason codes this aggregator accepts (R21 invalid biller id, R22 invalid account, …)."),
+          deadlineBankingDays: z
+            .number()
+            .int()
+            .nonnegative()
+            .max(60)
+            .describe("Banking days after settlement an unidentified payment may wait before it is returned."),
+        })
+        .strict()
+        .optional()
+        .describe("Returns to the network for this aggregator (default: every reason, 2 banking days)."),
     })
     .strict()
     .optional()

@@ -90,6 +90,8 @@ export const SftpSourceConfig = z
         'must look like "SHA256:" followed by 43 base64 characters, as `ssh-keygen -lf` prints it',
       ),
     remoteDir: remoteFolder,
+    /** Where `billpay returns send` uploads return files for this aggregator (optional: no returns sent without it). */
+    outboundDir: remoteFolder.optional(),
     archiveDir: moveTarget,
     errorDir: moveTarget.optional(),
     ...commonSource,

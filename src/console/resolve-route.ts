@@ -10,7 +10,7 @@ import type { Session } from "./sessions";
  * POST /console/exceptions/:id/resolve: the CLI's resolve actions (src/match/resolve.ts does the
  * work), each with a required note, done as the signed-in user: the audit log names who did it.
  * Fields: action, invoices (apply-to: numbers separated by commas or spaces; apply-suggestion: the
- * suggestion's number), note, and optionally
+ * suggestion's number; return: the reason code), note, and optionally
  * back (the console page to return to).
  */
 export function resolveRoute(
@@ -29,12 +29,17 @@ export function resolveRoute(
     if (!(RESOLVE_ACTIONS as readonly string[]).includes(action))
       return refuse(reply, 400, "Cannot resolve", `the action must be one of ${RESOLVE_ACTIONS.join(", ")}`);
     if (!note) return refuse(reply, 400, "Cannot resolve", "a note saying why is required");
-    // One field carries the action's argument: invoice numbers for apply-to, a suggestion's number for apply-suggestion.
+    // One field carries the action's argument: invoice numbers for apply-to, a suggestion's number for
+    // apply-suggestion, a reason code (R22…) for return.
     const words = field(req.body, "invoices")
       .split(/[\s,]+/)
       .filter(Boolean);
     const argument =
-      action === "apply-suggestion" ? { suggestion: Number(words[0] ?? Number.NaN) } : { invoices: words };
+      action === "apply-suggestion"
+        ? { suggestion: Number(words[0] ?? Number.NaN) }
+        : action === "return"
+          ? { reason: words[0] }
+          : { invoices: words };
     try {
       await resolveException(db, Number(id), { action: action as ResolveAction, ...argument, note, by: user.name });
     } catch (error) {

@@ -2,6 +2,8 @@ import { appendAudit, type AuditChange } from "./audit-log";
 import type { Sql } from "../store/sql";
 import type { ExceptionDraft } from "./ladder";
 import { centsFromDb } from "../store/columns";
+import { policiesByHash } from "../store/payee-policies";
+import { returnBy, UNIDENTIFIED_REASONS } from "../returns/policy";
 
 export interface QueuedException {
   id: number;
@@ -213,6 +215,11 @@ export interface ExceptionView extends QueuedException {
     matchStatus: string;
   } | null;
   invoiceNumber: string | null;
+  /**
+   * Open invalid/unknown-account exceptions: the day by which the payment goes back to the network
+   * unless a person acts (`billpay returns build` collects it from then on); null otherwise.
+   */
+  returnBy: string | null;
 }
 
 export async function listExceptions(sql: Sql, filter: ExceptionFilter = {}): Promise<ExceptionView[]> {
@@ -220,7 +227,7 @@ export async function listExceptions(sql: Sql, filter: ExceptionFilter = {}): Pr
   const rows = (await sql.query(
     `SELECT e.*, floor(extract(epoch FROM (now() - e.opened_at)) / 86400)::int AS age_days,
             p.kind, right(coalesce(p.account_number, p.account_raw), 4) AS last4, p.payer_name, p.settled_on::text AS settled_on,
-            p.match_status, f.name AS file_name, i.invoice_number
+            p.match_status, f.name AS file_name, f.policy_hash, i.invoice_number
        FROM exceptions e
        LEFT JOIN payments p ON p.id = e.payment_id
        LEFT JOIN remittance_files f ON f.id = p.file_id
@@ -236,8 +243,14 @@ export async function listExceptions(sql: Sql, filter: ExceptionFilter = {}): Pr
     settled_on: string | null;
     match_status: string;
     file_name: string;
+    policy_hash: string | null;
     invoice_number: string | null;
   })[];
+  const policyOf = await policiesByHash(
+    sql,
+    rows.map((r) => r.policy_hash),
+  );
+  const unidentified: readonly string[] = UNIDENTIFIED_REASONS;
   return rows.map((r) => ({
     ...toException(r),
     ageDays: r.age_days,
@@ -252,5 +265,7 @@ export async function listExceptions(sql: Sql, filter: ExceptionFilter = {}): Pr
         }
       : null,
     invoiceNumber: r.invoice_number,
+    returnBy:
+      r.status === "open" && unidentified.includes(r.reason) ? returnBy(r.settled_on, policyOf(r.policy_hash)) : null,
   }));
 }

@@ -11,6 +11,8 @@
  *                                an overpayment's excess is kept
  *   reject                       the payment is not to be applied at all (a confirmed duplicate):
  *                                whatever it applied is taken off again and the invoice reopens
+ *   return --reason R22          send the whole payment back to the network in the next return file
+ *                                (`billpay returns build`); whatever it applied is taken off again
  */
-export const RESOLVE_ACTIONS = ["apply-to", "apply-suggestion", "refund", "write-off", "reject"] as const;
+export const RESOLVE_ACTIONS = ["apply-to", "apply-suggestion", "refund", "write-off", "reject", "return"] as const;
 export type ResolveAction = (typeof RESOLVE_ACTIONS)[number];

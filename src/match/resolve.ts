@@ -7,6 +7,8 @@ import { closeException, getException, type QueuedException } from "./exceptions
 import { balanceCents, changePaid, findInvoice, setInvoice, type Invoice } from "./invoices";
 import { MATCH_LOCK } from "./matcher";
 import { suggestionsFor } from "./repair/exception-suggestions";
+import { ResolveError } from "./resolve-error";
+import { resolveAsReturn } from "./resolve-return";
 import {
   findPayment,
   invoiceContext,
@@ -22,17 +24,13 @@ export interface ResolveRequest {
   invoices?: string[];
   /** apply-suggestion: the suggestion's rank (from `exceptions suggest`). */
   suggestion?: number;
+  /** return: the reason code (R21…), one the payment's payee policy accepts. */
+  reason?: string;
   note: string;
   by: string;
 }
 
-/** A resolution that cannot be done as asked; nothing was changed. */
-export class ResolveError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ResolveError";
-  }
-}
+export { ResolveError } from "./resolve-error";
 
 export interface ResolveResult {
   exception: QueuedException;
@@ -88,6 +86,7 @@ function actionFor(action: ResolveAction): (r: Resolving) => Promise<ActionDone>
   if (action === "apply-suggestion") return applySuggestion;
   if (action === "refund") return refund;
   if (action === "reject") return reject;
+  if (action === "return") return ({ tx, e, p, req }) => resolveAsReturn(tx, e, p, req);
   return writeOff;
 }
 

@@ -31,6 +31,9 @@ export const MATCH_STATUSES = [
   "duplicate_suspect",
   "reversed",
   "not_applicable",
+  // Returns to the network (src/returns): resolved or collected as a return, then built into a return file.
+  "to_return",
+  "returned",
 ] as const;
 export type MatchStatus = (typeof MATCH_STATUSES)[number];
 
@@ -57,3 +60,7 @@ export const EXCEPTION_REASONS = [
   "account_correction",
 ] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
+
+/** Return reason codes a payee sends back with (R21 invalid biller id, R22 invalid account, R23 refused by biller, R24 duplicate). */
+export const RETURN_REASONS = ["R21", "R22", "R23", "R24"] as const;
+export type ReturnReason = (typeof RETURN_REASONS)[number];

@@ -21,6 +21,8 @@ const MATCH_COLORS: Record<MatchStatus, string> = {
   reversed: "#2471a3",
   not_applicable: "#b3b6b7",
   unmatched: "#d5d8dc",
+  to_return: "#a04000",
+  returned: "#6e2c00",
 };
 
 export const TIMING_COLORS: Record<TimingStatus, string> = {

@@ -52,3 +52,13 @@ export function bankingDayOnOrBefore(day: IsoDate): IsoDate {
   while (!isBankingDay(d)) d = addDays(d, -1);
   return d;
 }
+
+/** The `n`th banking day after `day` (n >= 0; n = 0 is `day` itself). */
+export function addBankingDays(day: IsoDate, n: number): IsoDate {
+  let d = day;
+  for (let left = n; left > 0;) {
+    d = addDays(d, 1);
+    if (isBankingDay(d)) left -= 1;
+  }
+  return d;
+}

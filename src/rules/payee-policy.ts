@@ -1,5 +1,16 @@
 import { z } from "zod";
+import { RETURN_REASONS } from "../model/enums";
 import { DEFAULT_PAYEE_POLICY as DEFAULTS } from "./payee-policy-defaults";
+
+const ReturnsPolicy = z
+  .object({
+    reasons: z
+      .array(z.enum(RETURN_REASONS))
+      .min(1)
+      .default(() => [...RETURN_REASONS]),
+    deadlineBankingDays: z.number().int().nonnegative().max(60).default(2),
+  })
+  .strict();
 
 /**
  * The payee's own rules for account numbers and timing (RULES.md R1–R4). Defaults are the
@@ -22,6 +33,12 @@ export const PayeePolicy = z
       .default(() => ({ ...DEFAULTS.leadWindow })),
     /** calendar: as the payee's page counts; banking: weekends and Federal Reserve holidays excluded. */
     dayCounting: z.enum(["calendar", "banking"]).default(DEFAULTS.dayCounting),
+    /**
+     * Returns to the network: the reason codes this aggregator accepts and the banking days after
+     * settlement an unidentified payment may wait before it goes back. Optional with no schema
+     * default, so that policies stored before returns existed keep their hash (see returnsPolicy).
+     */
+    returns: ReturnsPolicy.optional(),
   })
   .strict();
 export type PayeePolicy = z.output<typeof PayeePolicy>;

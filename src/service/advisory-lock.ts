@@ -9,7 +9,7 @@ import type { DataSource } from "typeorm";
  */
 
 /** Lock namespaces (the first key of the two-key form). */
-export const LOCK_SPACE = { poll: 0x62700001, file: 0x62700002, setup: 0x62700003 } as const;
+export const LOCK_SPACE = { poll: 0x62700001, file: 0x62700002, setup: 0x62700003, outbound: 0x62700004 } as const;
 export type LockSpace = keyof typeof LOCK_SPACE;
 
 /** A stable non-negative 31-bit key for a name (two names sharing a key only serialise). */

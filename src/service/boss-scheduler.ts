@@ -17,6 +17,7 @@ import { startSchedules } from "./schedule";
 import type { Scheduler } from "./scheduler";
 import { DEFAULT_BOSS_SETTINGS, type BossSettings } from "./service-settings";
 import { takeFile } from "./take-file";
+import { sendScheduledReturns } from "../returns/scheduled";
 
 /**
  * `serve` on PostgreSQL: any number of instances share the work through pg-boss queues in the same
@@ -191,6 +192,7 @@ export class BossScheduler implements Scheduler {
         error = (e as Error).message;
         log.error("poll failed", { aggregator: agg.id, instance: this.instance, error });
       }
+      await sendScheduledReturns(this.db, agg);
       return await this.finishPoll(agg, job, started, { found, queued, error });
     } finally {
       await folder?.close().catch(() => undefined);

@@ -7,6 +7,7 @@ import type { PolledFile } from "../sources/poll";
 import { timedFiles, type ServiceMetrics } from "./metrics";
 import { recordPollOutcome, recordPollStart } from "./poll-status";
 import { startSchedules } from "./schedule";
+import { sendScheduledReturns } from "../returns/scheduled";
 import type { Scheduler } from "./scheduler";
 
 class StopRequested extends Error {
@@ -76,6 +77,7 @@ export class EmbeddedScheduler implements Scheduler {
       return;
     }
     this.metrics.countJob("poll", report.ok ? "ok" : "failed");
+    await sendScheduledReturns(this.db, agg);
     await recordPollOutcome(this.db, agg.id, instance, {
       ok: report.ok,
       error: report.error,

@@ -129,6 +129,23 @@ export class SftpFolder implements SourceFolder {
     });
   }
 
+  /** Writes `content` to `path` (replacing what is there): an outbound file's temporary name. */
+  async upload(content: Buffer, path: string): Promise<void> {
+    await this.op(`upload ${path}`, async (c) => {
+      await c.put(content, path);
+    });
+  }
+
+  /** The size of a remote file, or null when there is none. */
+  async sizeOf(path: string): Promise<number | null> {
+    try {
+      return (await this.op(`stat ${path}`, (c) => c.stat(path))).size;
+    } catch (error) {
+      if (isNoSuchFile(error as SftpError)) return null;
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
     await this.drop();
   }

@@ -3,12 +3,17 @@
 // given a point, it waits there for good, to be killed at a moment the drill knows.
 // Usage: tsx test/support/drill-child.ts ingest <file> [hangAtRows|-] [batchSize]
 //        tsx test/support/drill-child.ts match [hangAfterBatches|-] [batchSize]
+//        tsx test/support/drill-child.ts send-returns <configFile> <aggregator> [hang|-]
 // The database comes from DATABASE_URL or BILLPAY_DATA_DIR. Lines written: `ready`; `rows N` after
-// each posting batch or `batch N decided D` after each committed matching batch; `hanging`; `done …`.
+// each posting batch or `batch N decided D` after each committed matching batch, or `uploaded NAME`
+// after a return file's upload and rename (before its commit); `hanging`; `done …`.
 // A pipe's writes are synchronous on Linux, so a line written before the kill is there to be read.
 import { ingestFile } from "../../src/ingest/pipeline";
 import { matchPayments } from "../../src/match/matcher";
 import { openDatabase } from "../../src/store/data-source";
+import { loadConfig } from "../../src/config/config-file";
+import { outboxFor } from "../../src/returns/outbox";
+import { sendReturns } from "../../src/returns/send";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -55,11 +60,29 @@ async function match(hangAfter: number | null, batchSize: number | null): Promis
   say(`done decided ${summary.decided}`);
 }
 
+async function sendReturnFiles(configFile: string, aggregator: string, hangAfterUpload: boolean): Promise<void> {
+  const agg = loadConfig(configFile).aggregators.find((a) => a.id === aggregator);
+  if (!agg) throw new Error(`no aggregator ${aggregator} in ${configFile}`);
+  const db = await openDatabase();
+  say("ready");
+  const { outbox, outboundDir } = outboxFor(agg);
+  const result = await sendReturns(db, outbox, {
+    aggregator,
+    outboundDir,
+    afterUpload: async (name) => {
+      say(`uploaded ${name}`);
+      if (hangAfterUpload) await hang();
+    },
+  });
+  say(`done sent ${result.sent.length} recovered ${result.recovered.length}`);
+}
+
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   if (command === "ingest") await ingest(args[0], optional(args[1]), optional(args[2]));
   else if (command === "match") await match(optional(args[0]), optional(args[1]));
-  else throw new Error(`unknown command ${command}: ingest or match`);
+  else if (command === "send-returns") await sendReturnFiles(args[0], args[1], args[2] === "hang");
+  else throw new Error(`unknown command ${command}: ingest, match or send-returns`);
   process.exit(0);
 }
 

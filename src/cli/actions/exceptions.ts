@@ -31,6 +31,7 @@ export async function listAction(opts: { reason?: string; all?: boolean; json?: 
       { header: "ACCOUNT", value: (e) => (e.payment?.accountLast4 ? `…${e.payment.accountLast4}` : "-") },
       { header: "PAYER", value: (e) => e.payment?.payerName ?? "-" },
       { header: "SETTLED", value: (e) => e.payment?.settledOn ?? "-" },
+      { header: "RETURN BY", value: (e) => e.returnBy ?? "-" },
       { header: "STATUS", value: (e) => (e.status === "open" ? "open" : `${e.resolution} by ${e.resolvedBy}`) },
       { header: "WHY", value: (e) => e.message },
     ])}\n`,
@@ -39,6 +40,7 @@ export async function listAction(opts: { reason?: string; all?: boolean; json?: 
 
 interface ResolveOptions {
   action: string;
+  reason?: string;
   note: string;
   by: string;
   json?: boolean;
@@ -54,6 +56,7 @@ export async function resolveAction(id: string, argument: string | undefined, op
     action: action as ResolveAction,
     note: opts.note,
     by: opts.by,
+    reason: opts.reason,
     ...actionArgument(action, argument),
   };
   try {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { RESOLVE_ACTIONS } from "../../match/resolve-actions";
-import { EXCEPTION_REASONS } from "../../model/enums";
+import { EXCEPTION_REASONS, RETURN_REASONS } from "../../model/enums";
 import { lazyAction } from "../lazy-action";
 
 export function register(program: Command): void {
@@ -14,13 +14,16 @@ export function register(program: Command): void {
     .action(lazyAction(() => import("../actions/exceptions.js"), "listAction"));
   exceptions
     .command("resolve")
-    .description("Resolve one exception: apply-to INVOICE[,INVOICE], apply-suggestion N, refund, write-off or reject")
+    .description(
+      "Resolve one exception: apply-to INVOICE[,INVOICE], apply-suggestion N, refund, write-off, reject or return",
+    )
     .argument("<id>", "the exception id (from `exceptions list`)")
     .argument(
       "[argument]",
       "for apply-to: invoice numbers, comma-separated; for apply-suggestion: the suggestion's number (written after --action)",
     )
     .requiredOption("--action <action>", `one of ${RESOLVE_ACTIONS.join(", ")}`)
+    .option("--reason <code>", `for return: the reason code (${RETURN_REASONS.join(", ")})`)
     .requiredOption("--note <text>", "why (kept in the audit log)")
     .requiredOption("--by <name>", "who resolves it")
     .option("--json", "print one JSON object")

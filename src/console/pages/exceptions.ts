@@ -168,7 +168,7 @@ export function resolveForm(id: string, csrfToken: string): string {
     `<form class="resolve" method="post" action="${PATH}/${h(id)}/resolve">` +
     `<input type="hidden" name="_csrf" value="${h(csrfToken)}">` +
     `<label for="action-${h(id)}">Action<select id="action-${h(id)}" name="action" required>${options}</select></label>` +
-    `<label for="invoices-${h(id)}">Invoices (apply-to, comma-separated) or suggestion number<input id="invoices-${h(id)}" name="invoices" type="text"></label>` +
+    `<label for="invoices-${h(id)}">Invoices (apply-to, comma-separated), suggestion number or return reason<input id="invoices-${h(id)}" name="invoices" type="text"></label>` +
     `<label for="note-${h(id)}">Note (required)<input id="note-${h(id)}" name="note" type="text" required></label>` +
     `<button type="submit">Resolve ${h(id)}</button></form>`
   );
