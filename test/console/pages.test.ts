@@ -61,6 +61,12 @@ describe("console: pages", () => {
     )) as { timing_status: string; n: number; cents: string }[];
     expect(timing.length).to.be.greaterThan(1);
     for (const r of timing) expect(march).to.deep.include([r.timing_status, String(r.n), formatUsd(Number(r.cents))]);
+    // The CSV holds every chart's figures: the same timing rows, one line each.
+    const csv = await (dashboardPage.csv as NonNullable<typeof dashboardPage.csv>)(
+      pageContext(t, { query: { day: "2017-03-20" } }),
+    );
+    expect(csv.split("\r\n")[0]).to.equal("Section,Item,Measure,Value");
+    for (const r of timing) expect(csv).to.include(`timing,${r.timing_status},${r.n} payments,`);
   });
 
   it("files: a quarantined file shows its errors with line and field, and declared against parsed controls", async () => {

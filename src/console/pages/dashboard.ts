@@ -11,7 +11,7 @@ import {
 import { ratioBar, stackedBars } from "../../report/svg-charts";
 import { addDays, addMonths } from "../../rules/local-date";
 import type { Sql } from "../../store/sql";
-import { gridHtml, type GridColumn } from "../grid";
+import { csvLink, gridCsv, gridHtml, type GridColumn } from "../grid";
 import { h } from "../html";
 import { consoleDocument } from "../layout";
 import type { ConsolePage, PageContext } from "../page";
@@ -198,12 +198,42 @@ export function renderDashboard(ctx: PageContext, v: DashboardView): string {
     matchSection(v) +
     exceptionsSection(v) +
     bankSection(v) +
-    timingSection(v);
+    timingSection(v) +
+    csvLink("/console", ctx);
   return consoleDocument(ctx, "Dashboard", body);
+}
+
+/** One figure of the dashboard, for its CSV: every chart's table in one long table. */
+type Figure = [section: string, item: string, measure: string, value: string];
+
+const FIGURE_COLUMNS: GridColumn<Figure>[] = ["Section", "Item", "Measure", "Value"].map((header, i) => ({
+  header,
+  text: (f: Figure) => f[i],
+}));
+
+function figures(v: DashboardView): Figure[] {
+  const m = v.matchRate;
+  return [
+    ...v.files.flatMap((r): Figure[] => [
+      ["files", r.status, "today", String(r.today)],
+      ["files", r.status, "this month", String(r.month)],
+    ]),
+    ["auto-match", "count", `${m.autoMatched} of ${m.payments}`, m.byCount],
+    ["auto-match", "amount", `${formatUsd(m.autoMatchedCents)} of ${formatUsd(m.paymentCents)}`, m.byAmount],
+    ...v.exceptions.map((e): Figure => ["open exceptions", e.reason, AGE_BUCKETS[e.bucket], String(e.count)]),
+    ...v.bank.map((d): Figure => ["bank difference", d.day, "credits less remitted", formatUsd(d.differenceCents)]),
+    ...TIMING_STATUSES.filter((t) => v.timing[t]).map((t): Figure => [
+      "timing",
+      t,
+      `${v.timing[t]?.count ?? 0} payments`,
+      formatUsd(v.timing[t]?.cents ?? 0),
+    ]),
+  ];
 }
 
 export const dashboardPage: ConsolePage = {
   path: "/console",
   title: "Dashboard",
   render: async (ctx) => renderDashboard(ctx, await loadDashboard(ctx.db, localToday(ctx.query))),
+  csv: async (ctx) => gridCsv(FIGURE_COLUMNS, figures(await loadDashboard(ctx.db, localToday(ctx.query)))),
 };
