@@ -287,18 +287,34 @@ export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   const rows = (await sql.query(
     `SELECT p.aggregator, p.match_status AS rung, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
             count(*) FILTER (WHERE auto.hit)::int AS matched,
-            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit), 0)::text AS matched_cents,
-            count(*) FILTER (WHERE auto.hit IS NULL AND repair.hit)::int AS repairable,
-            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit IS NULL AND repair.hit), 0)::text AS repairable_cents
+            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit), 0)::text AS matched_cents
        FROM payments p
        LEFT JOIN LATERAL (SELECT true AS hit FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
-       LEFT JOIN LATERAL (SELECT true AS hit FROM exceptions e
-                           WHERE e.payment_id = p.id AND e.status = 'open' AND e.reason IN ('invalid_account', 'unknown_account')
-                             AND jsonb_array_length(coalesce(e.suggestions -> 0 -> 'invoices', '[]')) > 0 LIMIT 1) repair ON true
       WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date
       GROUP BY 1, 2`,
     p,
-  )) as RateRow[];
+  )) as Omit<RateRow, "repairable" | "repairable_cents">[];
+  // From the open exceptions' side (few, and indexed), not one more look-up per payment of the period.
+  const repairable = (await sql.query(
+    `SELECT p.aggregator, p.match_status AS rung, count(*)::int AS repairable, coalesce(sum(p.amount_cents), 0)::text AS repairable_cents
+       FROM payments p
+      WHERE p.id IN (SELECT e.payment_id FROM exceptions e
+                      WHERE e.status = 'open' AND e.reason IN ('invalid_account', 'unknown_account')
+                        AND jsonb_array_length(coalesce(e.suggestions -> 0 -> 'invoices', '[]')) > 0)
+        AND p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date
+        AND NOT EXISTS (SELECT 1 FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact')
+      GROUP BY 1, 2`,
+    p,
+  )) as Pick<RateRow, "aggregator" | "rung" | "repairable" | "repairable_cents">[];
+  return rateOf(
+    rows.map((r) => {
+      const extra = repairable.find((x) => x.aggregator === r.aggregator && x.rung === r.rung);
+      return { ...r, repairable: extra?.repairable ?? 0, repairable_cents: extra?.repairable_cents ?? "0" };
+    }),
+  );
+}
+
+function rateOf(rows: RateRow[]): MatchRate {
   const sum = (pick: (r: RateRow) => number | string) => rows.reduce((t, r) => t + n(pick(r)), 0);
   const [payments, cents, matched, matchedCents] = [
     sum((r) => r.payments),
