@@ -283,9 +283,11 @@ interface RateRow {
  * pays invoices. The exact-rule look-up reads the (payment_id, rule) index alone, no decision row:
  * a month holds tens of thousands of payments.
  */
-export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
+export async function matchRateOf(sql: Sql, p: string[], detail = true): Promise<MatchRate> {
+  // Without the breakdown (the dashboard) the look-up reads the settlement-day index alone, no payment row.
+  const keys = detail ? `p.aggregator, p.match_status AS rung` : `''::text AS aggregator, ''::text AS rung`;
   const rows = (await sql.query(
-    `SELECT p.aggregator, p.match_status AS rung, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
+    `SELECT ${keys}, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
             count(*) FILTER (WHERE auto.hit)::int AS matched,
             coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit), 0)::text AS matched_cents
        FROM payments p
@@ -296,7 +298,7 @@ export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   )) as Omit<RateRow, "repairable" | "repairable_cents">[];
   // From the open exceptions' side (few, and indexed), not one more look-up per payment of the period.
   const repairable = (await sql.query(
-    `SELECT p.aggregator, p.match_status AS rung, count(*)::int AS repairable, coalesce(sum(p.amount_cents), 0)::text AS repairable_cents
+    `SELECT ${keys}, count(*)::int AS repairable, coalesce(sum(p.amount_cents), 0)::text AS repairable_cents
        FROM payments p
       WHERE p.id IN (SELECT e.payment_id FROM exceptions e
                       WHERE e.status = 'open' AND e.reason IN ('invalid_account', 'unknown_account')
@@ -307,6 +309,7 @@ export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
     p,
   )) as Pick<RateRow, "aggregator" | "rung" | "repairable" | "repairable_cents">[];
   return rateOf(
+    detail,
     rows.map((r) => {
       const extra = repairable.find((x) => x.aggregator === r.aggregator && x.rung === r.rung);
       return { ...r, repairable: extra?.repairable ?? 0, repairable_cents: extra?.repairable_cents ?? "0" };
@@ -314,7 +317,7 @@ export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
   );
 }
 
-function rateOf(rows: RateRow[]): MatchRate {
+function rateOf(detail: boolean, rows: RateRow[]): MatchRate {
   const sum = (pick: (r: RateRow) => number | string) => rows.reduce((t, r) => t + n(pick(r)), 0);
   const [payments, cents, matched, matchedCents] = [
     sum((r) => r.payments),
@@ -337,8 +340,8 @@ function rateOf(rows: RateRow[]): MatchRate {
       byCount: percent(repaired, payments),
       byAmount: percent(repairedCents, cents),
     },
-    byAggregator: rateLines(rows, (r) => r.aggregator),
-    byRung: rateLines(rows, (r) => r.rung),
+    byAggregator: detail ? rateLines(rows, (r) => r.aggregator) : [],
+    byRung: detail ? rateLines(rows, (r) => r.rung) : [],
   };
 }
 

@@ -86,7 +86,7 @@ export async function loadDashboard(db: Sql, today: string, asOf = new Date()): 
   const period = [from, monthEnd];
   const [files, matchRate, exceptions, bank, days] = await Promise.all([
     fileCounts(db, today, from),
-    matchRateOf(db, period),
+    matchRateOf(db, period, false),
     openExceptions(db, asOf),
     bankByDay(db, from, monthEnd),
     dayLines(db, period),
