@@ -91,12 +91,12 @@ export async function findInvoice(sql: Sql, ref: string): Promise<Invoice | null
   return rows[0] ? toInvoice(rows[0]) : null;
 }
 
-/** Invoices of these accounts, and these invoices by id, each account's oldest month first; locked. */
-export async function invoicesFor(sql: Sql, accounts: string[], ids: string[] = []): Promise<Invoice[]> {
+/** Invoices of these accounts, and these invoices by id, each account's oldest month first; locked unless only read. */
+export async function invoicesFor(sql: Sql, accounts: string[], ids: string[] = [], lock = true): Promise<Invoice[]> {
   if (!accounts.length && !ids.length) return [];
   const rows = (await sql.query(
     `SELECT * FROM invoices WHERE account_number = ANY($1::text[]) OR id = ANY($2::uuid[])
-      ORDER BY account_number, coverage_month, plan FOR UPDATE`,
+      ORDER BY account_number, coverage_month, plan${lock ? " FOR UPDATE" : ""}`,
     [accounts, ids],
   )) as InvoiceRow[];
   return rows.map(toInvoice);

@@ -1,5 +1,5 @@
 import type { Sql } from "../../store/sql";
-import { centsFromDb } from "../../store/columns";
+import { invoicesFor, type Invoice } from "../invoices";
 
 /**
  * The database side of repair suggestions, a few queries for any number of payments: billed
@@ -15,17 +15,6 @@ export interface RepairInput {
   payerName: string | null;
   nameKey: string | null;
   amountCents: number;
-}
-
-export interface BilledInvoice {
-  id: string;
-  invoiceNumber: string;
-  accountNumber: string;
-  memberName: string;
-  plan: string;
-  coverageMonth: string;
-  balanceCents: number;
-  open: boolean;
 }
 
 /** Accounts found per payment; some of the edit finds are two keystrokes away and are dropped by the caller. */
@@ -65,26 +54,10 @@ export async function candidateAccounts(sql: Sql, inputs: RepairInput[]): Promis
   return found;
 }
 
-/** Every invoice of these accounts, oldest month first. */
-export async function invoicesOf(sql: Sql, accounts: string[]): Promise<Map<string, BilledInvoice[]>> {
-  const rows = (await sql.query(
-    `SELECT id, invoice_number, account_number, member_name, plan, coverage_month,
-            (amount_due_cents - paid_cents)::text AS balance_cents, status IN ('open', 'partial') AS open
-       FROM invoices WHERE account_number = ANY($1::text[]) ORDER BY account_number, coverage_month, plan`,
-    [accounts],
-  )) as Record<string, string | boolean>[];
-  const byAccount = new Map<string, BilledInvoice[]>();
-  for (const r of rows) {
-    const invoice: BilledInvoice = {
-      id: r.id as string,
-      invoiceNumber: r.invoice_number as string,
-      accountNumber: r.account_number as string,
-      memberName: r.member_name as string,
-      plan: r.plan as string,
-      coverageMonth: r.coverage_month as string,
-      balanceCents: centsFromDb(r.balance_cents as string),
-      open: r.open as boolean,
-    };
+/** Every invoice of these accounts, oldest month first, by account; read, not locked (a suggestion changes nothing). */
+export async function invoicesOf(sql: Sql, accounts: string[]): Promise<Map<string, Invoice[]>> {
+  const byAccount = new Map<string, Invoice[]>();
+  for (const invoice of await invoicesFor(sql, accounts, [], false)) {
     byAccount.set(invoice.accountNumber, [...(byAccount.get(invoice.accountNumber) ?? []), invoice]);
   }
   return byAccount;

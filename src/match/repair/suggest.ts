@@ -1,6 +1,7 @@
 import type { Sql } from "../../store/sql";
 import { editBetween } from "./account-edits";
-import { candidateAccounts, earlierPayers, invoicesOf, type BilledInvoice, type RepairInput } from "./candidates";
+import { balanceCents, type Invoice } from "../invoices";
+import { candidateAccounts, earlierPayers, invoicesOf, type RepairInput } from "./candidates";
 import { amountEvidence, editEvidence, historyEvidence, nameEvidence, scoreOf, type Evidence } from "./evidence";
 import { compareNames } from "./names";
 
@@ -23,7 +24,7 @@ export async function suggestRepairs(sql: Sql, inputs: RepairInput[]): Promise<M
   const accounts = [...new Set([...found.values()].flatMap((s) => [...s]))];
   const [invoices, payers] = accounts.length
     ? await Promise.all([invoicesOf(sql, accounts), earlierPayers(sql, accounts)])
-    : [new Map<string, BilledInvoice[]>(), new Map<string, number>()];
+    : [new Map<string, Invoice[]>(), new Map<string, number>()];
   const out = new Map<string, Suggestion[]>();
   for (const input of inputs) {
     const ranked = [...(found.get(input.paymentId) ?? [])]
@@ -42,7 +43,7 @@ export async function suggestRepairs(sql: Sql, inputs: RepairInput[]): Promise<M
 function candidate(
   input: RepairInput,
   account: string,
-  invoices: BilledInvoice[],
+  invoices: Invoice[],
   payers: Map<string, number>,
 ): Omit<Suggestion, "rank"> | null {
   if (!invoices.length) return null;
@@ -69,21 +70,21 @@ function candidate(
     memberName,
     score: scoreOf(evidence),
     evidence,
-    invoices: paid.map((i) => ({ id: i.id, invoiceNumber: i.invoiceNumber, cents: i.balanceCents })),
+    invoices: paid.map((i) => ({ id: i.id, invoiceNumber: i.invoiceNumber, cents: balanceCents(i) })),
   };
 }
 
 /** The open invoice the amount pays exactly (oldest first), else a health and dental pair of one month it pays together. */
-function invoicesPaidBy(amountCents: number, invoices: BilledInvoice[]): BilledInvoice[] {
-  const open = invoices.filter((i) => i.open && i.balanceCents > 0);
-  const one = open.find((i) => i.balanceCents === amountCents);
+function invoicesPaidBy(amountCents: number, invoices: Invoice[]): Invoice[] {
+  const open = invoices.filter((i) => balanceCents(i) > 0);
+  const one = open.find((i) => balanceCents(i) === amountCents);
   if (one) return [one];
   for (const health of open.filter((i) => i.plan === "health")) {
     const dental = open.find(
       (i) =>
         i.plan === "dental" &&
         i.coverageMonth === health.coverageMonth &&
-        health.balanceCents + i.balanceCents === amountCents,
+        balanceCents(health) + balanceCents(i) === amountCents,
     );
     if (dental) return [health, dental];
   }
