@@ -17,40 +17,33 @@ export interface RepairInput {
   amountCents: number;
 }
 
-/** Accounts found per payment; some of the edit finds are two keystrokes away and are dropped by the caller. */
+// Billed accounts one keystroke from x.value: a shared deletion key (the GIN index), or the value less one character.
+const BY_SLIP = `SELECT DISTINCT i.account_number FROM invoices i
+   WHERE billpay_deletion_keys(i.account_number) && (billpay_deletion_keys(x.value) || x.value)
+      OR i.account_number = ANY (billpay_deletion_keys(x.value))`;
+// A common name is billed to many accounts; a name alone is weak evidence, so a few suffice.
+const BY_NAME = `SELECT DISTINCT i.account_number FROM invoices i
+   WHERE billpay_name_key(i.member_name) = x.value ORDER BY i.account_number LIMIT 20`;
+
+/** Accounts found per payment; some of the slip finds are two keystrokes away and are dropped by the caller. */
 export async function candidateAccounts(sql: Sql, inputs: RepairInput[]): Promise<Map<string, Set<string>>> {
-  const typed = inputs.filter((i) => i.typed);
-  const named = inputs.filter((i) => i.nameKey);
   const found = new Map<string, Set<string>>(inputs.map((i) => [i.paymentId, new Set<string>()]));
-  const rows = [] as { payment_id: string; account_number: string }[];
-  if (typed.length) {
-    rows.push(
-      ...((await sql.query(
-        `SELECT x.payment_id, c.account_number
-           FROM unnest($1::text[], $2::text[]) AS x(payment_id, typed)
-          CROSS JOIN LATERAL (
-            SELECT DISTINCT i.account_number FROM invoices i
-             WHERE billpay_deletion_keys(i.account_number) && (billpay_deletion_keys(x.typed) || x.typed)
-                OR i.account_number = ANY (billpay_deletion_keys(x.typed))) c
-          WHERE c.account_number <> x.typed`,
-        [typed.map((i) => i.paymentId), typed.map((i) => i.typed)],
-      )) as typeof rows),
-    );
+  const searches: [string, (i: RepairInput) => string | null][] = [
+    [BY_SLIP, (i) => i.typed],
+    [BY_NAME, (i) => i.nameKey],
+  ];
+  for (const [search, valueOf] of searches) {
+    const asked = inputs.filter((i) => valueOf(i));
+    if (!asked.length) continue;
+    const rows = (await sql.query(
+      `SELECT x.payment_id, c.account_number
+         FROM unnest($1::text[], $2::text[]) AS x(payment_id, value)
+        CROSS JOIN LATERAL (${search}) c
+        WHERE c.account_number <> x.value`,
+      [asked.map((i) => i.paymentId), asked.map(valueOf)],
+    )) as { payment_id: string; account_number: string }[];
+    for (const r of rows) found.get(r.payment_id)?.add(r.account_number);
   }
-  if (named.length) {
-    // A common name is billed to many accounts; a name alone is weak evidence, so a few suffice.
-    rows.push(
-      ...((await sql.query(
-        `SELECT x.payment_id, c.account_number
-           FROM unnest($1::text[], $2::text[]) AS x(payment_id, name_key)
-          CROSS JOIN LATERAL (
-            SELECT DISTINCT i.account_number FROM invoices i
-             WHERE billpay_name_key(i.member_name) = x.name_key ORDER BY i.account_number LIMIT 20) c`,
-        [named.map((i) => i.paymentId), named.map((i) => i.nameKey)],
-      )) as typeof rows),
-    );
-  }
-  for (const r of rows) found.get(r.payment_id)?.add(r.account_number);
   return found;
 }
 

@@ -16,25 +16,26 @@ export interface Evidence {
   detail: string;
 }
 
-const WEIGHTS: Record<EvidenceKind, number> = {
-  transposition: 0.45,
-  substitution: 0.4,
-  dropped_digit: 0.4,
-  added_digit: 0.4,
-  same_name: 0.35,
-  initials: 0.2,
-  amount_equals_invoice: 0.2,
-  amount_equals_pair: 0.2,
-  earlier_payments: 0.1,
+/** Each kind's weight in hundredths of a score. */
+const POINTS: Record<EvidenceKind, number> = {
+  transposition: 45,
+  substitution: 40,
+  dropped_digit: 40,
+  added_digit: 40,
+  same_name: 35,
+  initials: 20,
+  amount_equals_invoice: 20,
+  amount_equals_pair: 20,
+  earlier_payments: 10,
 };
 
 export function editEvidence(found: EditFound): Evidence {
-  return { kind: found.edit, weight: WEIGHTS[found.edit], detail: describeEdit(found) };
+  return { kind: found.edit, weight: POINTS[found.edit] / 100, detail: describeEdit(found) };
 }
 
 export function nameEvidence(kind: NameEvidence, payer: string, member: string): Evidence {
   const how = kind === "same_name" ? "is the member's name" : "matches the member's name by initials";
-  return { kind, weight: WEIGHTS[kind], detail: `payer name "${payer}" ${how} ("${member}")` };
+  return { kind, weight: POINTS[kind] / 100, detail: `payer name "${payer}" ${how} ("${member}")` };
 }
 
 export function amountEvidence(amountCents: number, invoiceNumbers: string[]): Evidence {
@@ -43,19 +44,25 @@ export function amountEvidence(amountCents: number, invoiceNumbers: string[]): E
     invoiceNumbers.length > 1
       ? `the health and dental invoices ${invoiceNumbers.join(" and ")} together`
       : `open invoice ${invoiceNumbers[0]}`;
-  return { kind, weight: WEIGHTS[kind], detail: `${formatUsd(amountCents)} is what ${what} still owe` };
+  return { kind, weight: POINTS[kind] / 100, detail: `${formatUsd(amountCents)} is what ${what} still owe` };
 }
 
 export function historyEvidence(payments: number): Evidence {
   const what = payments === 1 ? "an earlier payment" : `${payments} earlier payments`;
   return {
     kind: "earlier_payments",
-    weight: WEIGHTS.earlier_payments,
+    weight: POINTS.earlier_payments / 100,
     detail: `${what} from this payer name went to this account`,
   };
 }
 
 /** The candidate's score: its evidence's weights, summed, at most 1, to 2 decimals. */
 export function scoreOf(evidence: Evidence[]): number {
-  return Math.min(1, Math.round(evidence.reduce((sum, e) => sum + e.weight, 0) * 100) / 100);
+  // Summed in whole hundredths (the weights' own), so that no float sum needs rounding back.
+  return (
+    Math.min(
+      100,
+      evidence.reduce((sum, e) => sum + POINTS[e.kind], 0),
+    ) / 100
+  );
 }
