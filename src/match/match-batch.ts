@@ -1,4 +1,4 @@
-import type { ExceptionReason } from "../model";
+import { formatUsd, type ExceptionReason } from "../model";
 import { appendAudits, type AuditChange } from "./audit-log";
 import type { Sql } from "../store/sql";
 import { appliedByPayment, recordDecisions, type DecisionRecord } from "./decisions";
@@ -13,8 +13,9 @@ import {
 } from "./exceptions";
 import { invoiceChange, invoicesFor, paidChange, writeInvoices, type Invoice } from "./invoices";
 import type { QueryRunner } from "typeorm";
-import type { ExceptionDraft } from "./ladder";
+import type { ExceptionDraft, LadderDecision } from "./ladder";
 import { REPAIRABLE_REASONS, storeSuggestions } from "./repair/exception-suggestions";
+import type { Suggestion } from "./repair/suggest";
 import { paymentChange, writePayments, type PaymentChange, type StoredPayment } from "./payments";
 
 type Resolution = { action: string; by: string; note: string | null };
@@ -43,6 +44,8 @@ export class MatchBatch {
   private readonly resolved = new Map<number, QueuedException>();
   private readonly changedPayments = new Set<string>();
   private readonly changedInvoices = new Set<string>();
+  /** Repair suggestions already computed in this batch (the repair rung's), by payment: stored as they are. */
+  private readonly suggested = new Map<string, Suggestion[]>();
 
   private constructor(batch: StoredPayment[]) {
     for (const p of batch) this.payments.set(p.id, p);
@@ -80,6 +83,28 @@ export class MatchBatch {
     return b;
   }
 
+  /**
+   * Reads (and locks) the invoices of more accounts, those a repaired account number now names.
+   * Taken while the batch is prepared, as the rest of its rows are (see runBatches).
+   */
+  async loadAccounts(tx: Sql, accountNumbers: string[]): Promise<void> {
+    const more = [...new Set(accountNumbers)].filter((a) => !this.accounts.has(a));
+    for (const account of more) this.accounts.set(account, []);
+    for (const i of await invoicesFor(tx, more)) {
+      this.invoices.set(i.id, i);
+      this.accounts.get(i.accountNumber)?.push(i.id);
+    }
+  }
+
+  rememberSuggestions(byPayment: ReadonlyMap<string, Suggestion[]>): void {
+    for (const [id, s] of byPayment) this.suggested.set(id, s);
+  }
+
+  /** True when the payment has an open exception of this reason (queued in this batch or before). */
+  hasOpen(paymentId: string, reason: ExceptionReason): boolean {
+    return this.openOf(paymentId).some((e) => e.reason === reason);
+  }
+
   /** A payment of the batch, or a candidate original, as it now is. */
   payment(id: string): StoredPayment {
     const p = this.payments.get(id);
@@ -112,6 +137,35 @@ export class MatchBatch {
     if (d.invoiceId === null || !d.appliedCents) return;
     const byInvoice = this.applied.get(d.paymentId) ?? new Map<string, number>();
     this.applied.set(d.paymentId, byInvoice.set(d.invoiceId, (byInvoice.get(d.invoiceId) ?? 0) + d.appliedCents));
+  }
+
+  /** Records a ladder decision: the money it applies to each invoice, and one decision row per invoice (or one). */
+  applyDecision(p: StoredPayment, d: LadderDecision, reason: string, actor: string): void {
+    if (!d.applications.length) {
+      this.recordDecision({
+        paymentId: p.id,
+        invoiceId: d.invoice?.id ?? null,
+        rule: d.rule,
+        outcome: d.outcome,
+        appliedCents: 0,
+        reason,
+        decidedBy: actor,
+      });
+      return;
+    }
+    for (const a of d.applications) {
+      const note = `${formatUsd(a.cents)} from payment ${p.id}`;
+      this.changePaid(a.invoice, a.cents, { actor, action: "payment_applied", paymentId: p.id, note });
+      this.recordDecision({
+        paymentId: p.id,
+        invoiceId: a.invoice.id,
+        rule: d.rule,
+        outcome: d.outcome,
+        appliedCents: a.cents,
+        reason,
+        decidedBy: actor,
+      });
+    }
   }
 
   changePaid(
@@ -203,6 +257,7 @@ export class MatchBatch {
     await storeSuggestions(
       tx,
       repairable.map((e) => real(e.id)),
+      this.suggested,
     );
     await writeResolutions(tx, [...this.resolved.values()]);
     await recordDecisions(tx, this.decisions);

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { log } from "../log";
 import { isEmbedded } from "../store/data-source";
-import { formatUsd, type MatchStatus } from "../model";
+import type { MatchStatus } from "../model";
 import { formatLongDate } from "../rules/local-date";
 import { SYSTEM_ACTOR } from "./audit-log";
 import type { Sql } from "../store/sql";
@@ -9,6 +9,7 @@ import { decide, type DuplicateHint, type LadderDecision } from "./ladder";
 import { MatchBatch } from "./match-batch";
 import { runBatches, type PreparedBatch } from "./batch-runner";
 import { invoiceContext, reassess, selectPayments, type PaymentChange, type StoredPayment } from "./payments";
+import { repairWrongAccounts } from "./repair/repair-rung";
 import { matchReversal, originalCandidates, type Originals } from "./reversals";
 
 export interface MatchOptions {
@@ -40,6 +41,8 @@ export interface MatchSummary {
   /** Payments left unmatched: no billing data yet, or a reversal whose original has not arrived. */
   waiting: number;
   exceptionsOpened: number;
+  /** Of the decided, wrong-account payments matched by the repair rung (the policy's auto-apply). */
+  repaired: number;
   byOutcome: Partial<Record<MatchStatus, number>>;
 }
 
@@ -108,7 +111,7 @@ interface DecidedBatch extends PreparedBatch {
 }
 
 function emptySummary(): MatchSummary {
-  return { considered: 0, reconsidered: 0, decided: 0, waiting: 0, exceptionsOpened: 0, byOutcome: {} };
+  return { considered: 0, reconsidered: 0, decided: 0, waiting: 0, exceptionsOpened: 0, repaired: 0, byOutcome: {} };
 }
 
 function addTally(summary: MatchSummary, tally: MatchSummary): void {
@@ -117,6 +120,7 @@ function addTally(summary: MatchSummary, tally: MatchSummary): void {
   summary.decided += tally.decided;
   summary.waiting += tally.waiting;
   summary.exceptionsOpened += tally.exceptionsOpened;
+  summary.repaired += tally.repaired;
   for (const [outcome, n] of Object.entries(tally.byOutcome) as [MatchStatus, number][]) {
     summary.byOutcome[outcome] = (summary.byOutcome[outcome] ?? 0) + n;
   }
@@ -167,6 +171,11 @@ async function prepareBatch(tx: EntityManager, chunk: string[], actor: string): 
       tally.decided += 1;
       tally.byOutcome[result.outcome] = (tally.byOutcome[result.outcome] ?? 0) + 1;
     } else tally.waiting += 1;
+  }
+  for (const p of await repairWrongAccounts(tx, batch, chunk, actor)) {
+    tally.byOutcome[p.matchStatus] = (tally.byOutcome[p.matchStatus] ?? 0) - 1;
+    tally.byOutcome.matched = (tally.byOutcome.matched ?? 0) + 1;
+    tally.repaired += 1;
   }
   return { tally, flush: (runner) => batch.flush(runner) };
 }
@@ -330,7 +339,7 @@ function matchMoney(
     change = { ...retimed, ...change };
     reason += coverageNote(retimed, decision);
   }
-  applyDecision(batch, p, decision, reason, actor);
+  batch.applyDecision(p, decision, reason, actor);
   batch.updatePayment(p, change, { actor, action: "matched", note: `${decision.rule}: ${reason}` });
   let exceptions = 0;
   if (decision.exception && batch.openException(p.id, { ...decision.exception, message: reason }, actor))
@@ -343,38 +352,6 @@ function coverageNote(change: PaymentChange, decision: LadderDecision): string {
   if (!change.earliestCoverageStart || !decision.invoice?.firstPayment) return "";
   const why = change.timingStatus === "late" ? "late" : "short";
   return `; the member's first payment is ${why}, so coverage cannot start in ${decision.invoice.coverageMonth}: the earliest coverage start is ${formatLongDate(change.earliestCoverageStart)}`;
-}
-
-function applyDecision(batch: MatchBatch, p: StoredPayment, d: LadderDecision, reason: string, actor: string): void {
-  if (!d.applications.length) {
-    batch.recordDecision({
-      paymentId: p.id,
-      invoiceId: d.invoice?.id ?? null,
-      rule: d.rule,
-      outcome: d.outcome,
-      appliedCents: 0,
-      reason,
-      decidedBy: actor,
-    });
-    return;
-  }
-  for (const a of d.applications) {
-    batch.changePaid(a.invoice, a.cents, {
-      actor,
-      action: "payment_applied",
-      paymentId: p.id,
-      note: `${formatUsd(a.cents)} from payment ${p.id}`,
-    });
-    batch.recordDecision({
-      paymentId: p.id,
-      invoiceId: a.invoice.id,
-      rule: d.rule,
-      outcome: d.outcome,
-      appliedCents: a.cents,
-      reason,
-      decidedBy: actor,
-    });
-  }
 }
 
 /**

@@ -64,3 +64,9 @@ export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 /** Return reason codes a payee sends back with (R21 invalid biller id, R22 invalid account, R23 refused by biller, R24 duplicate). */
 export const RETURN_REASONS = ["R21", "R22", "R23", "R24"] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
+
+/**
+ * The rule of a decision the repair rung made: a wrong account number replaced by the one repair
+ * suggestion above the payee policy's threshold, with no person (the ladder's rules are its own strings).
+ */
+export const REPAIRED_MATCH = "repaired_match";

@@ -1,4 +1,11 @@
-import type { ControlRecord, FileStatus, MatchStatus, PaymentKind, TimingStatus } from "../model";
+import {
+  REPAIRED_MATCH,
+  type ControlRecord,
+  type FileStatus,
+  type MatchStatus,
+  type PaymentKind,
+  type TimingStatus,
+} from "../model";
 import type { Sql } from "../store/sql";
 import { centsFromDb } from "../store/columns";
 import { pairBankCredits, type BankLine, type RemittanceGroup } from "./bank-pairing";
@@ -266,6 +273,9 @@ function add<K extends string>(into: Partial<Record<K, CountCents>>, key: K, cou
   slot.cents += cents;
 }
 
+/** The rules that match a payment with no person: the ladder's exact rung, and the policy's auto-applied repair. */
+const AUTO_RULES = `('exact', '${REPAIRED_MATCH}')`;
+
 interface RateRow {
   aggregator: string;
   rung: string;
@@ -286,12 +296,16 @@ interface RateRow {
 export async function matchRateOf(sql: Sql, p: string[], detail = true): Promise<MatchRate> {
   // Without the breakdown (the dashboard) the look-up reads the settlement-day index alone, no payment row.
   const keys = detail ? `p.aggregator, p.match_status AS rung` : `''::text AS aggregator, ''::text AS rung`;
+  // A payment the repair rung matched is its own rung: its match status alone would not tell it from the exact rule's.
+  const rungs = detail
+    ? `p.aggregator, CASE WHEN auto.rule = '${REPAIRED_MATCH}' THEN auto.rule ELSE p.match_status END AS rung`
+    : keys;
   const rows = (await sql.query(
-    `SELECT ${keys}, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
-            count(*) FILTER (WHERE auto.hit)::int AS matched,
-            coalesce(sum(p.amount_cents) FILTER (WHERE auto.hit), 0)::text AS matched_cents
+    `SELECT ${rungs}, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
+            count(*) FILTER (WHERE auto.rule IS NOT NULL)::int AS matched,
+            coalesce(sum(p.amount_cents) FILTER (WHERE auto.rule IS NOT NULL), 0)::text AS matched_cents
        FROM payments p
-       LEFT JOIN LATERAL (SELECT true AS hit FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact' LIMIT 1) auto ON true
+       LEFT JOIN LATERAL (SELECT d.rule FROM match_decisions d WHERE d.payment_id = p.id AND d.rule IN ${AUTO_RULES} LIMIT 1) auto ON true
       WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date
       GROUP BY 1, 2`,
     p,
@@ -304,7 +318,7 @@ export async function matchRateOf(sql: Sql, p: string[], detail = true): Promise
                       WHERE e.status = 'open' AND e.reason IN ('invalid_account', 'unknown_account')
                         AND jsonb_array_length(coalesce(e.suggestions -> 0 -> 'invoices', '[]')) > 0)
         AND p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date
-        AND NOT EXISTS (SELECT 1 FROM match_decisions d WHERE d.payment_id = p.id AND d.rule = 'exact')
+        AND NOT EXISTS (SELECT 1 FROM match_decisions d WHERE d.payment_id = p.id AND d.rule IN ${AUTO_RULES})
       GROUP BY 1, 2`,
     p,
   )) as Pick<RateRow, "aggregator" | "rung" | "repairable" | "repairable_cents">[];

@@ -12,6 +12,16 @@ const ReturnsPolicy = z
   })
   .strict();
 
+const RepairPolicy = z
+  .object({
+    /**
+     * A repair suggestion is applied with no person (the `repaired_match` rung) when it is the one
+     * candidate whose score is above this, and its amount pays open invoices. Unset: suggest only.
+     */
+    autoApplyAbove: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
 /**
  * The payee's own rules for account numbers and timing (RULES.md R1–R4). Defaults are the
  * MA Health Connector's (payee-policy-defaults.ts).
@@ -39,6 +49,8 @@ export const PayeePolicy = z
      * default, so that policies stored before returns existed keep their hash (see returnsPolicy).
      */
     returns: ReturnsPolicy.optional(),
+    /** Repair suggestions for wrong account numbers; optional for the same reason as `returns`. */
+    repair: RepairPolicy.optional(),
   })
   .strict();
 export type PayeePolicy = z.output<typeof PayeePolicy>;

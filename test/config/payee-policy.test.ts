@@ -41,4 +41,11 @@ describe("config/payee-policy", () => {
   it("an unknown key is refused by name, so a typo does not pass silently", () => {
     expect(errorFor({ dayCouting: "banking" })).to.include('"dayCouting"');
   });
+
+  it("auto-apply of repair suggestions is off unless set, and its threshold is a score from 0 to 1", () => {
+    expect(parsePayeePolicy(undefined).repair).to.equal(undefined);
+    expect(parsePayeePolicy({ repair: { autoApplyAbove: 0.85 } }).repair).to.deep.equal({ autoApplyAbove: 0.85 });
+    expect(errorFor({ repair: { autoApplyAbove: 1.5 } })).to.include("repair.autoApplyAbove:");
+    expect(errorFor({ repair: { autoApplyabove: 0.8 } })).to.include('"autoApplyabove"');
+  });
 });

@@ -35,6 +35,7 @@ function summarize(steps: Step[]): MatchSummary {
     decided: 0,
     waiting: 0,
     exceptionsOpened: 0,
+    repaired: 0,
     byOutcome: {},
   };
   for (const s of steps) {
