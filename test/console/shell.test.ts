@@ -11,6 +11,7 @@ import { signedIn, user, type Browser } from "./http-session";
 const thingPage: ConsolePage = {
   path: "/console/things/:id",
   title: "Thing",
+  query: ["sort", "q"],
   async render(ctx) {
     const id = ctx.params.id ?? "";
     if (id === "missing") throw new PageNotFound(`thing ${id}`);
