@@ -136,7 +136,12 @@ async function floorTimings(db: DataSource, book: ConsoleBook, runs: number): Pr
   ];
   const timings: Timing[] = [];
   for (const [label, sql, params] of floors) {
-    const page: ConsolePage = { path: "", title: "", render: async () => JSON.stringify(await db.query(sql, params)) };
+    const page: ConsolePage = {
+      path: "",
+      title: "",
+      query: [],
+      render: async () => JSON.stringify(await db.query(sql, params)),
+    };
     timings.push(await time(db, page, { path: "(sql)", label }, runs));
   }
   return timings;

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 
-/** Reading a posted form (application/x-www-form-urlencoded, parsed by @fastify/formbody). */
+/** Reading a posted form (application/x-www-form-urlencoded, parsed by formOf in ./url-encoding). */
 
 /** One field's value; "" when it is missing or repeated. */
 export function field(body: unknown, name: string): string {
@@ -19,9 +19,4 @@ export function sameToken(given: string, wanted: string): boolean {
 /** A console path to go to after a form, or the fallback: never another site. */
 export function consolePath(value: string, fallback = "/console"): string {
   return /^\/console(?:[/?][^\s\\]*)?$/.test(value) && !value.startsWith("//") ? value : fallback;
-}
-
-/** The query string as one value per name (the last of a repeated one). */
-export function queryOf(url: string): Record<string, string> {
-  return Object.fromEntries(new URL(url, "http://localhost").searchParams);
 }

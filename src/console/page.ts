@@ -15,7 +15,7 @@ export interface ConsoleUser {
 
 export interface PageContext {
   db: DataSource;
-  /** The query string, one value per name (the last one when a name repeats). */
+  /** The query string, one value per name (the last one when a name repeats), the page's own names only. */
   query: Record<string, string | undefined>;
   /** The path's parameters (":id" in a page's path). */
   params: Record<string, string | undefined>;
@@ -29,6 +29,12 @@ export interface ConsolePage {
   path: string;
   /** The page's title (its document may say more, e.g. which file). */
   title: string;
+  /**
+   * The query parameters the page reads, each through a checker of ./params: the shell hands it
+   * these and drops the rest, so this list is the whole of what a request can put in, and the edge
+   * tests (test/service/edge.test.ts) throw arbitrary text at each.
+   */
+  query: readonly string[];
   /** The whole HTML document, made with layout() (every value escaped). */
   render(ctx: PageContext): Promise<string>;
   /** The page's table as CSV, served at `path + ".csv"` with the same query. */

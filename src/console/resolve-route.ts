@@ -25,7 +25,9 @@ export function resolveRoute(
     const id = req.params.id;
     const action = field(req.body, "action");
     const note = field(req.body, "note").trim();
-    if (!/^\d+$/.test(id)) return refuse(reply, 400, "Cannot resolve", `exception id must be a number, not "${id}"`);
+    // Within a double's exact integers: Number(id) is what the query binds.
+    if (!/^\d{1,15}$/.test(id))
+      return refuse(reply, 400, "Cannot resolve", `exception id must be a number, not "${id}"`);
     if (!(RESOLVE_ACTIONS as readonly string[]).includes(action))
       return refuse(reply, 400, "Cannot resolve", `the action must be one of ${RESOLVE_ACTIONS.join(", ")}`);
     if (!note) return refuse(reply, 400, "Cannot resolve", "a note saying why is required");

@@ -1,17 +1,18 @@
 import cookie from "@fastify/cookie";
-import formbody from "@fastify/formbody";
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { DataSource } from "typeorm";
 import { log } from "../log";
-import { consolePath, field, queryOf, sameToken } from "./form-fields";
+import { consolePath, field, sameToken } from "./form-fields";
 import { CSRF_FIELD } from "./html";
+import { answerError } from "./http-errors";
 import { loginPage, messagePage } from "./login-page";
-import { PageInputError, PageNotFound, type ConsolePage, type PageContext } from "./page";
+import type { ConsolePage, PageContext } from "./page";
 import { CONSOLE_PAGES } from "./pages";
 import { resolveRoute } from "./resolve-route";
 import { closeSession, openSession, touchSession, type Session } from "./sessions";
 import { AddressThrottle, LOGIN_POLICY, signIn, type LoginPolicy } from "./sign-in";
+import { formOf, queryOf } from "./url-encoding";
 
 /**
  * The web console under /console, as a Fastify plugin: sign-in and sign-out, a session check
@@ -57,7 +58,13 @@ function cookieOptions(req: FastifyRequest, path: string) {
 
 export async function registerConsole(app: FastifyInstance, options: ConsoleOptions): Promise<void> {
   await app.register(cookie);
-  await app.register(formbody);
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "buffer" }, (_req, body, done) => {
+    try {
+      done(null, formOf(body as Buffer));
+    } catch (error) {
+      done(error as Error);
+    }
+  });
   const policy = options.policy ?? LOGIN_POLICY;
   const idleSeconds = Math.round(options.idleMinutes * 60);
   const sessions = new WeakMap<FastifyRequest, Session>();
@@ -84,14 +91,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
   signInRoutes(app, options.db, policy, idleSeconds);
   for (const page of options.pages ?? CONSOLE_PAGES) pageRoutes(app, options.db, page, sessionOf);
   resolveRoute(app, options.db, sessionOf, refuse);
-  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
-    if (error instanceof PageNotFound) return refuse(reply, 404, "Not found", error.message);
-    if (error instanceof PageInputError) return refuse(reply, 400, "Bad request", error.message);
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
-      return refuse(reply, error.statusCode, "Bad request", error.message);
-    log.error("console request failed", { path: req.url, error: error.message });
-    return refuse(reply, 500, "Something went wrong", "The request failed; the service log has the details.");
-  });
+  app.setErrorHandler(answerError);
 }
 
 function signInRoutes(app: FastifyInstance, db: DataSource, policy: LoginPolicy, idleSeconds: number): void {
@@ -135,7 +135,9 @@ function pageRoutes(
 ): void {
   const context = (req: FastifyRequest): PageContext => {
     const { user, csrfToken } = sessionOf(req);
-    return { db, query: queryOf(req.url), params: req.params as Record<string, string>, user, csrfToken };
+    const query = queryOf(req.url);
+    const own = Object.fromEntries(page.query.flatMap((name) => (name in query ? [[name, query[name]]] : [])));
+    return { db, query: own, params: req.params as Record<string, string>, user, csrfToken };
   };
   app.get(page.path, async (req, reply) => html(reply, 200, await page.render(context(req))));
   const csv = page.csv?.bind(page);

@@ -1,11 +1,12 @@
 import { isIP, type AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { sameToken } from "../console/form-fields";
+import { answerError } from "../console/http-errors";
 import { messagePage } from "../console/login-page";
 import { registerConsole } from "../console/server";
-import { log } from "../log";
+import { queryOf } from "../console/url-encoding";
 import { CONTENT_TYPE } from "./prometheus";
-import { BadQuery, listExceptions, listFiles, listPayments } from "./read-api";
+import { listExceptions, listFiles, listPayments } from "./read-api";
 import { readiness, type ServiceState } from "./readiness";
 import { TOKEN_ENV } from "./service-settings";
 
@@ -85,10 +86,6 @@ function authorized(req: FastifyRequest, token: string | undefined): boolean {
   return match !== null && sameToken(match[1], token);
 }
 
-function searchParams(req: FastifyRequest): URLSearchParams {
-  return new URL(req.url, "http://localhost").searchParams;
-}
-
 const NEEDS_TOKEN = { error: "a bearer token is required" };
 const CHALLENGE = { "www-authenticate": 'Bearer realm="billpay"' };
 
@@ -108,10 +105,10 @@ function serviceRoutes(app: FastifyInstance, state: ServiceState, token: string 
     api.get("/metrics", async (_req, reply) =>
       send(reply, 200, await state.metrics.render(state.db, (await state.scheduler.families?.()) ?? [])),
     );
-    api.get("/api/files", async (req, reply) => send(reply, 200, await listFiles(state.db, searchParams(req))));
-    api.get("/api/payments", async (req, reply) => send(reply, 200, await listPayments(state.db, searchParams(req))));
+    api.get("/api/files", async (req, reply) => send(reply, 200, await listFiles(state.db, queryOf(req.url))));
+    api.get("/api/payments", async (req, reply) => send(reply, 200, await listPayments(state.db, queryOf(req.url))));
     api.get("/api/exceptions", async (req, reply) => {
-      const page = await listExceptions(state.db, searchParams(req));
+      const page = await listExceptions(state.db, queryOf(req.url));
       return page
         ? send(reply, 200, page)
         : send(reply, 404, { error: "no exception queue in this database yet (run the matching migration)" });
@@ -121,7 +118,8 @@ function serviceRoutes(app: FastifyInstance, state: ServiceState, token: string 
 
 /**
  * Everything else: outside the console only GET is served (405 as before), an unknown path needs
- * the token to learn that it is unknown, and a failure is logged and answered 500 without detail.
+ * the token to learn that it is unknown, a query string that is not UTF-8 is refused on every
+ * route, and errors go to the one handler (src/console/http-errors.ts).
  */
 function fallbacks(app: FastifyInstance, token: string | undefined): void {
   app.setNotFoundHandler((req, reply) => {
@@ -137,14 +135,11 @@ function fallbacks(app: FastifyInstance, token: string | undefined): void {
     if (!authorized(req, token)) return send(reply, 401, NEEDS_TOKEN, CHALLENGE);
     return send(reply, 404, { error: `no such endpoint: ${path}` });
   });
-  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
-    if (error instanceof BadQuery) return send(reply, 400, { error: error.message });
-    // Fastify's own refusals (a body too large, a media type it cannot parse) say what was wrong.
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
-      return send(reply, error.statusCode, { error: error.message });
-    log.error("http request failed", { path: req.url, error: error.message });
-    return send(reply, 500, { error: "internal error" });
+  // Every route's query string is decoded strictly before anything reads it (./url-encoding in the console).
+  app.addHook("onRequest", async (req) => {
+    queryOf(req.url);
   });
+  app.setErrorHandler(answerError);
 }
 
 /** The Fastify app, not listening: startHttp listens; tests call inject() on it. */
@@ -155,6 +150,9 @@ export async function buildHttp(
   // Fastify types a TLS server apart from a plain one; the routes see the same requests either way.
   const app = Fastify({
     logger: false,
+    bodyLimit: BODY_LIMIT,
+    // A path that is not UTF-8 (FST_ERR_BAD_URL) would otherwise be answered with Fastify's own body, quoting it.
+    frameworkErrors: answerError,
     forceCloseConnections: true,
     trustProxy: options.behindProxy ?? false,
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
@@ -168,6 +166,9 @@ export async function buildHttp(
 }
 
 export const DEFAULT_IDLE_MINUTES = 30;
+
+/** Bytes of a request body: the console's forms (a resolve note, a sign-in) are far smaller; the API takes none. */
+export const BODY_LIMIT = 64 * 1024;
 
 export interface RunningHttp {
   url: string;

@@ -11,9 +11,12 @@ import { signedIn, user, type Browser } from "./http-session";
 const thingPage: ConsolePage = {
   path: "/console/things/:id",
   title: "Thing",
+  query: ["sort", "q"],
   async render(ctx) {
     const id = ctx.params.id ?? "";
     if (id === "missing") throw new PageNotFound(`thing ${id}`);
+    // What a driver's error says: it names the schema, so it must not leave the service.
+    if (id === "broken") throw new Error('relation "secret_things" does not exist');
     if (ctx.query.sort && ctx.query.sort !== "age") throw new PageInputError("sort must be age");
     return consoleDocument(ctx, `Thing ${id}`, `<p id="q">${escapeHtml(JSON.stringify(ctx.query))}</p>`);
   },
@@ -59,6 +62,19 @@ describe("console: the shell around a page", function () {
     const bad = await b.get("/console/things/7?sort=%3Cscript%3E");
     expect(bad.statusCode).to.equal(400);
     expect(bad.body).to.contain("sort must be age");
+  });
+
+  it("answers a failure it does not know with a bare 500 page: no message, no stack", async () => {
+    const res = await b.get("/console/things/broken");
+    expect(res.statusCode).to.equal(500);
+    expect(res.headers["content-type"]).to.match(/^text\/html/);
+    expect(res.body).to.contain("Something went wrong");
+    expect(res.body).not.to.match(/secret_things|\n\s+at \S|\.ts:\d+/);
+  });
+
+  it("hands a page only the query parameters it declares", async () => {
+    const res = await b.get("/console/things/3?sort=age&planted=1&q=x");
+    expect(res.body).to.contain(escapeHtml(JSON.stringify({ sort: "age", q: "x" })));
   });
 
   it("serves a page's CSV at its path plus .csv, as an attachment, behind the same sign-in", async () => {

@@ -33,7 +33,7 @@ export function auditFilter(q: PageContext["query"]): AuditFilter {
     action: text(q, "action"),
     from: isoDate(q, "from"),
     to: isoDate(q, "to"),
-    after: decodeCursor(text(q, "after"), 2),
+    after: decodeCursor(text(q, "after"), ["timestamp", "bigint"]),
   };
 }
 
@@ -104,6 +104,7 @@ function auditFilterForm(ctx: PageContext): string {
 
 export const auditPage: ConsolePage = {
   path: PATH,
+  query: ["entity", "id", "actor", "action", "from", "to", "after"],
   title: "Audit log",
   async render(ctx) {
     const v = await loadAudit(ctx.db, auditFilter(ctx.query));

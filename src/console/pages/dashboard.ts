@@ -233,6 +233,7 @@ function figures(v: DashboardView): Figure[] {
 
 export const dashboardPage: ConsolePage = {
   path: "/console",
+  query: ["day"],
   title: "Dashboard",
   render: async (ctx) => renderDashboard(ctx, await loadDashboard(ctx.db, localToday(ctx.query))),
   csv: async (ctx) => gridCsv(FIGURE_COLUMNS, figures(await loadDashboard(ctx.db, localToday(ctx.query)))),

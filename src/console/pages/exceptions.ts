@@ -30,6 +30,7 @@ export interface QueueFilter {
 }
 
 export function queueFilter(q: PageContext["query"]): QueueFilter {
+  const sort = oneOf(q, "sort", SORTS, "age");
   return {
     reason: text(q, "reason"),
     aggregator: text(q, "aggregator"),
@@ -37,8 +38,8 @@ export function queueFilter(q: PageContext["query"]): QueueFilter {
     maxAgeDays: wholeNumber(q, "max_age", 100_000),
     minCents: cents(q, "min_amount"),
     maxCents: cents(q, "max_amount"),
-    sort: oneOf(q, "sort", SORTS, "age"),
-    after: decodeCursor(text(q, "after"), 2),
+    sort,
+    after: decodeCursor(text(q, "after"), [ORDER[sort].cursor, "bigint"]),
     limit: wholeNumber(q, "limit", 1000) || PAGE_SIZE,
   };
 }
@@ -91,8 +92,8 @@ function daysBefore(asOf: Date, days: number): string {
 }
 
 const ORDER = {
-  age: { key: "e.opened_at", cast: "timestamptz", cmp: ">", dir: "ASC" },
-  amount: { key: "e.amount_cents", cast: "bigint", cmp: "<", dir: "DESC" },
+  age: { key: "e.opened_at", cast: "timestamptz", cursor: "timestamp", cmp: ">", dir: "ASC" },
+  amount: { key: "e.amount_cents", cast: "bigint", cursor: "bigint", cmp: "<", dir: "DESC" },
 } as const;
 
 /** One page of the open queue (keyset), the number of rows the filter matches, and the aggregators to filter by. */
@@ -210,6 +211,7 @@ export function renderQueue(ctx: PageContext, v: QueueView): string {
 
 export const exceptionsPage: ConsolePage = {
   path: PATH,
+  query: ["reason", "aggregator", "min_age", "max_age", "min_amount", "max_amount", "sort", "after", "limit"],
   title: "Exception queue",
   render: async (ctx) => renderQueue(ctx, await loadQueue(ctx.db, queueFilter(ctx.query))),
   csv: async (ctx) => gridCsv(COLUMNS, (await loadQueue(ctx.db, queueFilter(ctx.query))).rows),

@@ -114,13 +114,14 @@ export function renderFile(ctx: PageContext, v: FileView): string {
 
 async function required(ctx: PageContext): Promise<FileView> {
   const id = uuidParam(ctx.params, "id");
-  const v = id ? await loadFile(ctx.db, id, decodeCursor(text(ctx.query, "after"), 1)) : null;
+  const v = id ? await loadFile(ctx.db, id, decodeCursor(text(ctx.query, "after"), ["int"])) : null;
   if (!v) throw new PageNotFound(`file ${ctx.params.id ?? ""}`);
   return v;
 }
 
 export const filePage: ConsolePage = {
   path: "/console/files/:id",
+  query: ["after"],
   title: "File",
   render: async (ctx) => renderFile(ctx, await required(ctx)),
   csv: async (ctx) => gridCsv(PAYMENT_COLUMNS, (await required(ctx)).payments),

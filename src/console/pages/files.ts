@@ -26,7 +26,7 @@ export function filesFilter(q: PageContext["query"]): FilesFilter {
     status: text(q, "status"),
     aggregator: text(q, "aggregator"),
     day: isoDate(q, "day"),
-    after: decodeCursor(text(q, "after"), 2),
+    after: decodeCursor(text(q, "after"), ["timestamp", "uuid"]),
   };
 }
 
@@ -84,6 +84,7 @@ function filesFilterForm(ctx: PageContext): string {
 
 export const filesPage: ConsolePage = {
   path: PATH,
+  query: ["status", "aggregator", "day", "after"],
   title: "Files",
   async render(ctx) {
     const v = await loadFiles(ctx.db, filesFilter(ctx.query));

@@ -81,6 +81,7 @@ async function required(ctx: PageContext): Promise<InvoiceView> {
 
 export const invoicePage: ConsolePage = {
   path: "/console/invoices/:id",
+  query: [],
   title: "Invoice",
   render: async (ctx) => renderInvoice(ctx, await required(ctx)),
   csv: async (ctx) => gridCsv(APPLIED_COLUMNS, (await required(ctx)).applied),

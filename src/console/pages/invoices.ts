@@ -29,7 +29,7 @@ export function invoicesFilter(q: PageContext["query"]): InvoicesFilter {
     status: text(q, "status"),
     coverageMonth: month,
     account: text(q, "account"),
-    after: decodeCursor(text(q, "after"), 1),
+    after: decodeCursor(text(q, "after"), ["text"]),
   };
 }
 
@@ -126,6 +126,7 @@ export function renderInvoices(ctx: PageContext, v: InvoicesView): string {
 
 export const invoicesPage: ConsolePage = {
   path: PATH,
+  query: ["month", "status", "account", "after"],
   title: "Invoices",
   render: async (ctx) => renderInvoices(ctx, await loadInvoices(ctx.db, invoicesFilter(ctx.query))),
   csv: async (ctx) => gridCsv(INVOICE_COLUMNS, (await loadInvoices(ctx.db, invoicesFilter(ctx.query))).rows),

@@ -159,6 +159,7 @@ async function required(ctx: PageContext): Promise<PaymentView> {
 
 export const paymentPage: ConsolePage = {
   path: "/console/payments/:id",
+  query: [],
   title: "Payment",
   render: async (ctx) => renderPayment(ctx, await required(ctx)),
   csv: async (ctx) => gridCsv(DECISION_COLUMNS, (await required(ctx)).decisions),

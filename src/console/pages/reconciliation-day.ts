@@ -2,7 +2,7 @@ import { formatUsd, MATCH_STATUSES, TIMING_STATUSES } from "../../model";
 import type { BankLine } from "../../report/bank-pairing";
 import { ageText, controlsText, countCents, optionalCount, optionalUsd } from "../../report/labels";
 import { buildReport, type FileLine, type ReconciliationReport } from "../../report/reconciliation";
-import { isIsoDate } from "../../rules/local-date";
+import { isDay } from "../params";
 import { gridCsv, gridHtml, type GridColumn } from "../grid";
 import { h } from "../html";
 import { consoleDocument } from "../layout";
@@ -73,12 +73,13 @@ export function renderSettlementDay(ctx: PageContext, r: ReconciliationReport): 
 
 async function load(ctx: PageContext): Promise<ReconciliationReport> {
   const day = ctx.params.day ?? "";
-  if (!isIsoDate(day)) throw new PageNotFound(`settlement day ${day}`);
+  if (!isDay(day)) throw new PageNotFound(`settlement day ${day}`);
   return buildReport(ctx.db, { from: day, to: day });
 }
 
 export const settlementDayPage: ConsolePage = {
   path: "/console/reconciliation/:day",
+  query: [],
   title: "Settlement day",
   render: async (ctx) => renderSettlementDay(ctx, await load(ctx)),
   csv: async (ctx) => gridCsv(BANK_COLUMNS, (await load(ctx)).bank),

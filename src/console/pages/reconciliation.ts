@@ -86,6 +86,7 @@ async function load(ctx: PageContext) {
 
 export const reconciliationPage: ConsolePage = {
   path: PATH,
+  query: ["day", "from", "to"],
   title: "Reconciliation",
   async render(ctx) {
     const v = await load(ctx);
