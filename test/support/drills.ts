@@ -127,3 +127,78 @@ export class SmallDisk {
     }
   }
 }
+
+/** The newest PostgreSQL server binaries installed (Debian's layout), or null. */
+function postgresBin(): string | null {
+  const base = "/usr/lib/postgresql";
+  if (!existsSync(base)) return null;
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(path.join(base, v, "bin", "pg_ctl")))
+    .sort((a, b) => Number(a) - Number(b));
+  return versions.length ? path.join(base, versions[versions.length - 1], "bin") : null;
+}
+
+/** Why the drill cannot run its own PostgreSQL server here, or null when it can. */
+export function ownPostgresUnavailable(): string | null {
+  if (!postgresBin())
+    return "no PostgreSQL server binaries in /usr/lib/postgresql (apt-get install postgresql; CI does)";
+  if (process.getuid?.() === 0 && !existsSync("/usr/sbin/runuser"))
+    return "as root the server must run as the postgres user, and runuser is missing";
+  return null;
+}
+
+/**
+ * A PostgreSQL server of the drill's own (as scripts/start-postgres.sh starts one), on a free port,
+ * which the drill may restart: the shared test server must never be.
+ */
+export class OwnPostgres {
+  readonly url: string;
+  private readonly dir = mkdtempSync(path.join(tmpdir(), "billpay-drill-pg-"));
+  private readonly bin = postgresBin() as string;
+
+  constructor(readonly port: number) {
+    if (process.getuid?.() === 0) execFileSync("chown", ["postgres", this.dir]);
+    this.run("initdb", ["-D", this.data, "-A", "trust", "-U", "postgres"]);
+    this.ctl("start");
+    this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
+
+  private get data(): string {
+    return path.join(this.dir, "data");
+  }
+
+  private run(tool: string, args: string[]): void {
+    const command = [path.join(this.bin, tool), ...args];
+    const [file, ...rest] = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", ...command] : command;
+    execFileSync(file, rest, { stdio: "pipe", cwd: this.dir });
+  }
+
+  private ctl(action: "start" | "restart" | "stop", mode = "fast"): void {
+    const options = `-c listen_addresses=127.0.0.1 -p ${this.port} -k ${this.dir} -c fsync=off`;
+    this.run("pg_ctl", [
+      "-D",
+      this.data,
+      "-l",
+      path.join(this.dir, "server.log"),
+      "-w",
+      "-m",
+      mode,
+      "-o",
+      options,
+      action,
+    ]);
+  }
+
+  /** Stops the server at once, as a crash would (no checkpoint, every session cut), and starts it again. */
+  crashRestart(): void {
+    this.ctl("restart", "immediate");
+  }
+
+  dispose(): void {
+    try {
+      this.ctl("stop", "immediate");
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
