@@ -75,7 +75,9 @@ async function migrateOrRefuse(db: DataSource, shared: boolean): Promise<void> {
   }
   if (state.unknown.length) {
     await closeDatabase(db);
-    throw new NewerDatabaseError(state.unknown);
+    const error = new NewerDatabaseError(state.unknown);
+    log.error("refusing to start: the database was migrated by a newer billpay", { unknownMigrations: state.unknown });
+    throw error;
   }
 }
 
