@@ -45,8 +45,9 @@ export async function main(argv: string[]): Promise<number> {
       return error.code;
     }
     // A bad config or mapping is the operator's to fix: say what and where, no stack trace.
-    if (error instanceof ConfigError) {
-      process.stderr.write(`billpay: ${error.message}\n`);
+    // A database a newer version migrated was refused, and said so in the log, on open.
+    if (error instanceof ConfigError || (error as Error).name === "NewerDatabaseError") {
+      process.stderr.write(`billpay: ${(error as Error).message}\n`);
       return 1;
     }
     // The logger (winston) loads only on this path: the light commands never need it.

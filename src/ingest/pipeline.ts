@@ -249,7 +249,14 @@ async function postInTransaction(
     });
     return { kind: "posted", result: postedResult(row, fileId, summary, money, duplicatePayments) };
   } catch (error) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    // On a connection the server cut (a restart mid-post) the rollback fails too; the server has
+    // rolled back already, and the cut is the error to report, not the failed rollback.
+    if (runner.isTransactionActive)
+      await runner
+        .rollbackTransaction()
+        .catch((rollback: unknown) =>
+          log.warn("rollback failed after a posting error", { file: row.name, error: (rollback as Error).message }),
+        );
     throw error;
   }
 }

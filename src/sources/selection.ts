@@ -89,7 +89,8 @@ export function selectFiles(first: ListedFile[], second: ListedFile[], rules: Se
       skipped.push({ name: file.name, reason: "still_changing" });
       continue;
     }
-    if (now.getTime() - file.mtime.getTime() < rules.minAgeSeconds * 1000) {
+    // Without an age rule a file dated in the future (the sender's clock, or ours after a jump back) is not held back.
+    if (rules.minAgeSeconds > 0 && now.getTime() - file.mtime.getTime() < rules.minAgeSeconds * 1000) {
       skipped.push({ name: file.name, reason: "too_young" });
       continue;
     }

@@ -22,7 +22,7 @@ function isNoSuchFile(error: SftpError): boolean {
 
 function isRetryable(error: SftpError): boolean {
   if (error instanceof PermanentError || error instanceof VanishedError) return false;
-  if (error.name === "FileTooLargeError") return false;
+  if (error.name === "FileTooLargeError" || error.name === "StagingFullError") return false;
   if (isNoSuchFile(error) || error.code === PERMISSION_DENIED || error.code === "EACCES") return false;
   return true;
 }

@@ -24,6 +24,25 @@ export class FileTooLargeError extends Error {
   }
 }
 
+/**
+ * The staging folder's disk is full (or over quota): nothing to do with the source, so the download
+ * is not retried, and the file stays on the source for a poll after space is freed.
+ */
+export class StagingFullError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly fileName: string,
+    readonly code: string,
+  ) {
+    super(
+      `no space left in the staging folder ${dir} for ${fileName} (${code}); the file stays on the source for the next poll`,
+    );
+    this.name = "StagingFullError";
+  }
+}
+
+const FULL_DISK_CODES = new Set(["ENOSPC", "EDQUOT"]);
+
 export function stagingDir(): string {
   return path.join(dataDir(), "staging");
 }
@@ -75,6 +94,8 @@ export async function stageStream(input: Readable, options: StageOptions): Promi
     await pipeline(input, meter, createWriteStream(target, { flags: "wx" }));
   } catch (error) {
     await rm(target, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && FULL_DISK_CODES.has(code)) throw new StagingFullError(dir, options.name, code);
     throw error;
   } finally {
     clearTimeout(idle);

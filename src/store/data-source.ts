@@ -60,11 +60,38 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DataSourc
   }
   const db = new DataSource(config);
   await db.initialize();
-  if (options.migrate !== false && (await migrationsPending(db))) {
-    const ran = await migrateOnce(db, Boolean(url));
-    if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
-  }
+  if (options.migrate !== false) await migrateOrRefuse(db, Boolean(url));
   return db;
+}
+
+/** Runs pending migrations; refuses (closing the database) one that a newer version migrated. */
+async function migrateOrRefuse(db: DataSource, shared: boolean): Promise<void> {
+  let state = await migrationState(db);
+  if (state.pending) {
+    const ran = await migrateOnce(db, shared);
+    if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
+    // Another instance may have migrated while this one waited for the lock: look again.
+    state = await migrationState(db);
+  }
+  if (state.unknown.length) {
+    await closeDatabase(db);
+    const error = new NewerDatabaseError(state.unknown);
+    log.error("refusing to start: the database was migrated by a newer billpay", { unknownMigrations: state.unknown });
+    throw error;
+  }
+}
+
+/**
+ * The database holds migrations this code does not have: a newer billpay migrated it. Its tables
+ * may no longer be what this version writes, so it refuses to start rather than post into them.
+ */
+export class NewerDatabaseError extends Error {
+  constructor(readonly unknown: string[]) {
+    super(
+      `the database was migrated by a newer billpay (migrations this version does not know: ${unknown.join(", ")}); refusing to start: run the newer version`,
+    );
+    this.name = "NewerDatabaseError";
+  }
 }
 
 /**
@@ -93,22 +120,30 @@ export function embeddedStartOptions(defaults: readonly string[]): {
 const UNDEFINED_TABLE = "42P01";
 
 /**
- * Whether any migration this code has is missing from billpay_migrations, in one cheap query: an
- * up-to-date database (nearly every start) skips TypeORM's migration machinery and its lock. The
- * whole list is compared, not only the newest name, so a migration merged with an older timestamp
- * is not skipped. A database without the table yet has everything pending.
+ * Whether any migration this code has is missing from billpay_migrations (`pending`), and which
+ * recorded ones this code does not have (`unknown`: a newer version migrated), in one cheap query:
+ * an up-to-date database (nearly every start) skips TypeORM's migration machinery and its lock.
+ * The whole list is compared, not only the newest name, so a migration merged with an older
+ * timestamp is not skipped. A database without the table yet has everything pending.
  */
-export async function migrationsPending(db: DataSource): Promise<boolean> {
-  const known = db.migrations.map((m) => m.name ?? m.constructor.name);
+export async function migrationState(db: DataSource): Promise<{ pending: boolean; unknown: string[] }> {
+  const known = new Set(db.migrations.map((m) => m.name ?? m.constructor.name));
   let recorded: { name: string }[];
   try {
     recorded = await db.query(`SELECT name FROM ${MIGRATIONS_TABLE}`);
   } catch (error) {
-    if ((error as { code?: string }).code === UNDEFINED_TABLE) return true;
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return { pending: true, unknown: [] };
     throw error;
   }
   const names = new Set(recorded.map((r) => r.name));
-  return known.some((name) => !names.has(name));
+  return {
+    pending: [...known].some((name) => !names.has(name)),
+    unknown: [...names].filter((name) => !known.has(name)).sort(),
+  };
+}
+
+export async function migrationsPending(db: DataSource): Promise<boolean> {
+  return (await migrationState(db)).pending;
 }
 
 /**
@@ -121,7 +156,13 @@ export async function migrateOnce(db: DataSource, shared: boolean): Promise<{ na
   const lock = db.createQueryRunner();
   await lock.connect();
   try {
-    await lock.query(`SELECT pg_advisory_lock(hashtext('billpay-migrations'))`);
+    const [free] = (await lock.query(`SELECT pg_try_advisory_lock(hashtext('billpay-migrations')) AS locked`)) as {
+      locked: boolean;
+    }[];
+    if (!free.locked) {
+      log.info("waiting for another instance to finish migrating the database");
+      await lock.query(`SELECT pg_advisory_lock(hashtext('billpay-migrations'))`);
+    }
     return await db.runMigrations({ transaction: "each" });
   } finally {
     await lock.query(`SELECT pg_advisory_unlock(hashtext('billpay-migrations'))`).catch(() => undefined);

@@ -30,6 +30,14 @@ describe("stable-file selection", () => {
     expect(s.skipped).to.deep.equal([{ name: "a.ach", reason: "too_young" }]);
   });
 
+  it("holds back a file dated in the future only under an age rule (clocks that disagree, drill d)", () => {
+    const ahead = new Date(now.getTime() + 3600_000);
+    const listing = [file("a.ach", 1, ahead)];
+    expect(selectFiles(listing, listing, rules, now).skipped).to.deep.equal([{ name: "a.ach", reason: "too_young" }]);
+    const noAge = selectFiles(listing, listing, { ...rules, minAgeSeconds: 0 }, now);
+    expect(noAge.eligible.map((f) => f.name)).to.deep.equal(["a.ach"]);
+  });
+
   it("skips temporary and hidden names even when the pattern matches them", () => {
     const names = ["a.ach.part", "b.ach.tmp", "c.ach.filepart", ".d.ach"];
     const s = selectFiles(

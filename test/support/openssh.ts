@@ -25,10 +25,12 @@ export interface OpenSshServer {
   hostKeySha256: string;
   /** A folder the tests own; with internal-sftp and no chroot, remote paths are these real paths. */
   root: string;
+  /** The listening sshd; each connection's processes are its children (the drills kill them). */
+  pid: number;
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
@@ -111,6 +113,7 @@ export async function startOpenSsh(): Promise<OpenSshServer> {
     userKeyFile,
     hostKeySha256,
     root,
+    pid: child.pid as number,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));

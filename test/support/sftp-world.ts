@@ -19,6 +19,8 @@ export interface SftpWorld {
   /** Turn a remote path (as the poll reports it) into the local file. */
   local(remotePath: string): string;
   demo: DemoSftpServer | null;
+  /** The OpenSSH server's listening process (null for the in-process server). */
+  serverPid: number | null;
   source: Record<string, unknown>;
   stop(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export async function startWorld(kind: "ssh2" | "openssh"): Promise<SftpWorld> {
       remoteInbound: "/inbound",
       local: (p) => path.join(root, p),
       demo,
+      serverPid: null,
       source: {
         type: "sftp",
         host: "127.0.0.1",
@@ -65,6 +68,7 @@ export async function startWorld(kind: "ssh2" | "openssh"): Promise<SftpWorld> {
     remoteInbound: inbound,
     local: (p) => p,
     demo: null,
+    serverPid: sshd.pid,
     source: {
       type: "sftp",
       host: sshd.host,
