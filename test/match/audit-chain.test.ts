@@ -1,0 +1,167 @@
+import { expect } from "chai";
+import type { QueryRunner } from "typeorm";
+import { chainHead, GENESIS_HASH, verifyChain, type VerifyResult } from "../../src/match/audit-chain";
+import { appendAudit, appendAudits, SYSTEM_ACTOR, type AuditChange } from "../../src/match/audit-log";
+import { freshDatabase, type TestDatabase } from "../support/database";
+
+function change(i: number, note: string | null = null): AuditChange {
+  return {
+    actor: SYSTEM_ACTOR,
+    entity: "invoice",
+    entityId: `inv-${i}`,
+    action: "updated",
+    before: { balance_cents: i, name: 'Zoë "quoted"\n\ttab', nested: { z: 1, a: [true, null, 1.5] } },
+    after: { balance_cents: 0 },
+    note,
+  };
+}
+
+/** Runs raw SQL as the database owner could, verifies inside the same transaction, then rolls it all back. */
+async function verifyTampered(t: TestDatabase, statements: string[]): Promise<VerifyResult> {
+  const runner: QueryRunner = t.db.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  try {
+    for (const s of statements) await runner.query(s);
+    return await verifyChain(runner);
+  } finally {
+    await runner.rollbackTransaction();
+    await runner.release();
+  }
+}
+
+const OWNER_EDITS = "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete";
+
+describe("audit chain: a tamper-evident audit log", () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await freshDatabase();
+    await t.db.transaction(async (tx) => {
+      for (let i = 1; i <= 3; i++) await appendAudit(tx, change(i, i === 2 ? "a note" : null));
+    });
+    await t.db.transaction(async (tx) =>
+      appendAudits(
+        tx.queryRunner!,
+        [4, 5, 6, 7, 8].map((i) => change(i)),
+      ),
+    );
+  });
+  after(async () => t?.close());
+
+  it("chains every committed entry in one sequence from the genesis hash, and verify walks it", async () => {
+    const rows = (await t.db.query(`SELECT seq::int AS seq, prev_hash, hash FROM audit_log ORDER BY seq`)) as {
+      seq: number;
+      prev_hash: string;
+      hash: string;
+    }[];
+    expect(rows.map((r) => r.seq)).to.deep.equal(rows.map((_, i) => i + 1));
+    expect(rows[0].prev_hash).to.equal(GENESIS_HASH);
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).to.equal(rows[i - 1].hash);
+    const result = await verifyChain(t.db);
+    expect(result.problem).to.equal(null);
+    expect(result.ok).to.equal(true);
+    expect(result.checked).to.equal(rows.length);
+    expect(result.head).to.deep.equal(await chainHead(t.db));
+  });
+
+  it("keeps one chain when two writers commit at the same time", async () => {
+    const before = (await chainHead(t.db))!.seq;
+    const writer = (offset: number) =>
+      t.db.transaction(async (tx) => {
+        for (let i = 0; i < 5; i++) {
+          await appendAudit(tx, change(offset + i));
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        await appendAudits(tx.queryRunner!, [change(offset + 10), change(offset + 11)]);
+      });
+    await Promise.all([writer(100), writer(200), writer(300)]);
+    const result = await verifyChain(t.db);
+    expect(result.problem?.message).to.equal(undefined);
+    expect(result.head?.seq).to.equal(before + 21);
+    // Each writer's entries stay together: the chain is appended a transaction at a time.
+    const order = (await t.db.query(`SELECT left(entity_id, 5) AS w FROM audit_log WHERE seq > $1 ORDER BY seq`, [
+      before,
+    ])) as { w: string }[];
+    const runs = order.filter((r, i) => i === 0 || r.w !== order[i - 1].w);
+    expect(runs).to.have.length(3);
+  });
+
+  it("names an entry the owner edited", async () => {
+    const result = await verifyTampered(t, [
+      OWNER_EDITS,
+      `UPDATE audit_log SET after = '{"balance_cents": 1}' WHERE seq = 5`,
+    ]);
+    expect(result.ok).to.equal(false);
+    expect(result.problem).to.include({ kind: "changed", seq: 5 });
+    expect(result.checked).to.equal(4);
+  });
+
+  it("names an entry edited in a field only the canonical text shows (its time, to the microsecond)", async () => {
+    const result = await verifyTampered(t, [
+      OWNER_EDITS,
+      `UPDATE audit_log SET at = at + interval '1 microsecond' WHERE seq = 2`,
+    ]);
+    expect(result.problem).to.include({ kind: "changed", seq: 2 });
+  });
+
+  it("names an entry the owner removed", async () => {
+    const result = await verifyTampered(t, [OWNER_EDITS, `DELETE FROM audit_log WHERE seq = 3`]);
+    expect(result.ok).to.equal(false);
+    expect(result.problem).to.include({ kind: "removed", seq: 3 });
+  });
+
+  it("names an entry the owner inserted outside the chain", async () => {
+    const result = await verifyTampered(t, [
+      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain",
+      `INSERT INTO audit_log (actor, entity, entity_id, action, after) VALUES ('mallory', 'invoice', 'inv-x', 'updated', '{}')`,
+    ]);
+    expect(result.ok).to.equal(false);
+    expect(result.problem?.kind).to.equal("unchained");
+    expect(result.problem?.id).to.match(/^\d+$/);
+  });
+
+  it("names an entry the owner slipped into the middle with a well-formed hash", async () => {
+    // The forger renumbers the entries after seq 4 and chains a new seq 5 to seq 4's hash.
+    const result = await verifyTampered(t, [
+      OWNER_EDITS,
+      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain",
+      `UPDATE audit_log SET seq = -seq WHERE seq > 4`,
+      `UPDATE audit_log SET seq = 1 - seq WHERE seq < 0`,
+      `INSERT INTO audit_log (at, actor, entity, entity_id, action, after, seq, prev_hash, hash)
+       SELECT x.at, 'mallory', 'invoice', 'inv-x', 'updated', '{}', 5, p.hash,
+              encode(sha256(convert_to(p.hash || billpay_audit_canonical(5, x.at, 'mallory', 'invoice', 'inv-x',
+                'updated', NULL, '{}', NULL, NULL), 'UTF8')), 'hex')
+         FROM audit_log p, (SELECT now() AS at) x WHERE p.seq = 4`,
+    ]);
+    expect(result.ok).to.equal(false);
+    expect(result.problem).to.include({ kind: "inserted", seq: 5 });
+    expect(result.problem?.message).to.contain("was inserted");
+  });
+
+  it("holds the log to an exported head: entries removed from its end are found", async () => {
+    const head = (await chainHead(t.db))!;
+    expect((await verifyChain(t.db, head)).ok).to.equal(true);
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(OWNER_EDITS);
+      await runner.query(`DELETE FROM audit_log WHERE seq >= $1`, [head.seq - 1]);
+      expect((await verifyChain(runner)).ok, "without the head a shortened chain still verifies").to.equal(true);
+      const result = await verifyChain(runner, head);
+      expect(result.ok).to.equal(false);
+      expect(result.problem).to.include({ kind: "head", seq: head.seq });
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    const forged = await verifyChain(t.db, { ...head, hash: "f".repeat(64) });
+    expect(forged.problem).to.include({ kind: "head", seq: head.seq });
+  });
+
+  it("still refuses the application an UPDATE of a chained entry", async () => {
+    let error: unknown = null;
+    await t.db.query(`UPDATE audit_log SET note = 'x' WHERE seq = 1`).catch((e: unknown) => (error = e));
+    expect(String(error)).to.contain("append-only");
+  });
+});
