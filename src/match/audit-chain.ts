@@ -33,12 +33,14 @@ export interface VerifyResult {
   problem: ChainProblem | null;
 }
 
-/** An entry as verification reads it: jsonb as PostgreSQL writes it, `at` already in canonical form. */
+/** A link with its entry as verification reads them: jsonb as PostgreSQL writes it, `at` in canonical form. */
 interface ChainRow {
-  id: string;
   seq: string;
-  prev_hash: string | null;
-  hash: string | null;
+  prev_hash: string;
+  hash: string;
+  /** The link's entry id; the entry's own columns are null when it is gone. */
+  entry_id: string;
+  id: string | null;
   at: string;
   actor: string;
   entity: string;
@@ -50,17 +52,17 @@ interface ChainRow {
   note: string | null;
 }
 
-const AT_UTC = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const AT_UTC = `to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
- * The canonical text of an entry: what PostgreSQL writes for jsonb_build_array(seq, at, actor,
+ * The canonical text of an entry: what PostgreSQL writes for jsonb_build_array(seq, id, at, actor,
  * entity, entity_id, action, before, after, payment_id, note) (billpay_audit_canonical). Built
  * here again, not asked of the database, so that verifying does not trust a function its owner
  * could replace; strings escape alike in both (JSON.stringify and jsonb's output).
  */
-export function canonicalEntry(r: Omit<ChainRow, "id" | "prev_hash" | "hash">): string {
+export function canonicalEntry(r: Omit<ChainRow, "prev_hash" | "hash" | "id">): string {
   const text = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
-  const fields = [r.seq, text(r.at), text(r.actor), text(r.entity), text(r.entity_id), text(r.action)];
+  const fields = [r.seq, r.entry_id, text(r.at), text(r.actor), text(r.entity), text(r.entity_id), text(r.action)];
   return `[${[...fields, r.before ?? "null", r.after ?? "null", text(r.payment_id), text(r.note)].join(", ")}]`;
 }
 
@@ -70,12 +72,13 @@ export function entryHash(prevHash: string, canonical: string): string {
     .digest("hex");
 }
 
-// Ordered by the column (a.seq), not the text output column of the same name.
+// Ordered by the column (c.seq), not the text output column of the same name.
 
 /** The newest chained entry, or null on an empty log. */
 export async function chainHead(sql: Sql): Promise<ChainHead | null> {
   const [row] = (await sql.query(
-    `SELECT seq::text AS seq, hash, ${AT_UTC} AS at FROM audit_log a WHERE a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1`,
+    `SELECT c.seq::text AS seq, c.hash, ${AT_UTC} AS at
+       FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.entry_id ORDER BY c.seq DESC LIMIT 1`,
   )) as { seq: string; hash: string; at: string }[];
   return row ? { seq: Number(row.seq), hash: row.hash, at: row.at } : null;
 }
@@ -95,15 +98,19 @@ interface Walk {
 function checkEntry(w: Walk, r: ChainRow): ChainProblem | null {
   const seq = Number(r.seq);
   if (seq > w.expected) {
-    const message = `entry seq ${w.expected} is missing (removed): seq ${seq} (id ${r.id}) comes after seq ${w.expected - 1}`;
+    const message = `entry seq ${w.expected} is missing (removed): seq ${seq} (id ${r.entry_id}) comes after seq ${w.expected - 1}`;
     return { kind: "removed", seq: w.expected, id: null, message };
+  }
+  if (r.id === null) {
+    const message = `entry seq ${seq} (id ${r.entry_id}) is missing (removed): its link in the chain is left`;
+    return { kind: "removed", seq, id: r.entry_id, message };
   }
   if (r.prev_hash !== w.prevHash) {
     if (r.prev_hash === w.prevPrevHash) {
-      const message = `entry seq ${seq - 1} (id ${w.prevId}) was inserted: seq ${seq} (id ${r.id}) was chained to the entry before it`;
+      const message = `entry seq ${seq - 1} (id ${w.prevId ?? "?"}) was inserted: seq ${seq} (id ${r.entry_id}) was chained to the entry before it`;
       return { kind: "inserted", seq: seq - 1, id: w.prevId, message };
     }
-    const message = `entry seq ${seq} (id ${r.id}) does not follow seq ${seq - 1}: entries were removed, inserted or reordered before it`;
+    const message = `entry seq ${seq} (id ${r.entry_id}) does not follow seq ${seq - 1}: entries were removed, inserted or reordered before it`;
     return { kind: "inserted", seq, id: r.id, message };
   }
   if (entryHash(w.prevHash, canonicalEntry(r)) !== r.hash) {
@@ -111,7 +118,7 @@ function checkEntry(w: Walk, r: ChainRow): ChainProblem | null {
       kind: "changed",
       seq,
       id: r.id,
-      message: `entry seq ${seq} (id ${r.id}) was changed: it no longer hashes to its hash`,
+      message: `entry seq ${seq} (id ${r.entry_id}) was changed: it no longer hashes to its hash`,
     };
   }
   return null;
@@ -121,13 +128,16 @@ function checkHead(w: Walk, r: ChainRow, head: ChainHead | undefined): ChainProb
   if (!head || Number(r.seq) !== head.seq) return null;
   w.sawHead = true;
   if (r.hash === head.hash) return null;
-  const message = `entry seq ${head.seq} (id ${r.id}) is not the exported head: its hash differs, so the chain up to it was rewritten`;
+  const message = `entry seq ${head.seq} (id ${r.entry_id}) is not the exported head: its hash differs, so the chain up to it was rewritten`;
   return { kind: "head", seq: head.seq, id: r.id, message };
 }
 
-/** An entry committed without being chained: written with the chain's trigger disabled. */
+/** An entry committed without a link: written with the chain's trigger disabled. */
 async function firstUnchained(sql: Sql): Promise<ChainProblem | null> {
-  const [row] = (await sql.query(`SELECT id::text AS id FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT 1`)) as {
+  const [row] = (await sql.query(
+    `SELECT a.id::text AS id FROM audit_log a
+      WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.entry_id = a.id) ORDER BY a.id LIMIT 1`,
+  )) as {
     id: string;
   }[];
   if (!row) return null;
@@ -151,9 +161,11 @@ export async function verifyChain(sql: Sql, head?: ChainHead): Promise<VerifyRes
   let last: ChainHead | null = null;
   for (;;) {
     const rows = (await sql.query(
-      `SELECT id::text AS id, seq::text AS seq, prev_hash, hash, ${AT_UTC} AS at, actor, entity, entity_id, action,
-              before::text AS before, after::text AS after, payment_id::text AS payment_id, note
-         FROM audit_log a WHERE a.seq >= $1 ORDER BY a.seq LIMIT $2`,
+      `SELECT c.seq::text AS seq, c.prev_hash, c.hash, c.entry_id::text AS entry_id, a.id::text AS id, ${AT_UTC} AS at,
+              a.actor, a.entity, a.entity_id, a.action, a.before::text AS before, a.after::text AS after,
+              a.payment_id::text AS payment_id, a.note
+         FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.entry_id
+        WHERE c.seq >= $1 ORDER BY c.seq LIMIT $2`,
       [w.expected, VERIFY_BATCH],
     )) as ChainRow[];
     for (const r of rows) {
@@ -162,9 +174,9 @@ export async function verifyChain(sql: Sql, head?: ChainHead): Promise<VerifyRes
       w.checked += 1;
       w.expected = Number(r.seq) + 1;
       w.prevPrevHash = w.prevHash;
-      w.prevHash = r.hash as string;
-      w.prevId = r.id;
-      last = { seq: Number(r.seq), hash: r.hash as string, at: r.at };
+      w.prevHash = r.hash;
+      w.prevId = r.entry_id;
+      last = { seq: Number(r.seq), hash: r.hash, at: r.at };
     }
     if (rows.length < VERIFY_BATCH) break;
   }

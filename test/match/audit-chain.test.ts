@@ -31,6 +31,8 @@ async function verifyTampered(t: TestDatabase, statements: string[]): Promise<Ve
 }
 
 const OWNER_EDITS = "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete";
+const OWNER_EDITS_CHAIN = "ALTER TABLE audit_chain DISABLE TRIGGER audit_chain_no_update_delete";
+const entryAt = (seq: number) => `(SELECT entry_id FROM audit_chain WHERE seq = ${seq})`;
 
 describe("audit chain: a tamper-evident audit log", () => {
   let t: TestDatabase;
@@ -49,12 +51,12 @@ describe("audit chain: a tamper-evident audit log", () => {
   after(async () => t?.close());
 
   it("chains every committed entry in one sequence from the genesis hash, and verify walks it", async () => {
-    const rows = (await t.db.query(`SELECT seq::int AS seq, prev_hash, hash FROM audit_log ORDER BY seq`)) as {
+    const rows = (await t.db.query(`SELECT seq::int AS seq, prev_hash, hash FROM audit_chain ORDER BY seq`)) as {
       seq: number;
       prev_hash: string;
       hash: string;
     }[];
-    expect(rows.map((r) => r.seq)).to.deep.equal(rows.map((_, i) => i + 1));
+    expect(rows.map((r) => r.seq)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(rows[0].prev_hash).to.equal(GENESIS_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).to.equal(rows[i - 1].hash);
     const result = await verifyChain(t.db);
@@ -79,9 +81,11 @@ describe("audit chain: a tamper-evident audit log", () => {
     expect(result.problem?.message).to.equal(undefined);
     expect(result.head?.seq).to.equal(before + 21);
     // Each writer's entries stay together: the chain is appended a transaction at a time.
-    const order = (await t.db.query(`SELECT left(entity_id, 5) AS w FROM audit_log WHERE seq > $1 ORDER BY seq`, [
-      before,
-    ])) as { w: string }[];
+    const order = (await t.db.query(
+      `SELECT left(a.entity_id, 5) AS w FROM audit_chain c JOIN audit_log a ON a.id = c.entry_id
+        WHERE c.seq > $1 ORDER BY c.seq`,
+      [before],
+    )) as { w: string }[];
     const runs = order.filter((r, i) => i === 0 || r.w !== order[i - 1].w);
     expect(runs).to.have.length(3);
   });
@@ -89,7 +93,7 @@ describe("audit chain: a tamper-evident audit log", () => {
   it("names an entry the owner edited", async () => {
     const result = await verifyTampered(t, [
       OWNER_EDITS,
-      `UPDATE audit_log SET after = '{"balance_cents": 1}' WHERE seq = 5`,
+      `UPDATE audit_log SET after = '{"balance_cents": 1}' WHERE id = ${entryAt(5)}`,
     ]);
     expect(result.ok).to.equal(false);
     expect(result.problem).to.include({ kind: "changed", seq: 5 });
@@ -99,20 +103,27 @@ describe("audit chain: a tamper-evident audit log", () => {
   it("names an entry edited in a field only the canonical text shows (its time, to the microsecond)", async () => {
     const result = await verifyTampered(t, [
       OWNER_EDITS,
-      `UPDATE audit_log SET at = at + interval '1 microsecond' WHERE seq = 2`,
+      `UPDATE audit_log SET at = at + interval '1 microsecond' WHERE id = ${entryAt(2)}`,
     ]);
     expect(result.problem).to.include({ kind: "changed", seq: 2 });
   });
 
-  it("names an entry the owner removed", async () => {
-    const result = await verifyTampered(t, [OWNER_EDITS, `DELETE FROM audit_log WHERE seq = 3`]);
-    expect(result.ok).to.equal(false);
-    expect(result.problem).to.include({ kind: "removed", seq: 3 });
+  it("names an entry the owner removed, with its link or without", async () => {
+    const entry = await verifyTampered(t, [OWNER_EDITS, `DELETE FROM audit_log WHERE id = ${entryAt(3)}`]);
+    expect(entry.ok).to.equal(false);
+    expect(entry.problem).to.include({ kind: "removed", seq: 3 });
+    const both = await verifyTampered(t, [
+      OWNER_EDITS,
+      OWNER_EDITS_CHAIN,
+      `DELETE FROM audit_log WHERE id = ${entryAt(3)}`,
+      `DELETE FROM audit_chain WHERE seq = 3`,
+    ]);
+    expect(both.problem).to.include({ kind: "removed", seq: 3 });
   });
 
   it("names an entry the owner inserted outside the chain", async () => {
     const result = await verifyTampered(t, [
-      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain",
+      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_pending",
       `INSERT INTO audit_log (actor, entity, entity_id, action, after) VALUES ('mallory', 'invoice', 'inv-x', 'updated', '{}')`,
     ]);
     expect(result.ok).to.equal(false);
@@ -121,17 +132,17 @@ describe("audit chain: a tamper-evident audit log", () => {
   });
 
   it("names an entry the owner slipped into the middle with a well-formed hash", async () => {
-    // The forger renumbers the entries after seq 4 and chains a new seq 5 to seq 4's hash.
+    // The forger renumbers the links after seq 4 and chains a new entry as seq 5 to seq 4's hash.
     const result = await verifyTampered(t, [
-      OWNER_EDITS,
-      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain",
-      `UPDATE audit_log SET seq = -seq WHERE seq > 4`,
-      `UPDATE audit_log SET seq = 1 - seq WHERE seq < 0`,
-      `INSERT INTO audit_log (at, actor, entity, entity_id, action, after, seq, prev_hash, hash)
-       SELECT x.at, 'mallory', 'invoice', 'inv-x', 'updated', '{}', 5, p.hash,
-              encode(sha256(convert_to(p.hash || billpay_audit_canonical(5, x.at, 'mallory', 'invoice', 'inv-x',
-                'updated', NULL, '{}', NULL, NULL), 'UTF8')), 'hex')
-         FROM audit_log p, (SELECT now() AS at) x WHERE p.seq = 4`,
+      OWNER_EDITS_CHAIN,
+      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_pending",
+      `UPDATE audit_chain SET seq = seq + 1000000 WHERE seq > 4`,
+      `UPDATE audit_chain SET seq = seq - 999999 WHERE seq > 1000000`,
+      `INSERT INTO audit_log (at, actor, entity, entity_id, action, after) VALUES (now(), 'mallory', 'invoice', 'inv-x', 'updated', '{}')`,
+      `INSERT INTO audit_chain (seq, entry_id, prev_hash, hash)
+       SELECT 5, a.id, p.hash, encode(sha256(convert_to(p.hash || billpay_audit_canonical(5, a.id, a.at, a.actor, a.entity,
+                a.entity_id, a.action, a.before, a.after, a.payment_id, a.note), 'UTF8')), 'hex')
+         FROM audit_chain p, audit_log a WHERE p.seq = 4 AND a.actor = 'mallory'`,
     ]);
     expect(result.ok).to.equal(false);
     expect(result.problem).to.include({ kind: "inserted", seq: 5 });
@@ -146,7 +157,11 @@ describe("audit chain: a tamper-evident audit log", () => {
     await runner.startTransaction();
     try {
       await runner.query(OWNER_EDITS);
-      await runner.query(`DELETE FROM audit_log WHERE seq >= $1`, [head.seq - 1]);
+      await runner.query(OWNER_EDITS_CHAIN);
+      await runner.query(`DELETE FROM audit_log WHERE id IN (SELECT entry_id FROM audit_chain WHERE seq >= $1)`, [
+        head.seq - 1,
+      ]);
+      await runner.query(`DELETE FROM audit_chain WHERE seq >= $1`, [head.seq - 1]);
       expect((await verifyChain(runner)).ok, "without the head a shortened chain still verifies").to.equal(true);
       const result = await verifyChain(runner, head);
       expect(result.ok).to.equal(false);
@@ -159,9 +174,14 @@ describe("audit chain: a tamper-evident audit log", () => {
     expect(forged.problem).to.include({ kind: "head", seq: head.seq });
   });
 
-  it("still refuses the application an UPDATE of a chained entry", async () => {
-    let error: unknown = null;
-    await t.db.query(`UPDATE audit_log SET note = 'x' WHERE seq = 1`).catch((e: unknown) => (error = e));
-    expect(String(error)).to.contain("append-only");
+  it("refuses the application an UPDATE or DELETE of a link", async () => {
+    for (const statement of [
+      `UPDATE audit_chain SET hash = repeat('a', 64) WHERE seq = 1`,
+      `DELETE FROM audit_chain`,
+    ]) {
+      let error: unknown = null;
+      await t.db.query(statement).catch((e: unknown) => (error = e));
+      expect(String(error)).to.contain("audit_chain is append-only");
+    }
   });
 });

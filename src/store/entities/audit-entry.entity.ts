@@ -11,19 +11,13 @@ export const AUDIT_ENTITIES = [
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
-/**
- * One state change: who, when, what, before, after. The table refuses UPDATE and DELETE, except
- * the one UPDATE that fills an entry's chain columns when its transaction commits (migration
- * 1796001500000-AuditChain).
- */
+/** One state change: who, when, what, before, after. The table refuses UPDATE and DELETE; its hash chain is AuditChainEntity. */
 @Entity({ name: "audit_log" })
 @Index("ix_audit_log_entity", ["entity", "entityId"])
 @Index("ix_audit_log_payment", ["paymentId"])
 @Index("ix_audit_log_at", ["at", "id"])
 @Index("ix_audit_log_actor", ["actor", "at", "id"])
 @Index("ix_audit_log_action", ["action", "at", "id"])
-@Index("uq_audit_log_seq", ["seq"], { unique: true })
-@Index("ix_audit_log_unchained", ["id"], { where: "seq IS NULL" })
 export class AuditEntryEntity {
   @PrimaryGeneratedColumn("identity", { type: "bigint", generatedIdentity: "ALWAYS" })
   id!: string;
@@ -55,16 +49,4 @@ export class AuditEntryEntity {
 
   @Column({ type: "text", nullable: true })
   note!: string | null;
-
-  /** Place in the database's one hash chain; null only inside the transaction that wrote the entry. */
-  @Column({ type: "bigint", nullable: true })
-  seq!: string | null;
-
-  /** The hash of entry seq - 1 (64 zeros for the first). */
-  @Column({ name: "prev_hash", type: "text", nullable: true })
-  prevHash!: string | null;
-
-  /** Hex sha256 of prev_hash followed by the entry's canonical text (docs/audit-and-retention.md). */
-  @Column({ type: "text", nullable: true })
-  hash!: string | null;
 }
