@@ -12,6 +12,8 @@ const ReturnsPolicy = z
   })
   .strict();
 
+const RetentionPolicy = z.object({ years: z.number().int().min(1).max(100) }).strict();
+
 /**
  * The payee's own rules for account numbers and timing (RULES.md R1–R4). Defaults are the
  * MA Health Connector's (payee-policy-defaults.ts).
@@ -39,6 +41,11 @@ export const PayeePolicy = z
      * default, so that policies stored before returns existed keep their hash (see returnsPolicy).
      */
     returns: ReturnsPolicy.optional(),
+    /**
+     * How many years payments keep their raw record text and payer names (`billpay retention run`).
+     * Optional with no schema default for the same reason as returns (see retentionYears).
+     */
+    retention: RetentionPolicy.optional(),
   })
   .strict();
 export type PayeePolicy = z.output<typeof PayeePolicy>;
