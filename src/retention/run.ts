@@ -1,10 +1,9 @@
-import { readdir, rm, stat } from "node:fs/promises";
-import path from "node:path";
 import { DateTime } from "luxon";
 import type { DataSource } from "typeorm";
 import { appendAudit, SYSTEM_ACTOR } from "../match/audit-log";
 import { PAYEE_ZONE, type IsoDate } from "../model/dates";
 import { DEFAULT_RETENTION_YEARS } from "../rules/payee-policy-defaults";
+import { expireFiles } from "../sources/staging";
 import { policiesByHash } from "../store/payee-policies";
 import type { Sql } from "../store/sql";
 import { retentionCutoff, retentionYears } from "./policy";
@@ -61,20 +60,10 @@ async function policyCutoffs(sql: Sql, today: IsoDate): Promise<RetentionResult[
   });
 }
 
-/** Copies in `folder` dated before its cutoff; with `remove`, deleted. Returns how many. */
-async function expireCopies(folder: CopyFolder, remove: boolean): Promise<number> {
-  const names = await readdir(folder.dir).catch(() => [] as string[]);
-  let count = 0;
-  for (const name of names) {
-    const file = path.join(folder.dir, name);
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) continue;
-    const day = DateTime.fromMillis(info.mtimeMs, { zone: PAYEE_ZONE }).toISODate() as IsoDate;
-    if (day >= folder.cutoff) continue;
-    if (remove) await rm(file, { force: true });
-    count += 1;
-  }
-  return count;
+/** Copies in `folder` last modified before its cutoff day began (New York); with `remove`, deleted. */
+function expireCopies(folder: CopyFolder, remove: boolean): Promise<number> {
+  const dayStart = DateTime.fromISO(folder.cutoff, { zone: PAYEE_ZONE }).startOf("day").toMillis();
+  return expireFiles(folder.dir, dayStart, remove);
 }
 
 /**
