@@ -2,6 +2,11 @@ import { expect } from "chai";
 import type { QueryRunner } from "typeorm";
 import { chainHead, GENESIS_HASH, verifyChain, type VerifyResult } from "../../src/match/audit-chain";
 import { appendAudit, appendAudits, SYSTEM_ACTOR, type AuditChange } from "../../src/match/audit-log";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { log, logToFile } from "../../src/log";
+import { logAuditHead } from "../../src/service/audit-head-log";
 import { freshDatabase, type TestDatabase } from "../support/database";
 
 function change(i: number, note: string | null = null): AuditChange {
@@ -183,5 +188,24 @@ describe("audit chain: a tamper-evident audit log", () => {
       await t.db.query(statement).catch((e: unknown) => (error = e));
       expect(String(error)).to.contain("audit_chain is append-only");
     }
+  });
+
+  it("logs the head as one line the log's redaction leaves whole", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "billpay-head-log-")), "log.jsonl");
+    const transport = logToFile(file);
+    try {
+      await logAuditHead(t.db);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      log.remove(transport);
+    }
+    const head = (await chainHead(t.db))!;
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logged = lines.filter((l) => l.message === "audit chain head");
+    expect(logged).to.have.length(1);
+    expect(logged[0]).to.include({ entries: head.seq, hash: head.hash, at: head.at });
   });
 });
