@@ -12,3 +12,10 @@ export const DEFAULT_PAYEE_POLICY = {
   leadWindow: { min: 3, max: 5 },
   dayCounting: "calendar" as const,
 };
+
+/**
+ * How long payments keep their raw record text and payer names, and the product its file copies
+ * (45 CFR 155.1210: ten years). The policy's `retention` has no schema default, so that policies
+ * stored before retention existed keep their hash; retentionYears reads it with this default.
+ */
+export const DEFAULT_RETENTION_YEARS = 10;

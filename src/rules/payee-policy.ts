@@ -22,6 +22,8 @@ const RepairPolicy = z
   })
   .strict();
 
+const RetentionPolicy = z.object({ years: z.number().int().min(1).max(100) }).strict();
+
 /**
  * The payee's own rules for account numbers and timing (RULES.md R1–R4). Defaults are the
  * MA Health Connector's (payee-policy-defaults.ts).
@@ -51,6 +53,11 @@ export const PayeePolicy = z
     returns: ReturnsPolicy.optional(),
     /** Repair suggestions for wrong account numbers; optional for the same reason as `returns`. */
     repair: RepairPolicy.optional(),
+    /**
+     * How many years payments keep their raw record text and payer names (`billpay retention run`).
+     * Optional with no schema default for the same reason as returns (see retentionYears).
+     */
+    retention: RetentionPolicy.optional(),
   })
   .strict();
 export type PayeePolicy = z.output<typeof PayeePolicy>;

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { BillpayConfig } from "../config/config-file";
 import { log } from "../log";
 import { isEmbedded } from "../store/data-source";
+import { startAuditHeadLog } from "./audit-head-log";
 import { BossScheduler } from "./boss-scheduler";
 import type { BossSettings } from "./service-settings";
 import { EmbeddedScheduler } from "./embedded-scheduler";
@@ -98,6 +99,7 @@ export async function startService(db: DataSource, options: ServiceOptions): Pro
     options.http,
   );
   await scheduler.start();
+  const auditHead = startAuditHeadLog(db);
   const scheduled = options.config.aggregators.filter((a) => a.schedule).map((a) => a.id);
   if (embedded) {
     log.info(
@@ -117,6 +119,7 @@ export async function startService(db: DataSource, options: ServiceOptions): Pro
     url: http.url,
     async stop(graceMs: number) {
       stopping = true;
+      auditHead.stop();
       const clean = await scheduler.stop(graceMs);
       await http.close();
       return clean;

@@ -116,20 +116,28 @@ export async function sweepStaleStaging(
   maxAgeMs = STALE_STAGING_MS,
   now = Date.now(),
 ): Promise<number> {
+  return expireFiles(dir, now - maxAgeMs);
+}
+
+/**
+ * The files in `dir` last modified before `beforeMs` (epoch ms), deleted unless `remove` is false
+ * (a dry run counts them). A missing folder has none. Returns how many.
+ */
+export async function expireFiles(dir: string, beforeMs: number, remove = true): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
     return 0;
   }
-  let removed = 0;
+  let count = 0;
   for (const name of names) {
     const file = path.join(dir, name);
     const info = await stat(file).catch(() => null);
-    if (info?.isFile() && now - info.mtimeMs > maxAgeMs) {
-      await rm(file, { force: true });
-      removed += 1;
+    if (info?.isFile() && info.mtimeMs < beforeMs) {
+      if (remove) await rm(file, { force: true });
+      count += 1;
     }
   }
-  return removed;
+  return count;
 }

@@ -1,9 +1,17 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 
-export const AUDIT_ENTITIES = ["file", "payment", "invoice", "exception", "invoice_import", "user"] as const;
+export const AUDIT_ENTITIES = [
+  "file",
+  "payment",
+  "invoice",
+  "exception",
+  "invoice_import",
+  "user",
+  "retention",
+] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
-/** One state change: who, when, what, before, after. The table refuses UPDATE and DELETE. */
+/** One state change: who, when, what, before, after. The table refuses UPDATE and DELETE; its hash chain is AuditChainEntity. */
 @Entity({ name: "audit_log" })
 @Index("ix_audit_log_entity", ["entity", "entityId"])
 @Index("ix_audit_log_payment", ["paymentId"])
