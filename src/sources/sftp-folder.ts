@@ -22,7 +22,8 @@ function isNoSuchFile(error: SftpError): boolean {
 
 function isRetryable(error: SftpError): boolean {
   if (error instanceof PermanentError || error instanceof VanishedError) return false;
-  if (error.name === "FileTooLargeError") return false;
+  // The file itself is at fault: fetching it again gives the same bytes.
+  if (error.name === "FileTooLargeError" || error.name === "PgpError") return false;
   if (isNoSuchFile(error) || error.code === PERMISSION_DENIED || error.code === "EACCES") return false;
   return true;
 }
