@@ -5,9 +5,8 @@ import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { dataDir } from "../paths";
-import { PgpError } from "./pgp/pgp-error";
 import type { PgpKeys } from "./pgp/pgp-keys";
-import { openMessage } from "./pgp/pgp-message";
+import { classify, openMessage } from "./pgp/pgp-message";
 import { TimeoutError } from "./retry";
 
 /** A downloaded copy, hashed while it streamed in. */
@@ -125,10 +124,12 @@ async function stageDecrypted(
     await source.drain();
   } catch (error) {
     source.rethrowInputError();
-    if (!(error instanceof PgpError)) throw error;
+    // A full disk or the plaintext cap is ours to report as such; anything else came out of openpgp.
+    if (error instanceof FileTooLargeError || (error as NodeJS.ErrnoException).syscall) throw error;
+    const refused = classify(error);
     await source.drain();
-    error.received = received.digest();
-    throw error;
+    refused.received = received.digest();
+    throw refused;
   }
   return { path: target, ...received.digest(), decrypted: plain.digest() };
 }

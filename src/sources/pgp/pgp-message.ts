@@ -114,7 +114,7 @@ async function checkSignatures(signatures: Signatures, keys: PgpKeys): Promise<v
 }
 
 /** What openpgp threw, as one of our codes; its messages name no key material. */
-export function classify(error: unknown): Error {
+export function classify(error: unknown): PgpError {
   if (error instanceof PgpError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/session key|decryption key|no secret key/i.test(message)) return new PgpError("pgp_wrong_key", message);
