@@ -104,6 +104,7 @@ describe("OpenPGP files per source (issue 14)", function () {
     drop(twin, "normal-day.ach", plaintext);
     const clear = await pollOne(twin);
     expect(clear.status).to.equal("posted");
+    expect(clear.payments).to.be.greaterThan(0);
 
     const agg = localAggregator(root, pgpBlock(g));
     const encrypted = gpgProtect(g, SAMPLE, path.join(root, "normal-day.ach.gpg"), {
