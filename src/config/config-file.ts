@@ -9,6 +9,7 @@ import { PayeePolicy } from "../rules/payee-policy";
 import { ConfigError, describeZodError } from "./zod-errors";
 import { CONFIG_ENV } from "./config-env";
 import { readYamlFile } from "./yaml-file";
+import { PgpConfig } from "./pgp-config";
 
 /**
  * The operator's configuration file (`--config FILE` or BILLPAY_CONFIG): per aggregator its
@@ -55,6 +56,8 @@ const commonSource = {
     .default(2 * 1024 ** 3),
   /** Pause between the two listings that tell a finished file from one still being written. */
   settleMs: z.number().int().nonnegative().max(60_000).default(2_000),
+  /** Files arrive OpenPGP-encrypted and/or signed: decrypted and verified while staged. */
+  pgp: PgpConfig.optional(),
   password: noSecret,
   privateKey: noSecret,
   passphrase: noSecret,
@@ -212,7 +215,7 @@ export function parseConfig(doc: unknown, file: string): BillpayConfig {
         `${file}: ${key}.adapter: is "${entry.adapter}" but ${mapping.file} says adapter "${mapping.adapter.id}"`,
       );
     }
-    const source = entry.source;
+    const source = { ...entry.source, pgp: entry.source.pgp && resolvePgpFiles(entry.source.pgp, base) };
     const errorDir = source.errorDir ?? LEAVE;
     const resolved: SourceConfig =
       source.type === "local"
@@ -226,6 +229,15 @@ export function parseConfig(doc: unknown, file: string): BillpayConfig {
     return { id, mapping, schedule: entry.schedule ?? null, source: resolved, keyPath: `${key}.source` };
   });
   return { file, payee, aggregators };
+}
+
+/** Key files, like the SFTP key, are taken from the config file's folder when relative. */
+function resolvePgpFiles(pgp: PgpConfig, base: string): PgpConfig {
+  return {
+    ...pgp,
+    decryptionKeyFile: pgp.decryptionKeyFile && path.resolve(base, pgp.decryptionKeyFile),
+    verifyKeys: pgp.verifyKeys?.map((f) => path.resolve(base, f)),
+  };
 }
 
 function loadMapping(

@@ -10,6 +10,8 @@ import type { SourceDisposition, SourceObjectEntity, SourceOutcome } from "../st
 import { VanishedError, type SourceFolder } from "./folder";
 import { findSourceObject, markMoved, recordSourceObject } from "./source-ledger";
 import { joinRemote, selectFiles, type ListedFile, type Skipped } from "./selection";
+import { PgpError } from "./pgp/pgp-error";
+import { loadPgpKeys, type PgpKeys } from "./pgp/pgp-keys";
 import { FileTooLargeError, stageStream, type StagedFile } from "./staging";
 
 /**
@@ -208,6 +210,8 @@ class SourceFileSteps implements FileSteps {
   private readonly source: AggregatorConfig["source"];
   private readonly dir: string;
   private readonly readyDirs = new Set<string>();
+  /** Read and unlocked once per poll, at the first file (a poll with nothing to take needs no key). */
+  private pgpKeys: Promise<PgpKeys> | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -224,10 +228,11 @@ class SourceFileSteps implements FileSteps {
     if (file.oversize) return this.quarantineOversize(taking);
     let staged: StagedFile;
     try {
-      staged = await this.download(taking);
+      staged = await this.download(taking, await this.keys());
     } catch (error) {
       if (error instanceof VanishedError) return { ...taking.base, status: "vanished", message: error.message };
       if (error instanceof FileTooLargeError) return this.quarantineOversize(taking);
+      if (error instanceof PgpError) return this.refusePgp(taking, error);
       throw error;
     }
     try {
@@ -281,11 +286,19 @@ class SourceFileSteps implements FileSteps {
     return { file, remotePath, sourceInfo, base };
   }
 
-  private download({ file, remotePath }: Taking): Promise<StagedFile> {
+  private keys(): Promise<PgpKeys> | undefined {
+    const pgp = this.source.pgp;
+    if (!pgp) return undefined;
+    this.pgpKeys ??= loadPgpKeys(pgp, `${this.agg.keyPath}.pgp`);
+    return this.pgpKeys;
+  }
+
+  private download({ file, remotePath }: Taking, pgp: PgpKeys | undefined): Promise<StagedFile> {
     const source = this.source;
     return this.folder.download(remotePath, (input) =>
       stageStream(input, {
         name: file.name,
+        pgp,
         dir: this.options.stagingDir,
         maxBytes: source.maxFileBytes,
         idleTimeoutMs: "timeoutSeconds" in source ? source.timeoutSeconds * 1000 : 0,
@@ -331,6 +344,7 @@ class SourceFileSteps implements FileSteps {
       sizeBytes: file.size,
       mtime: file.mtime,
       sha256: staged.sha256,
+      decryptedSha256: staged.decrypted?.sha256 ?? null,
       fileId: result.fileId,
       outcome,
       disposition,
@@ -356,7 +370,8 @@ class SourceFileSteps implements FileSteps {
         name: file.name,
         mapping: agg.mapping,
         source: sourceInfo,
-        hashed: staged,
+        // Duplicates are by content: a file the sender encrypted again is still the same file.
+        hashed: staged.decrypted ?? staged,
       },
       {
         onProgress: ({ bytes }) =>
@@ -371,20 +386,41 @@ class SourceFileSteps implements FileSteps {
     );
   }
 
-  private async quarantineOversize({ file, base, sourceInfo }: Taking): Promise<PolledFile> {
+  private quarantineOversize(taking: Taking): Promise<PolledFile> {
+    const message = `${taking.file.size} bytes is over maxFileBytes (${this.source.maxFileBytes}); not read`;
+    return this.quarantineUnreadable(taking, { code: "file_too_large", line: null, field: null, message }, null);
+  }
+
+  /** An OpenPGP file that failed decryption or verification: quarantined under its own code, nothing posted. */
+  private refusePgp(taking: Taking, error: PgpError): Promise<PolledFile> | PolledFile {
+    const { file, base } = taking;
+    // A file still growing ends early too: only a file read at its listed size is the sender's fault.
+    if (error.received?.sizeBytes !== file.size) {
+      const read = error.received?.sizeBytes ?? "fewer";
+      const message = `${file.name} changed while it was read (listed ${file.size} bytes, read ${read}); taking it on a later poll`;
+      return { ...base, status: "changed", message };
+    }
+    log.warn("OpenPGP file refused", {
+      aggregator: this.agg.id,
+      file: file.name,
+      code: error.code,
+      error: error.message,
+    });
+    const record: ErrorRecord = { code: error.code, line: null, field: null, message: error.message };
+    return this.quarantineUnreadable(taking, record, error.received.sha256);
+  }
+
+  private async quarantineUnreadable(
+    { file, base, sourceInfo }: Taking,
+    error: ErrorRecord,
+    sha256: string | null,
+  ): Promise<PolledFile> {
     const agg = this.agg;
-    const errors: ErrorRecord[] = [
-      {
-        code: "file_too_large",
-        line: null,
-        field: null,
-        message: `${file.size} bytes is over maxFileBytes (${this.source.maxFileBytes}); not read`,
-      },
-    ];
+    const errors = [error];
     const result = await quarantineUnread(this.db, {
       aggregator: agg.id,
       name: file.name,
-      sha256: null,
+      sha256,
       sizeBytes: file.size,
       source: sourceInfo,
       errors,
@@ -396,7 +432,7 @@ class SourceFileSteps implements FileSteps {
       remotePath: base.remotePath,
       sizeBytes: file.size,
       mtime: file.mtime,
-      sha256: null,
+      sha256,
       fileId: result.fileId,
       outcome: "quarantined",
       disposition: this.targetKind("quarantined"),

@@ -22,7 +22,8 @@ function isNoSuchFile(error: SftpError): boolean {
 
 function isRetryable(error: SftpError): boolean {
   if (error instanceof PermanentError || error instanceof VanishedError) return false;
-  if (error.name === "FileTooLargeError" || error.name === "StagingFullError") return false;
+  // The file itself is at fault (or the disk is full): fetching it again now gives the same result.
+  if (["FileTooLargeError", "StagingFullError", "PgpError"].includes(error.name)) return false;
   if (isNoSuchFile(error) || error.code === PERMISSION_DENIED || error.code === "EACCES") return false;
   return true;
 }

@@ -25,16 +25,18 @@ export async function recordSourceObject(
   row: SourceObjectKey & {
     location: string;
     sha256: string | null;
+    /** For an OpenPGP file: the plaintext's hash (sha256 is the received bytes'). */
+    decryptedSha256?: string | null;
     fileId: string | null;
     outcome: SourceOutcome;
     disposition: SourceDisposition;
   },
 ): Promise<SourceObjectEntity> {
   await db.query(
-    `INSERT INTO source_objects (id, aggregator, location, remote_path, size_bytes, mtime, sha256, file_id, outcome, disposition)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO source_objects (id, aggregator, location, remote_path, size_bytes, mtime, sha256, file_id, outcome, disposition, decrypted_sha256)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (aggregator, remote_path, size_bytes, mtime) DO UPDATE
-       SET location = EXCLUDED.location, sha256 = EXCLUDED.sha256, file_id = EXCLUDED.file_id, outcome = EXCLUDED.outcome,
+       SET location = EXCLUDED.location, sha256 = EXCLUDED.sha256, decrypted_sha256 = EXCLUDED.decrypted_sha256, file_id = EXCLUDED.file_id, outcome = EXCLUDED.outcome,
            disposition = EXCLUDED.disposition, moved = false, moved_to = NULL, moved_at = NULL, seen_at = now()`,
     [
       randomUUID(),
@@ -47,6 +49,7 @@ export async function recordSourceObject(
       row.fileId,
       row.outcome,
       row.disposition,
+      row.decryptedSha256 ?? null,
     ],
   );
   const saved = await findSourceObject(db, row);

@@ -1,17 +1,22 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomUUID, type Hash } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { dataDir } from "../paths";
+import type { PgpKeys } from "./pgp/pgp-keys";
+import { classify, openMessage } from "./pgp/pgp-message";
 import { TimeoutError } from "./retry";
 
 /** A downloaded copy, hashed while it streamed in. */
 export interface StagedFile {
   path: string;
+  /** The bytes as received. */
   sizeBytes: number;
   sha256: string;
+  /** For an OpenPGP file: the staged copy is the plaintext, and these are its hash and size. */
+  decrypted?: { sha256: string; sizeBytes: number };
 }
 
 export class FileTooLargeError extends Error {
@@ -55,6 +60,33 @@ export interface StageOptions {
   idleTimeoutMs: number;
   dir?: string;
   onBytes?: (total: number) => void;
+  /** Decrypt and verify an OpenPGP file on its way in: the staged copy is the plaintext. */
+  pgp?: PgpKeys;
+}
+
+/** Counts and hashes what passes, failing past `maxBytes`. */
+class Meter extends Transform {
+  readonly hash: Hash = createHash("sha256");
+  size = 0;
+
+  constructor(name: string, maxBytes: number, onChunk?: (total: number) => void) {
+    super({
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.size += chunk.length;
+        if (this.size > maxBytes) {
+          done(new FileTooLargeError(name, maxBytes));
+          return;
+        }
+        this.hash.update(chunk);
+        onChunk?.(this.size);
+        done(null, chunk);
+      },
+    });
+  }
+
+  digest(): { sha256: string; sizeBytes: number } {
+    return { sha256: this.hash.digest("hex"), sizeBytes: this.size };
+  }
 }
 
 /**
@@ -65,8 +97,6 @@ export async function stageStream(input: Readable, options: StageOptions): Promi
   const dir = options.dir ?? stagingDir();
   mkdirSync(dir, { recursive: true });
   const target = path.join(dir, `${randomUUID()}-${options.name}`);
-  const hash = createHash("sha256");
-  let size = 0;
   let idle: NodeJS.Timeout | undefined;
   const arm = (): void => {
     if (!options.idleTimeoutMs) return;
@@ -76,22 +106,15 @@ export async function stageStream(input: Readable, options: StageOptions): Promi
       options.idleTimeoutMs,
     );
   };
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length;
-      if (size > options.maxBytes) {
-        done(new FileTooLargeError(options.name, options.maxBytes));
-        return;
-      }
-      hash.update(chunk);
-      options.onBytes?.(size);
-      arm();
-      done(null, chunk);
-    },
+  const meter = new Meter(options.name, options.maxBytes, (size) => {
+    options.onBytes?.(size);
+    arm();
   });
   arm();
   try {
+    if (options.pgp) return await stageDecrypted(input, meter, target, options.pgp, options);
     await pipeline(input, meter, createWriteStream(target, { flags: "wx" }));
+    return { path: target, ...meter.digest() };
   } catch (error) {
     await rm(target, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
@@ -100,9 +123,75 @@ export async function stageStream(input: Readable, options: StageOptions): Promi
   } finally {
     clearTimeout(idle);
   }
-  return { path: target, sizeBytes: size, sha256: hash.digest("hex") };
 }
 
+/**
+ * One pass: the received bytes are hashed, decrypted and verified, and only the plaintext is
+ * written. A refused file is still read to its end, so its quarantine is keyed by its hash.
+ */
+async function stageDecrypted(
+  input: Readable,
+  received: Meter,
+  target: string,
+  keys: PgpKeys,
+  options: StageOptions,
+): Promise<StagedFile> {
+  const source = new ReceivedBytes(input, received);
+  const plain = new Meter(options.name, options.maxBytes);
+  try {
+    const opened = await openMessage(source.web(), keys);
+    await pipeline(Readable.fromWeb(opened.plaintext), plain, createWriteStream(target, { flags: "wx" }));
+    await opened.signaturesChecked();
+    await source.drain();
+  } catch (error) {
+    source.rethrowInputError();
+    // A full disk or the plaintext cap is ours to report as such; anything else came out of openpgp.
+    if (error instanceof FileTooLargeError || (error as NodeJS.ErrnoException).syscall) throw error;
+    const refused = classify(error);
+    await source.drain();
+    refused.received = received.digest();
+    throw refused;
+  }
+  return { path: target, ...received.digest(), decrypted: plain.digest() };
+}
+
+/**
+ * The received bytes as the web stream openpgp reads. A download error or timeout stays itself
+ * (retryable), never a "corrupt file"; and cancelling the web stream leaves the rest to drain.
+ */
+class ReceivedBytes {
+  private readonly chunks: AsyncIterator<Buffer>;
+  private inputError: Error | null = null;
+
+  constructor(input: Readable, meter: Meter) {
+    input.on("error", (error) => {
+      this.inputError = error;
+      meter.destroy(error);
+    });
+    meter.on("error", (error) => {
+      this.inputError ??= error;
+    });
+    this.chunks = input.pipe(meter)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  web(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const { done, value } = await this.chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.length));
+      },
+    });
+  }
+
+  async drain(): Promise<void> {
+    for (;;) if ((await this.chunks.next()).done) return;
+  }
+
+  rethrowInputError(): void {
+    if (this.inputError) throw this.inputError;
+  }
+}
 /** Staged copies older than this were left by a process that died mid-file; none is still in use. */
 export const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
 

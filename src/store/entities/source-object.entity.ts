@@ -33,9 +33,13 @@ export class SourceObjectEntity {
   @Column({ type: "timestamptz" })
   mtime!: Date;
 
-  /** Null when the file was never read (over the size cap). */
+  /** Of the bytes as received; null when the file was never read (over the size cap). */
   @Column({ type: "text", nullable: true })
   sha256!: string | null;
+
+  /** Of the plaintext, for an OpenPGP file that was decrypted; null otherwise. */
+  @Column({ name: "decrypted_sha256", type: "text", nullable: true })
+  decryptedSha256!: string | null;
 
   @Column({ name: "file_id", type: "uuid", nullable: true })
   fileId!: string | null;
