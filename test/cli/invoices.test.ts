@@ -137,6 +137,7 @@ describe("billpay invoices import, then matching", () => {
     expect(again.match).to.deep.equal({
       considered: 0,
       reconsidered: 0,
+      repaired: 0,
       decided: 0,
       waiting: 0,
       exceptionsOpened: 0,
