@@ -8,27 +8,33 @@ import { suggestRepairs, type Suggestion } from "./suggest";
 /** The exceptions a repair can settle: the payment's account number is wrong or not billed. */
 export const REPAIRABLE_REASONS = ["invalid_account", "unknown_account"] as const;
 
-/** What a suggestion is computed from, for each of these payments, read in one query. */
-export async function repairInputs(sql: Sql, paymentIds: string[]): Promise<RepairInput[]> {
-  const rows = (await sql.query(
-    `SELECT p.id, p.account_raw, p.account_status, p.payer_name, p.amount_cents::text AS amount_cents
-       FROM payments p WHERE p.id = ANY($1::uuid[])`,
-    [paymentIds],
-  )) as {
-    id: string;
-    account_raw: string | null;
-    account_status: string;
-    payer_name: string | null;
-    amount_cents: string;
-  }[];
-  return rows.map((r) => ({
-    paymentId: r.id,
+interface RepairRow {
+  payment_id: string;
+  account_raw: string | null;
+  account_status: string;
+  payer_name: string | null;
+  amount_cents: string;
+}
+
+const REPAIR_COLUMNS = `p.id AS payment_id, p.account_raw, p.account_status, p.payer_name, p.amount_cents::text AS amount_cents`;
+
+function repairInput(r: RepairRow): RepairInput {
+  return {
+    paymentId: r.payment_id,
     // An SSN-like value is stored masked: it says nothing about the account, the name still may.
     typed: r.account_status === "ssn_suspected" || !r.account_raw ? null : normalizeAccount(r.account_raw),
     payerName: r.payer_name,
     nameKey: nameKey(r.payer_name),
     amountCents: centsFromDb(r.amount_cents),
-  }));
+  };
+}
+
+/** What a suggestion is computed from, for each of these payments, read in one query. */
+export async function repairInputs(sql: Sql, paymentIds: string[]): Promise<RepairInput[]> {
+  const rows = (await sql.query(`SELECT ${REPAIR_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`, [
+    paymentIds,
+  ])) as RepairRow[];
+  return rows.map(repairInput);
 }
 
 /**
@@ -42,16 +48,15 @@ export async function storeSuggestions(
   known: ReadonlyMap<string, Suggestion[]> = new Map(),
 ): Promise<Map<number, Suggestion[]>> {
   if (!exceptionIds.length) return new Map();
+  // One query for the exceptions and their payments: flush calls this for every batch.
   const rows = (await sql.query(
-    `SELECT e.id::int AS exception_id, e.payment_id FROM exceptions e
-      WHERE e.id = ANY($1::bigint[]) AND e.reason = ANY($2::text[]) AND e.payment_id IS NOT NULL`,
+    `SELECT e.id::int AS exception_id, ${REPAIR_COLUMNS} FROM exceptions e JOIN payments p ON p.id = e.payment_id
+      WHERE e.id = ANY($1::bigint[]) AND e.reason = ANY($2::text[])`,
     [exceptionIds, [...REPAIRABLE_REASONS]],
-  )) as { exception_id: number; payment_id: string }[];
+  )) as (RepairRow & { exception_id: number })[];
   if (!rows.length) return new Map();
-  const toCompute = rows.filter((r) => !known.has(r.payment_id)).map((r) => r.payment_id);
-  const computed = toCompute.length
-    ? await suggestRepairs(sql, await repairInputs(sql, toCompute))
-    : new Map<string, Suggestion[]>();
+  const toCompute = rows.filter((r) => !known.has(r.payment_id)).map(repairInput);
+  const computed = toCompute.length ? await suggestRepairs(sql, toCompute) : new Map<string, Suggestion[]>();
   const byException = new Map(
     rows.map((r) => [r.exception_id, known.get(r.payment_id) ?? computed.get(r.payment_id) ?? []]),
   );
