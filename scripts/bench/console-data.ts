@@ -148,6 +148,7 @@ function* payments(book: ConsoleBook): Generator<CopyValue[]> {
       "ach",
       "active",
       matched ? "matched" : "unmatched",
+      matched ? "exact" : null,
       "bench",
     ];
   }
@@ -339,6 +340,7 @@ const TABLES: [string, string[], (b: ConsoleBook) => Iterable<CopyValue[]>][] = 
       "method",
       "status",
       "match_status",
+      "auto_rule",
       "raw",
     ],
     payments,

@@ -1,4 +1,4 @@
-import { formatUsd, type ExceptionReason } from "../model";
+import { formatUsd, isAutoMatchRule, type ExceptionReason } from "../model";
 import { appendAudits, type AuditChange } from "./audit-log";
 import type { Sql } from "../store/sql";
 import { appliedByPayment, recordDecisions, type DecisionRecord } from "./decisions";
@@ -267,9 +267,13 @@ export class MatchBatch {
         a.entity === "exception" && Number(a.entityId) < 0 ? { ...a, entityId: String(real(Number(a.entityId))) } : a,
       ),
     );
+    const autoRules = new Map(
+      this.decisions.filter((d) => isAutoMatchRule(d.rule)).map((d) => [d.paymentId, d.rule] as const),
+    );
     await writePayments(
       tx,
-      [...this.changedPayments].map((id) => this.payment(id)),
+      [...new Set([...this.changedPayments, ...autoRules.keys()])].map((id) => this.payment(id)),
+      autoRules,
     );
     await writeInvoices(
       tx,

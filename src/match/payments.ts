@@ -142,17 +142,26 @@ export async function updatePayment(
   return changed.next;
 }
 
-/** Writes every column matching may change, as these payments now are, in one statement. */
-export async function writePayments(sql: Sql, payments: StoredPayment[]): Promise<void> {
+/**
+ * Writes every column matching may change, as these payments now are, in one statement; with the
+ * rule of each one the batch matched with no person (`autoRules`, by payment id), which is never
+ * cleared once set.
+ */
+export async function writePayments(
+  sql: Sql,
+  payments: StoredPayment[],
+  autoRules: ReadonlyMap<string, string> = new Map(),
+): Promise<void> {
   if (!payments.length) return;
   const column = <K extends keyof StoredPayment>(k: K) => payments.map((p) => p[k]);
   await sql.query(
     `UPDATE payments p SET match_status = x.match_status, account_status = x.account_status,
             account_number = x.account_number, coverage_month = x.coverage_month, due_on = x.due_on,
             lead_days = x.lead_days, timing_status = x.timing_status,
-            earliest_coverage_start = x.earliest_coverage_start, findings = x.findings::jsonb
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::int[], $8::text[], $9::date[], $10::text[])
-            AS x(id, match_status, account_status, account_number, coverage_month, due_on, lead_days, timing_status, earliest_coverage_start, findings)
+            earliest_coverage_start = x.earliest_coverage_start, findings = x.findings::jsonb,
+            auto_rule = coalesce(p.auto_rule, x.auto_rule)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::int[], $8::text[], $9::date[], $10::text[], $11::text[])
+            AS x(id, match_status, account_status, account_number, coverage_month, due_on, lead_days, timing_status, earliest_coverage_start, findings, auto_rule)
       WHERE p.id = x.id`,
     [
       column("id"),
@@ -165,6 +174,7 @@ export async function writePayments(sql: Sql, payments: StoredPayment[]): Promis
       column("timingStatus"),
       column("earliestCoverageStart"),
       payments.map((p) => JSON.stringify(p.findings)),
+      payments.map((p) => autoRules.get(p.id) ?? null),
     ],
   );
 }

@@ -70,3 +70,11 @@ export type ReturnReason = (typeof RETURN_REASONS)[number];
  * suggestion above the payee policy's threshold, with no person (the ladder's rules are its own strings).
  */
 export const REPAIRED_MATCH = "repaired_match";
+
+/** The rules that match a payment with no person: the ladder's exact rung and the policy's auto-applied repair. */
+export const AUTO_MATCH_RULES = ["exact", REPAIRED_MATCH] as const;
+export type AutoMatchRule = (typeof AUTO_MATCH_RULES)[number];
+
+export function isAutoMatchRule(rule: string): rule is AutoMatchRule {
+  return (AUTO_MATCH_RULES as readonly string[]).includes(rule);
+}

@@ -273,9 +273,6 @@ function add<K extends string>(into: Partial<Record<K, CountCents>>, key: K, cou
   slot.cents += cents;
 }
 
-/** The rules that match a payment with no person: the ladder's exact rung, and the policy's auto-applied repair. */
-const AUTO_RULES = `('exact', '${REPAIRED_MATCH}')`;
-
 interface RateRow {
   aggregator: string;
   rung: string;
@@ -290,22 +287,21 @@ interface RateRow {
 /**
  * The auto-match rate, by aggregator and by rung, with and without repair suggestions: a payment
  * counts as repairable when an open wrong-account exception of it has a first suggestion that
- * pays invoices. The exact-rule look-up reads the (payment_id, rule) index alone, no decision row:
- * a month holds tens of thousands of payments.
+ * pays invoices. Whether a payment was matched with no person is its own column (auto_rule, kept
+ * with the decision): a month holds tens of thousands of payments, and a look-up of each one's
+ * decisions cost the dashboard most of its time.
  */
 export async function matchRateOf(sql: Sql, p: string[], detail = true): Promise<MatchRate> {
-  // Without the breakdown (the dashboard) the look-up reads the settlement-day index alone, no payment row.
   const keys = detail ? `p.aggregator, p.match_status AS rung` : `''::text AS aggregator, ''::text AS rung`;
   // A payment the repair rung matched is its own rung: its match status alone would not tell it from the exact rule's.
   const rungs = detail
-    ? `p.aggregator, CASE WHEN auto.rule = '${REPAIRED_MATCH}' THEN auto.rule ELSE p.match_status END AS rung`
+    ? `p.aggregator, CASE WHEN p.auto_rule = '${REPAIRED_MATCH}' THEN p.auto_rule ELSE p.match_status END AS rung`
     : keys;
   const rows = (await sql.query(
     `SELECT ${rungs}, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
-            count(*) FILTER (WHERE auto.rule IS NOT NULL)::int AS matched,
-            coalesce(sum(p.amount_cents) FILTER (WHERE auto.rule IS NOT NULL), 0)::text AS matched_cents
+            count(*) FILTER (WHERE p.auto_rule IS NOT NULL)::int AS matched,
+            coalesce(sum(p.amount_cents) FILTER (WHERE p.auto_rule IS NOT NULL), 0)::text AS matched_cents
        FROM payments p
-       LEFT JOIN LATERAL (SELECT d.rule FROM match_decisions d WHERE d.payment_id = p.id AND d.rule IN ${AUTO_RULES} LIMIT 1) auto ON true
       WHERE p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date
       GROUP BY 1, 2`,
     p,
@@ -318,7 +314,7 @@ export async function matchRateOf(sql: Sql, p: string[], detail = true): Promise
                       WHERE e.status = 'open' AND e.reason IN ('invalid_account', 'unknown_account')
                         AND jsonb_array_length(coalesce(e.suggestions -> 0 -> 'invoices', '[]')) > 0)
         AND p.kind = 'payment' AND p.status = 'active' AND p.settled_on BETWEEN $1::date AND $2::date
-        AND NOT EXISTS (SELECT 1 FROM match_decisions d WHERE d.payment_id = p.id AND d.rule IN ${AUTO_RULES})
+        AND p.auto_rule IS NULL
       GROUP BY 1, 2`,
     p,
   )) as Pick<RateRow, "aggregator" | "rung" | "repairable" | "repairable_cents">[];

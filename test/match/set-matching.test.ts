@@ -452,6 +452,21 @@ describe("matching in sets: a generated book matched by batches gives, payment b
     expect(wrongReason.slice(0, 5), `${wrongReason.length} reasons`).to.deep.equal([]);
   });
 
+  it("marks a payment matched with no person (auto_rule) exactly when one of its decisions is such a rule", async () => {
+    const rows = (await t.db.query(
+      `SELECT p.id, p.auto_rule, d.rule
+         FROM payments p
+         LEFT JOIN LATERAL (SELECT rule FROM match_decisions d WHERE d.payment_id = p.id AND d.rule IN ('exact', 'repaired_match')
+                             ORDER BY decided_at LIMIT 1) d ON true
+        WHERE p.auto_rule IS DISTINCT FROM d.rule`,
+    )) as { id: string; auto_rule: string | null; rule: string | null }[];
+    expect(rows.slice(0, 5), `${rows.length} payments`).to.deep.equal([]);
+    const [{ auto }] = (await t.db.query(`SELECT count(*)::int AS auto FROM payments WHERE auto_rule = 'exact'`)) as {
+      auto: number;
+    }[];
+    expect(auto, "the book has exact matches").to.be.greaterThan(1000);
+  });
+
   it("a crash mid-run left whole batches only, and the run after it wrote no decision twice", () => {
     expect(crash?.error).to.contain("the machine fell over");
     expect(crash?.written).to.equal(crash?.firstBatch);

@@ -88,6 +88,10 @@ export class PaymentEntity {
   @Column({ name: "match_status", type: "text" })
   matchStatus!: MatchStatus;
 
+  /** The rule that matched it with no person (exact, repaired_match), kept with the decision; null otherwise. */
+  @Column({ name: "auto_rule", type: "text", nullable: true })
+  autoRule!: string | null;
+
   @Column({ type: "jsonb" })
   findings!: Finding[];
 
