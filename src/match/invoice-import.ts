@@ -2,7 +2,7 @@ import { Parser } from "csv-parse";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import type { DataSource } from "typeorm";
+import type { DataSource, QueryRunner } from "typeorm";
 import { DEFAULT_PAYEE_POLICY } from "../rules/payee-policy-defaults";
 import { type PayeePolicy } from "../rules/payee-policy";
 import { decimalToCents, MoneyFormatError, PLAN_TYPES, type ErrorRecord, type PlanType } from "../model";
@@ -219,12 +219,26 @@ export async function importInvoices(
       // New invoices' repair keys wait in the GIN index's pending list, which every look-up reads
       // through (34 ms after 100k new invoices, against 0.1 ms merged); merge them now, once.
       if (counts.created) await runner.query(`SELECT gin_clean_pending_list('ix_invoices_account_keys')`);
+      await analyzeAfterBulkChange(runner, counts.created + counts.updated);
     } else await runner.rollbackTransaction();
     return { rows: reader.rows, ...counts, errors };
   } finally {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     await runner.release();
   }
+}
+
+/**
+ * Refreshes the planner's statistics when an import changed a tenth of the invoices or more (the
+ * first import of a book, a yearly reload), as autovacuum would only later. Without them the
+ * planner guesses that a repair look-up reads tens of thousands of invoices and compiles it (JIT):
+ * 45 ms a suggestion among 1M new invoices, against 0.5 ms once analyzed.
+ */
+async function analyzeAfterBulkChange(runner: QueryRunner, changed: number): Promise<void> {
+  const [{ rows }] = (await runner.query(
+    `SELECT greatest(reltuples, 0)::bigint::text AS rows FROM pg_class WHERE oid = 'invoices'::regclass`,
+  )) as { rows: string }[];
+  if (changed >= 1000 && changed * 10 >= Number(rows)) await runner.query(`ANALYZE invoices`);
 }
 
 /**

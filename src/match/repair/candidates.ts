@@ -25,26 +25,36 @@ const BY_SLIP = `SELECT DISTINCT i.account_number FROM invoices i
 const BY_NAME = `SELECT DISTINCT i.account_number FROM invoices i
    WHERE billpay_name_key(i.member_name) = x.value ORDER BY i.account_number LIMIT 20`;
 
-/** Accounts found per payment; some of the slip finds are two keystrokes away and are dropped by the caller. */
+/**
+ * Accounts found per payment; some of the slip finds are two keystrokes away and are dropped by
+ * the caller. The two searches are independent: on a pool they run side by side.
+ */
 export async function candidateAccounts(sql: Sql, inputs: RepairInput[]): Promise<Map<string, Set<string>>> {
   const found = new Map<string, Set<string>>(inputs.map((i) => [i.paymentId, new Set<string>()]));
   const searches: [string, (i: RepairInput) => string | null][] = [
     [BY_SLIP, (i) => i.typed],
     [BY_NAME, (i) => i.nameKey],
   ];
-  for (const [search, valueOf] of searches) {
-    const asked = inputs.filter((i) => valueOf(i));
-    if (!asked.length) continue;
-    const rows = (await sql.query(
-      `SELECT x.payment_id, c.account_number
-         FROM unnest($1::text[], $2::text[]) AS x(payment_id, value)
-        CROSS JOIN LATERAL (${search}) c
-        WHERE c.account_number <> x.value`,
-      [asked.map((i) => i.paymentId), asked.map(valueOf)],
-    )) as { payment_id: string; account_number: string }[];
-    for (const r of rows) found.get(r.payment_id)?.add(r.account_number);
-  }
+  const results = await Promise.all(searches.map(([search, valueOf]) => searchAccounts(sql, search, inputs, valueOf)));
+  for (const r of results.flat()) found.get(r.payment_id)?.add(r.account_number);
   return found;
+}
+
+async function searchAccounts(
+  sql: Sql,
+  search: string,
+  inputs: RepairInput[],
+  valueOf: (i: RepairInput) => string | null,
+): Promise<{ payment_id: string; account_number: string }[]> {
+  const asked = inputs.filter((i) => valueOf(i));
+  if (!asked.length) return [];
+  return (await sql.query(
+    `SELECT x.payment_id, c.account_number
+       FROM unnest($1::text[], $2::text[]) AS x(payment_id, value)
+      CROSS JOIN LATERAL (${search}) c
+      WHERE c.account_number <> x.value`,
+    [asked.map((i) => i.paymentId), asked.map(valueOf)],
+  )) as { payment_id: string; account_number: string }[];
 }
 
 /** Every invoice of these accounts, oldest month first, by account; read, not locked (a suggestion changes nothing). */
