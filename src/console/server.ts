@@ -139,14 +139,18 @@ function pageRoutes(
     const own = Object.fromEntries(page.query.flatMap((name) => (name in query ? [[name, query[name]]] : [])));
     return { db, query: own, params: req.params as Record<string, string>, user, csrfToken };
   };
-  app.get(page.path, async (req, reply) => html(reply, 200, await page.render(context(req))));
   const csv = page.csv?.bind(page);
-  if (!csv) return;
   const file = `${page.path.replace(/^\/console\/?/, "").replace(/[/:]+/g, "-") || "dashboard"}.csv`;
-  app.get(`${page.path}.csv`, async (req, reply) =>
+  const sendCsv = async (req: FastifyRequest, reply: FastifyReply, render: NonNullable<typeof csv>) =>
     reply
       .header("content-type", "text/csv; charset=utf-8")
       .header("content-disposition", `attachment; filename="${file}"`)
-      .send(await csv(context(req))),
+      .send(await render(context(req)));
+  // The pages' download links keep the page's path and filters and add format=csv; `<path>.csv` is the same table.
+  app.get(page.path, async (req, reply) =>
+    csv && queryOf(req.url).format === "csv"
+      ? sendCsv(req, reply, csv)
+      : html(reply, 200, await page.render(context(req))),
   );
+  if (csv) app.get(`${page.path}.csv`, async (req, reply) => sendCsv(req, reply, csv));
 }

@@ -85,4 +85,14 @@ describe("console: the shell around a page", function () {
     expect(csv.body).to.equal("id,role\n9,resolver\n");
     expect((await app.inject({ url: "/console/things/9.csv" })).statusCode).to.equal(303);
   });
+
+  it("serves the same CSV where the pages' download links point: the page's path with format=csv", async () => {
+    const csv = await b.get("/console/things/9?q=x&format=csv");
+    expect(csv.statusCode).to.equal(200);
+    expect(csv.headers["content-type"]).to.equal("text/csv; charset=utf-8");
+    expect(csv.headers["content-disposition"]).to.equal('attachment; filename="things-id.csv"');
+    expect(csv.body).to.equal("id,role\n9,resolver\n");
+    expect((await b.get("/console/things/9?format=html")).headers["content-type"]).to.match(/^text\/html/);
+    expect((await app.inject({ url: "/console/things/9?format=csv" })).statusCode).to.equal(303);
+  });
 });
