@@ -35,15 +35,17 @@ export interface RetentionResult {
  * The payments past their period whose raw text or payer name is still there, each under the
  * policy of the file that brought it ($1 policy hashes, '' for files posted before policies were
  * kept; $2 their cutoffs). A payment's day is its settlement day, else its initiation day, else
- * the day it was stored. Only these two columns are cleared: amounts, dates, decisions and the
- * audit log stay (audit entries hold neither; see docs/audit-and-retention.md).
+ * the day it was stored. What the record said beyond the ledger's figures is cleared: its raw text,
+ * the payer's name, the account as typed and the adapter's details (addenda and references, free
+ * text that can hold names). Amounts, dates, the account number, decisions and the audit log stay
+ * (audit entries hold none of these; see docs/audit-and-retention.md).
  */
 const DUE = `
   SELECT p.id FROM payments p
     JOIN remittance_files f ON f.id = p.file_id
     JOIN unnest($1::text[], $2::date[]) AS c(policy_hash, cutoff) ON c.policy_hash = coalesce(f.policy_hash, '')
    WHERE coalesce(p.settled_on, p.initiated_on, (p.created_at AT TIME ZONE '${PAYEE_ZONE}')::date) < c.cutoff
-     AND (p.raw <> '' OR p.payer_name IS NOT NULL)`;
+     AND (p.raw <> '' OR p.payer_name IS NOT NULL OR p.account_raw IS NOT NULL OR p.details <> '{}'::jsonb)`;
 
 /** The cutoff under each policy files were posted with (a handful: policies repeat). */
 async function policyCutoffs(sql: Sql, today: IsoDate): Promise<RetentionResult["cutoffs"]> {
@@ -68,7 +70,7 @@ function expireCopies(folder: CopyFolder, remove: boolean): Promise<number> {
 
 /**
  * `billpay retention run`: deletes file copies past their period, then clears the raw record text
- * and payer names of payments past theirs in one UPDATE, recording the run in the same transaction
+ * text, payer names, accounts as typed and details of payments past theirs in one UPDATE, recording the run in the same transaction
  * as one audit entry with its counts. A dry run counts the same things and changes nothing (no
  * audit entry either).
  */
@@ -81,7 +83,7 @@ export async function runRetention(db: DataSource, options: RetentionOptions): P
       options.dryRun
         ? `SELECT count(*)::int AS n FROM (${DUE}) due`
         : `WITH due AS (${DUE}), cleared AS (
-             UPDATE payments p SET raw = '', payer_name = NULL FROM due WHERE p.id = due.id RETURNING 1)
+             UPDATE payments p SET raw = '', payer_name = NULL, account_raw = NULL, details = '{}'::jsonb FROM due WHERE p.id = due.id RETURNING 1)
            SELECT count(*)::int AS n FROM cleared`,
       [cutoffs.map((c) => c.policy), cutoffs.map((c) => c.cutoff)],
     )) as { n: number }[];

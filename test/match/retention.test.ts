@@ -25,6 +25,8 @@ interface Row {
   source_ref: string;
   raw: string;
   payer_name: string | null;
+  account_raw: string | null;
+  details: Record<string, unknown>;
   amount_cents: string;
   settled_on: string;
   match_status: string;
@@ -35,7 +37,7 @@ describe("retention: raw text and payer names past the period, file copies, one 
   let folder: CopyFolder;
   const payments = async () =>
     (await t.db.query(
-      `SELECT source_ref, raw, payer_name, amount_cents::text, settled_on::text, match_status FROM payments ORDER BY source_ref`,
+      `SELECT source_ref, raw, payer_name, account_raw, details, amount_cents::text, settled_on::text, match_status FROM payments ORDER BY source_ref`,
     )) as Row[];
   before(async () => {
     t = await freshDatabase();
@@ -53,6 +55,8 @@ describe("retention: raw text and payer names past the period, file copies, one 
       row("B-at-limit", "2026-03-15"),
       row("C-day-after", "2026-03-16"),
     ]);
+    // The bank-csv mapping keeps no details; an NACHA file's addenda text would be here.
+    await t.db.query(`UPDATE payments SET details = jsonb_build_object('memo', 'premium for ' || payer_name)`);
     const dir = mkdtempSync(path.join(tmpdir(), "billpay-retention-"));
     copyDated(dir, "before.csv", "2026-03-14");
     copyDated(dir, "at-limit.csv", CUTOFF);
@@ -86,7 +90,7 @@ describe("retention: raw text and payer names past the period, file copies, one 
     const after = await payments();
     const [dayBefore, atLimit, dayAfter] = after;
     expect(dayBefore.source_ref).to.equal("A-day-before");
-    expect(dayBefore).to.include({ raw: "", payer_name: null });
+    expect(dayBefore).to.deep.include({ raw: "", payer_name: null, account_raw: null, details: {} });
     // Amounts, dates and decisions stay.
     expect(dayBefore).to.include({
       amount_cents: before[0].amount_cents,
@@ -95,6 +99,8 @@ describe("retention: raw text and payer names past the period, file copies, one 
     });
     expect([atLimit, dayAfter]).to.deep.equal(before.slice(1));
     expect(atLimit.raw).to.not.equal("");
+    expect(atLimit.account_raw).to.equal("712345678");
+    expect(atLimit.details).to.deep.equal({ memo: "premium for MEMBER B-at-limit" });
     expect(existsSync(path.join(folder.dir, "before.csv"))).to.equal(false);
     expect(existsSync(path.join(folder.dir, "at-limit.csv"))).to.equal(true);
 
