@@ -5,8 +5,12 @@ import type { ConsoleUser } from "./page";
 /**
  * Console sessions: the cookie carries 32 random bytes; the table keeps their SHA-256 (so reading
  * it signs no one in), the user, the CSRF token of the session's forms and when it was last used.
- * A session unused for longer than the idle timeout is over.
+ * A session unused for longer than the idle timeout is over, and any session once it is
+ * SESSION_LIFETIME_HOURS old, however busy: a cookie taken from a machine left signed in stops
+ * working by the next working day.
  */
+
+export const SESSION_LIFETIME_HOURS = 12;
 
 export interface Session {
   user: ConsoleUser;
@@ -32,7 +36,11 @@ export async function openSession(
 ): Promise<{ token: string; csrfToken: string }> {
   const token = newToken();
   const csrfToken = newToken();
-  await db.query(`DELETE FROM console_sessions WHERE last_seen_at < now() - make_interval(secs => $1)`, [idleSeconds]);
+  await db.query(
+    `DELETE FROM console_sessions
+      WHERE last_seen_at < now() - make_interval(secs => $1) OR created_at < now() - make_interval(hours => $2)`,
+    [idleSeconds, SESSION_LIFETIME_HOURS],
+  );
   await db.query(`INSERT INTO console_sessions (token_hash, user_id, csrf_token, address) VALUES ($1, $2, $3, $4)`, [
     tokenHash(token),
     userId,
@@ -42,7 +50,7 @@ export async function openSession(
   return { token, csrfToken };
 }
 
-/** The session a cookie names, if it is live and its user not disabled; using it keeps it alive. */
+/** The session a cookie names, if it is live and its user not disabled; using it keeps it alive, up to its lifetime. */
 export async function touchSession(db: DataSource, token: string, idleSeconds: number): Promise<Session | null> {
   if (!TOKEN.test(token)) return null;
   const rows = (await db.query(
@@ -50,8 +58,9 @@ export async function touchSession(db: DataSource, token: string, idleSeconds: n
        FROM console_users u
       WHERE s.token_hash = $1 AND u.id = s.user_id AND u.disabled_at IS NULL
         AND s.last_seen_at > now() - make_interval(secs => $2)
+        AND s.created_at > now() - make_interval(hours => $3)
       RETURNING u.name, u.role, s.csrf_token`,
-    [tokenHash(token), idleSeconds],
+    [tokenHash(token), idleSeconds, SESSION_LIFETIME_HOURS],
   )) as [{ name: string; role: ConsoleUser["role"]; csrf_token: string }[], number];
   const row = rows[0][0];
   return row ? { user: { name: row.name, role: row.role }, csrfToken: row.csrf_token } : null;

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { FastifyInstance } from "fastify";
 import { disableUser } from "../../src/console/users";
+import { SESSION_LIFETIME_HOURS } from "../../src/console/sessions";
 import { freshDatabase, type TestDatabase } from "../support/database";
 import { consoleApp, postSignIn, setCookie, signedIn, user, PASSWORD } from "./http-session";
 
@@ -76,6 +77,18 @@ describe("console: signing in, sessions and CSRF", function () {
     expect((await b.get("/console")).statusCode).to.equal(200);
     await t.db.query(`UPDATE console_sessions SET last_seen_at = now() - interval '31 minutes'`);
     const res = await b.get("/console");
+    expect(res.statusCode).to.equal(303);
+    expect(res.headers.location).to.match(/^\/console\/login/);
+  });
+
+  it("ends a session at its lifetime however busy, and keeps one just short of it", async () => {
+    const b = await signedIn(app, "vera");
+    const age = async (minutes: number) => {
+      await t.db.query(`UPDATE console_sessions SET created_at = now() - make_interval(mins => $1)`, [minutes]);
+      return b.get("/console");
+    };
+    expect((await age(SESSION_LIFETIME_HOURS * 60 - 1)).statusCode).to.equal(200);
+    const res = await age(SESSION_LIFETIME_HOURS * 60 + 1);
     expect(res.statusCode).to.equal(303);
     expect(res.headers.location).to.match(/^\/console\/login/);
   });
