@@ -289,14 +289,12 @@ interface RateRow {
  * counts as repairable when an open wrong-account exception of it has a first suggestion that
  * pays invoices. Whether a payment was matched with no person is its own column (auto_rule, kept
  * with the decision): a month holds tens of thousands of payments, and a look-up of each one's
- * decisions cost the dashboard most of its time.
+ * decisions cost most of the time.
  */
-export async function matchRateOf(sql: Sql, p: string[], detail = true): Promise<MatchRate> {
-  const keys = detail ? `p.aggregator, p.match_status AS rung` : `''::text AS aggregator, ''::text AS rung`;
+export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
+  const keys = `p.aggregator, p.match_status AS rung`;
   // A payment the repair rung matched is its own rung: its match status alone would not tell it from the exact rule's.
-  const rungs = detail
-    ? `p.aggregator, CASE WHEN p.auto_rule = '${REPAIRED_MATCH}' THEN p.auto_rule ELSE p.match_status END AS rung`
-    : keys;
+  const rungs = `p.aggregator, CASE WHEN p.auto_rule = '${REPAIRED_MATCH}' THEN p.auto_rule ELSE p.match_status END AS rung`;
   const rows = (await sql.query(
     `SELECT ${rungs}, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
             count(*) FILTER (WHERE p.auto_rule IS NOT NULL)::int AS matched,
@@ -319,7 +317,6 @@ export async function matchRateOf(sql: Sql, p: string[], detail = true): Promise
     p,
   )) as Pick<RateRow, "aggregator" | "rung" | "repairable" | "repairable_cents">[];
   return rateOf(
-    detail,
     rows.map((r) => {
       const extra = repairable.find((x) => x.aggregator === r.aggregator && x.rung === r.rung);
       return { ...r, repairable: extra?.repairable ?? 0, repairable_cents: extra?.repairable_cents ?? "0" };
@@ -327,7 +324,7 @@ export async function matchRateOf(sql: Sql, p: string[], detail = true): Promise
   );
 }
 
-function rateOf(detail: boolean, rows: RateRow[]): MatchRate {
+function rateOf(rows: RateRow[]): MatchRate {
   const sum = (pick: (r: RateRow) => number | string) => rows.reduce((t, r) => t + n(pick(r)), 0);
   const [payments, cents, matched, matchedCents] = [
     sum((r) => r.payments),
@@ -350,8 +347,8 @@ function rateOf(detail: boolean, rows: RateRow[]): MatchRate {
       byCount: percent(repaired, payments),
       byAmount: percent(repairedCents, cents),
     },
-    byAggregator: detail ? rateLines(rows, (r) => r.aggregator) : [],
-    byRung: detail ? rateLines(rows, (r) => r.rung) : [],
+    byAggregator: rateLines(rows, (r) => r.aggregator),
+    byRung: rateLines(rows, (r) => r.rung),
   };
 }
 

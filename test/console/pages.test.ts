@@ -5,7 +5,7 @@ import { ingestFile } from "../../src/ingest/pipeline";
 import { resolveException } from "../../src/match/resolve";
 import { PageNotFound } from "../../src/console/page";
 import { auditPage } from "../../src/console/pages/audit";
-import { dashboardPage } from "../../src/console/pages/dashboard";
+import { dashboardPage, loadDashboard } from "../../src/console/pages/dashboard";
 import { filePage } from "../../src/console/pages/file";
 import { filesPage } from "../../src/console/pages/files";
 import { invoicePage } from "../../src/console/pages/invoice";
@@ -15,6 +15,7 @@ import { reconciliationPage } from "../../src/console/pages/reconciliation";
 import { settlementDayPage } from "../../src/console/pages/reconciliation-day";
 import { CONSOLE_PAGES } from "../../src/console/pages";
 import { formatUsd } from "../../src/model";
+import { buildReport } from "../../src/report/reconciliation";
 import { SAMPLES_DIR } from "../../src/paths";
 import { freshDatabase, type TestDatabase } from "../support/database";
 import { loadSamples } from "../report/support";
@@ -67,6 +68,15 @@ describe("console: pages", () => {
     );
     expect(csv.split("\r\n")[0]).to.equal("Section,Item,Measure,Value");
     for (const r of timing) expect(csv).to.include(`timing,${r.timing_status},${r.n} payments,`);
+  });
+
+  it("dashboard: the month's auto-match rate is the reconciliation report's, by count and amount", async () => {
+    const view = await loadDashboard(t.db, "2017-03-20");
+    const report = await buildReport(t.db, { from: "2017-03-01", to: "2017-03-31" });
+    const { payments, paymentCents, autoMatched, autoMatchedCents, byCount, byAmount } = report.matchRate;
+    expect(autoMatched, "the sample data has auto-matched payments in March 2017").to.be.greaterThan(0);
+    expect(autoMatched).to.be.lessThan(payments);
+    expect(view.matchRate).to.deep.equal({ payments, paymentCents, autoMatched, autoMatchedCents, byCount, byAmount });
   });
 
   it("files: a quarantined file shows its errors with line and field, and declared against parsed controls", async () => {
