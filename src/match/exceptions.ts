@@ -148,6 +148,27 @@ export async function openExceptionsOf(sql: Sql, paymentIds: string[]): Promise<
 }
 
 /**
+ * Closes the other open exceptions of these payments (all but `except`), each with the resolution
+ * `resolutionOf` gives, in one statement: a payment going back to its sender leaves nothing in the
+ * queue to work. Returns their audit entries, to append with the rest of the change.
+ */
+export async function closeRemainingOf(
+  sql: Sql,
+  paymentIds: string[],
+  except: ReadonlySet<number>,
+  resolutionOf: (e: QueuedException) => { action: string; by: string; note: string | null },
+): Promise<AuditChange[]> {
+  const closed = (await openExceptionsOf(sql, paymentIds))
+    .filter((e) => !except.has(e.id))
+    .map((e) => closing(e, resolutionOf(e)));
+  await writeResolutions(
+    sql,
+    closed.map((c) => c.next),
+  );
+  return closed.map((c) => c.entry);
+}
+
+/**
  * Ids for exceptions about to be written, from the table's own sequence, ascending: written with
  * them, exceptions queued in one statement keep the order (and the ids) one by one would give.
  */

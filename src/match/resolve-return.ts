@@ -2,7 +2,8 @@ import { formatUsd } from "../model";
 import { returnsPolicy } from "../returns/policy";
 import type { Sql } from "../store/sql";
 import { appliedByInvoice, recordDecision } from "./decisions";
-import type { QueuedException } from "./exceptions";
+import { closeRemainingOf, type QueuedException } from "./exceptions";
+import { appendAudit } from "./audit-log";
 import { changePaid, findInvoice } from "./invoices";
 import { updatePayment, type StoredPayment } from "./payments";
 import { ResolveError } from "./resolve-error";
@@ -62,6 +63,12 @@ export async function resolveAsReturn(
       decidedBy: req.by,
     });
   await updatePayment(tx, payment, { matchStatus: "to_return" }, { actor: req.by, action: "to_return", note: why });
+  const others = await closeRemainingOf(tx, [payment.id], new Set([e.id]), () => ({
+    action: `return ${reason}`,
+    by: req.by,
+    note: `the payment is to be returned (exception ${e.id}): ${req.note}`,
+  }));
+  for (const entry of others) await appendAudit(tx, entry);
   return { label: `return ${reason}`, applied };
 }
 

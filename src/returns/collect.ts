@@ -2,7 +2,7 @@ import type { QueryRunner } from "typeorm";
 import type { IsoDate } from "../model/dates";
 import { appendAudits, type AuditChange } from "../match/audit-log";
 import { recordDecisions } from "../match/decisions";
-import { closing, toException, writeResolutions, type QueuedException } from "../match/exceptions";
+import { closeRemainingOf, closing, toException, writeResolutions, type QueuedException } from "../match/exceptions";
 import { selectPayments, type StoredPayment } from "../match/payments";
 import { formatUsd } from "../model";
 import { setMatchStatus } from "./payment-status";
@@ -73,9 +73,17 @@ export async function collectOverdue(
     return next;
   });
   await writeResolutions(runner, closed);
+  const ids = due.map((d) => d.payment.id);
+  const exceptionOf = new Map(due.map((d) => [d.payment.id, d.exception.id]));
+  audits.push(
+    ...(await closeRemainingOf(runner, ids, new Set(exceptionOf.values()), (e) => ({
+      action: `return ${DEADLINE_REASON}`,
+      by,
+      note: `the payment is to be returned (exception ${exceptionOf.get(e.paymentId as string)}): unidentified past its return-by day`,
+    }))),
+  );
   const whyOf = new Map(due.map((d) => [d.payment.id, why(d)]));
   const noteOf = (id: string) => whyOf.get(id) ?? "";
-  const ids = due.map((d) => d.payment.id);
   audits.push(...(await setMatchStatus(runner, ids, "to_return", { actor: by, action: "to_return", noteOf })));
   await recordDecisions(
     runner,

@@ -30,6 +30,17 @@ describe("returns to the network: resolve, collect past the deadline, build a NA
       ])) as PaymentRow[]
     )[0];
 
+  /** A second open exception on the payment, as a duplicate hint would open beside a wrong account. */
+  const secondException = (paymentId: string) =>
+    t.db.query(
+      `INSERT INTO exceptions (payment_id, reason, message, amount_cents, status) SELECT id, 'duplicate_suspect', 'test', amount_cents, 'open' FROM payments WHERE id = $1`,
+      [paymentId],
+    );
+  const openOfReturned = async () =>
+    (await t.db.query(
+      `SELECT e.id, e.reason, e.resolution FROM exceptions e JOIN payment_returns r ON r.payment_id = e.payment_id WHERE e.status = 'open'`,
+    )) as unknown[];
+
   before(async () => {
     t = await freshDatabase();
     const posted = await ingestFile(t.db, {
@@ -54,8 +65,10 @@ describe("returns to the network: resolve, collect past the deadline, build a NA
     const bad = await resolveException(t.db, e.id, { ...req, reason: "R99" }).catch((err: unknown) => err);
     expect(bad).to.be.instanceOf(ResolveError);
     expect((bad as Error).message).to.contain("R21, R22, R23, R24");
+    await secondException(e.paymentId as string);
     const done = await resolveException(t.db, e.id, { ...req, reason: "R22" });
     expect(done.exception.resolution).to.equal("return R22");
+    expect(await openOfReturned(), "a returned payment leaves nothing in the queue").to.deep.equal([]);
     expect((await payment(e.paymentId as string)).match_status).to.equal("to_return");
     const again = await t.db
       .query(
@@ -74,7 +87,9 @@ describe("returns to the network: resolve, collect past the deadline, build a NA
       .map((e) => e.returnBy as string)
       .sort()
       .at(-1) as string;
+    await secondException(due[0].paymentId as string);
     const result = await buildReturns(t.db, { aggregator: "rpps", on: latest, at: "1200", by: "returns-test" });
+    expect(await openOfReturned(), "a returned payment leaves nothing in the queue").to.deep.equal([]);
     expect(result.collected).to.equal(new Set(due.map((e) => e.paymentId)).size);
     const file = result.file;
     if (!file) throw new Error("no file built");
