@@ -9,6 +9,7 @@ import { MATCH_LOCK } from "./matcher";
 import { suggestionsFor } from "./repair/exception-suggestions";
 import { ResolveError } from "./resolve-error";
 import { resolveAsReturn } from "./resolve-return";
+import { takeBackApplications } from "./take-back";
 import {
   findPayment,
   invoiceContext,
@@ -194,34 +195,17 @@ async function refund({ tx, id, p, req }: Resolving): Promise<ActionDone> {
 }
 
 /** Takes off whatever the payment applied, reopening those invoices. */
-async function reject({ tx, id, p, req, audit }: Resolving): Promise<ActionDone> {
+async function reject({ tx, id, p, req }: Resolving): Promise<ActionDone> {
   if (!p) throw new ResolveError(`exception ${id} has no payment to reject`);
-  const applied: ResolveResult["applied"] = [];
-  for (const a of await appliedByInvoice(tx, p.id)) {
-    const invoice = await findInvoice(tx, a.invoiceId);
-    if (!invoice) continue;
-    await changePaid(tx, invoice, -a.cents, { ...audit, action: "payment_rejected", paymentId: p.id });
-    await recordDecision(tx, {
-      paymentId: p.id,
-      invoiceId: invoice.id,
-      rule: "manual_reject",
-      outcome: p.matchStatus,
-      appliedCents: -a.cents,
-      reason: `rejected by ${req.by}: ${req.note}`,
-      decidedBy: req.by,
-    });
-    applied.push({ invoiceNumber: invoice.invoiceNumber, cents: -a.cents });
-  }
-  if (!applied.length)
-    await recordDecision(tx, {
-      paymentId: p.id,
-      invoiceId: null,
-      rule: "manual_reject",
-      outcome: p.matchStatus,
-      appliedCents: 0,
-      reason: `rejected by ${req.by}: ${req.note}`,
-      decidedBy: req.by,
-    });
+  const why = `rejected by ${req.by}: ${req.note}`;
+  const applied = await takeBackApplications(tx, p, {
+    rule: "manual_reject",
+    outcome: p.matchStatus,
+    action: "payment_rejected",
+    by: req.by,
+    note: req.note,
+    reason: () => why,
+  });
   return { label: req.action, applied };
 }
 
