@@ -3,6 +3,7 @@ import { TIMING_COLORS } from "../../report/render-html";
 import { bankLines, percent, type CountCents, type MatchRate } from "../../report/reconciliation";
 import { ratioBar, stackedBars } from "../../report/svg-charts";
 import { addDays, addMonths } from "../../rules/local-date";
+import { centsFromDb } from "../../store/columns";
 import type { Sql } from "../../store/sql";
 import { csvLink, gridCsv, gridHtml, type GridColumn } from "../grid";
 import { h } from "../html";
@@ -80,13 +81,13 @@ async function paymentFigures(db: Sql, from: string, to: string): Promise<Pick<D
     [from, to],
   )) as { timing_status: TimingStatus; count: number; cents: string; auto: number; auto_cents: string }[];
   const timing: DashboardView["timing"] = {};
-  const sum = (pick: (r: (typeof rows)[number]) => number | string) => rows.reduce((t, r) => t + Number(pick(r)), 0);
-  for (const r of rows) timing[r.timing_status] = { count: r.count, cents: Number(r.cents) };
+  const total = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((t, r) => t + pick(r), 0);
+  for (const r of rows) timing[r.timing_status] = { count: r.count, cents: centsFromDb(r.cents) };
   const [payments, paymentCents, autoMatched, autoMatchedCents] = [
-    sum((r) => r.count),
-    sum((r) => r.cents),
-    sum((r) => r.auto),
-    sum((r) => r.auto_cents),
+    total((r) => r.count),
+    total((r) => centsFromDb(r.cents)),
+    total((r) => r.auto),
+    total((r) => centsFromDb(r.auto_cents)),
   ];
   return {
     timing,
