@@ -292,11 +292,10 @@ interface RateRow {
  * decisions cost most of the time.
  */
 export async function matchRateOf(sql: Sql, p: string[]): Promise<MatchRate> {
-  const keys = `p.aggregator, p.match_status AS rung`;
   // A payment the repair rung matched is its own rung: its match status alone would not tell it from the exact rule's.
-  const rungs = `p.aggregator, CASE WHEN p.auto_rule = '${REPAIRED_MATCH}' THEN p.auto_rule ELSE p.match_status END AS rung`;
+  const keys = `p.aggregator, CASE WHEN p.auto_rule = '${REPAIRED_MATCH}' THEN p.auto_rule ELSE p.match_status END AS rung`;
   const rows = (await sql.query(
-    `SELECT ${rungs}, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
+    `SELECT ${keys}, count(*)::int AS payments, coalesce(sum(p.amount_cents), 0)::text AS cents,
             count(*) FILTER (WHERE p.auto_rule IS NOT NULL)::int AS matched,
             coalesce(sum(p.amount_cents) FILTER (WHERE p.auto_rule IS NOT NULL), 0)::text AS matched_cents
        FROM payments p

@@ -32,7 +32,7 @@ export interface RetentionResult {
 }
 
 /**
- * The payments past their period whose raw text or payer name is still there, each under the
+ * The payments past their period that still hold any of what is cleared (below), each under the
  * policy of the file that brought it ($1 policy hashes, '' for files posted before policies were
  * kept; $2 their cutoffs). A payment's day is its settlement day, else its initiation day, else
  * the day it was stored. What the record said beyond the ledger's figures is cleared: its raw text,
