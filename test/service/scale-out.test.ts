@@ -88,6 +88,15 @@ const skipReason = process.env.DATABASE_URL
       );
     }
 
+    /** Other sessions' locks on payments: all of them, or only those still waiting. */
+    async function locksOnPayments(waiting: boolean, on: { query(sql: string): Promise<unknown> } = t.db) {
+      const [row] = (await on.query(
+        `SELECT count(*)::int AS n FROM pg_locks
+          WHERE relation = 'payments'::regclass AND pid <> pg_backend_pid() ${waiting ? "AND NOT granted" : ""}`,
+      )) as { n: number }[];
+      return row.n;
+    }
+
     function takenBy(instances: ServeProcess[], name: string): ServeProcess | undefined {
       return instances.find((p) => p.lines.some((l) => l.message === "taking file" && l.file === name));
     }
@@ -131,17 +140,29 @@ const skipReason = process.env.DATABASE_URL
 
     it("SIGTERM mid-file exits 0 with nothing half-posted, and another instance posts the file once", async () => {
       world = await startSftp();
-      // Large enough (150 000 payments, several seconds even on an idle machine) that posting it outlasts the 1 s grace.
-      const files = [await writeTestRppsFile(world.inbound, 0, 150000)];
+      const files = [await writeTestRppsFile(world.inbound, 0, 20000)];
       const config = writeServeConfig(dir, world);
-      const first = spawnServe("serve-term", config, childEnv(t), [...fast, "--grace", "1"]);
-      await first.waitFor((l) => l.message === "taking file", 30_000, "the file taken");
-      await sleep(1000);
-      first.child.kill("SIGTERM");
-      const code = await Promise.race([first.exited, sleep(20_000).then(() => "still running")]);
-      expect(code).to.equal(0);
-      const stopped = first.lines.find((l) => l.message === "stopped");
-      expect(stopped?.abandoned, "the file outlived the 1 s grace and was abandoned").to.equal(true);
+      // Another session's lock on payments holds the post inside its transaction, however fast the
+      // machine, so the 1 s grace surely ends mid-file.
+      const holder = t.db.createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.startTransaction();
+        await holder.query(`LOCK TABLE payments IN SHARE MODE`);
+        const first = spawnServe("serve-term", config, childEnv(t), [...fast, "--grace", "1"]);
+        await first.waitFor((l) => l.message === "taking file", 30_000, "the file taken");
+        await until("the post to wait on the lock", 30_000, async () => (await locksOnPayments(true, holder)) > 0);
+        first.child.kill("SIGTERM");
+        const code = await Promise.race([first.exited, sleep(20_000).then(() => "still running")]);
+        expect(code).to.equal(0);
+        const stopped = first.lines.find((l) => l.message === "stopped");
+        expect(stopped?.abandoned, "the file outlived the 1 s grace and was abandoned").to.equal(true);
+      } finally {
+        await holder.commitTransaction();
+        await holder.release();
+      }
+      // The abandoned connection's backend ends its transaction once the lock lets it go on.
+      await until("the abandoned post to end", 30_000, async () => (await locksOnPayments(false)) === 0);
       const [half] = (await t.db.query(`SELECT count(*)::int AS n FROM payments`)) as { n: number }[];
       expect(half.n, "the abandoned file's transaction was rolled back").to.equal(0);
       const ledger = (await t.db.query(`SELECT status FROM remittance_files`)) as { status: string }[];
@@ -158,9 +179,10 @@ const skipReason = process.env.DATABASE_URL
       world = await startSftp();
       // Ticks every second, each poll takes over 2.5 s (the settle pause between its two listings).
       const config = writeServeConfig(dir, world, { schedule: "* * * * * *", settleMs: 2500 });
+      // From before the spawn: an instance may tick before it reports its address.
+      const started = Date.now();
       const instances = ["x", "y"].map((n) => spawnServe(`serve-${n}`, config, childEnv(t), fast));
       await Promise.all(instances.map((p) => p.url));
-      const started = Date.now();
       const all = (): LogLine[] => instances.flatMap((p) => p.lines);
       await until(
         "three finished polls",

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, connect, type AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -41,21 +41,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+/**
+ * Waits until this sshd listens: it writes its pid file only once its socket is bound, so a port
+ * another process took since `freePort` (the two CI passes run side by side) is never mistaken for
+ * ours. False when sshd exited because the port was taken, so the caller can try another.
+ */
+async function listening(child: ChildProcess, pidFile: string, stderr: () => string): Promise<boolean> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${stderr()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, "127.0.0.1", () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(50);
+    if (existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() === String(child.pid)) return true;
+    if (child.exitCode !== null) {
+      if (/Address already in use|Cannot bind any address/.test(stderr())) return false;
+      throw new Error(`sshd exited with ${child.exitCode}: ${stderr()}`);
+    }
+    await sleep(20);
   }
-  throw new Error(`sshd did not listen on ${port}: ${stderr()}`);
+  child.kill("SIGKILL");
+  throw new Error(`sshd did not listen within 10 s: ${stderr()}`);
 }
 
 /**
@@ -76,35 +78,54 @@ export async function startOpenSsh(): Promise<OpenSshServer> {
   writeFileSync(authorized, readFileSync(`${userKeyFile}.pub`), { mode: 0o600 });
   // "256 SHA256:… billpay-test (ED25519)"
   const hostKeySha256 = execFileSync("ssh-keygen", ["-lf", `${hostKeyFile}.pub`], { encoding: "utf8" }).split(" ")[1];
-  const port = await freePort();
   const username = userInfo().username;
   const configFile = path.join(dir, "sshd_config");
-  writeFileSync(
-    configFile,
-    [
-      `ListenAddress 127.0.0.1:${port}`,
-      `HostKey ${hostKeyFile}`,
-      `PidFile ${path.join(dir, "sshd.pid")}`,
-      `AuthorizedKeysFile ${authorized}`,
-      "AuthenticationMethods publickey",
-      "PubkeyAuthentication yes",
-      "PasswordAuthentication no",
-      "KbdInteractiveAuthentication no",
-      "UsePAM no",
-      // The temp folders sit under /tmp, which StrictModes would reject.
-      "StrictModes no",
-      "PermitRootLogin prohibit-password",
-      `AllowUsers ${username}`,
-      "Subsystem sftp internal-sftp",
-      "LogLevel ERROR",
-      "",
-    ].join("\n"),
-  );
+  const pidFile = path.join(dir, "sshd.pid");
   mkdirSync("/run/sshd", { recursive: true });
-  const child = spawn(SSHD, ["-D", "-e", "-f", configFile], { stdio: ["ignore", "ignore", "pipe"] });
-  let errors = "";
-  child.stderr?.on("data", (d: Buffer) => (errors += d.toString()));
-  await waitForPort(port, child, () => errors);
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    writeFileSync(configFile, sshdConfig({ port, hostKeyFile, pidFile, authorized, username }));
+    const child = spawn(SSHD, ["-D", "-e", "-f", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+    let errors = "";
+    child.stderr?.on("data", (d: Buffer) => (errors += d.toString()));
+    if (await listening(child, pidFile, () => errors)) {
+      return server({ port, child, dir, root, username, userKeyFile, hostKeySha256 });
+    }
+    if (attempt === 5) throw new Error(`sshd found no free port in 5 tries: ${errors}`);
+  }
+}
+
+function sshdConfig(o: { port: number; hostKeyFile: string; pidFile: string; authorized: string; username: string }) {
+  return [
+    `ListenAddress 127.0.0.1:${o.port}`,
+    `HostKey ${o.hostKeyFile}`,
+    `PidFile ${o.pidFile}`,
+    `AuthorizedKeysFile ${o.authorized}`,
+    "AuthenticationMethods publickey",
+    "PubkeyAuthentication yes",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "UsePAM no",
+    // The temp folders sit under /tmp, which StrictModes would reject.
+    "StrictModes no",
+    "PermitRootLogin prohibit-password",
+    `AllowUsers ${o.username}`,
+    "Subsystem sftp internal-sftp",
+    "LogLevel ERROR",
+    "",
+  ].join("\n");
+}
+
+function server(o: {
+  port: number;
+  child: ChildProcess;
+  dir: string;
+  root: string;
+  username: string;
+  userKeyFile: string;
+  hostKeySha256: string;
+}): OpenSshServer {
+  const { port, child, dir, root, username, userKeyFile, hostKeySha256 } = o;
   return {
     host: "127.0.0.1",
     port,
