@@ -45,8 +45,9 @@ export async function main(argv: string[]): Promise<number> {
       return error.code;
     }
     // A bad config or mapping is the operator's to fix: say what and where, no stack trace.
-    // A database a newer version migrated was refused, and said so in the log, on open.
-    if (error instanceof ConfigError || (error as Error).name === "NewerDatabaseError") {
+    // A database a newer version migrated, or one not in UTF8, was refused, and said so in the log, on open.
+    const refused = ["NewerDatabaseError", "DatabaseEncodingError"].includes((error as Error).name);
+    if (error instanceof ConfigError || refused) {
       process.stderr.write(`billpay: ${(error as Error).message}\n`);
       return 1;
     }

@@ -68,6 +68,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DataSourc
 async function migrateOrRefuse(db: DataSource, shared: boolean): Promise<void> {
   let state = await migrationState(db);
   if (state.pending) {
+    if (shared) await refuseNonUtf8(db);
     const ran = await migrateOnce(db, shared);
     if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
     // Another instance may have migrated while this one waited for the lock: look again.
@@ -78,6 +79,30 @@ async function migrateOrRefuse(db: DataSource, shared: boolean): Promise<void> {
     const error = new NewerDatabaseError(state.unknown);
     log.error("refusing to start: the database was migrated by a newer billpay", { unknownMigrations: state.unknown });
     throw error;
+  }
+}
+
+/**
+ * Checked before a PostgreSQL database is migrated (an embedded one is always UTF8). A database
+ * made where no locale was set is SQL_ASCII: it stores any bytes and its lower() and regular
+ * expressions see bytes, so an accented payer name would neither be checked nor match its member.
+ */
+async function refuseNonUtf8(db: DataSource): Promise<void> {
+  const [{ encoding }] = (await db.query(`SELECT current_setting('server_encoding') AS encoding`)) as {
+    encoding: string;
+  }[];
+  if (encoding === "UTF8") return;
+  await closeDatabase(db);
+  log.error("refusing to migrate: the database is not UTF8", { encoding });
+  throw new DatabaseEncodingError(encoding);
+}
+
+export class DatabaseEncodingError extends Error {
+  constructor(readonly encoding: string) {
+    super(
+      `the database's encoding is ${encoding}; billpay needs UTF8 (payer names and remittance text are Unicode): create it with \`createdb -E UTF8 -T template0\` (or CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0) and point DATABASE_URL at it`,
+    );
+    this.name = "DatabaseEncodingError";
   }
 }
 

@@ -1,6 +1,8 @@
 import { expect } from "chai";
+import { Client } from "pg";
 import {
   closeDatabase,
+  DatabaseEncodingError,
   migrationsPending,
   migrationState,
   NewerDatabaseError,
@@ -102,5 +104,51 @@ describe("migrations: the check on open", () => {
         },
       );
     });
+  });
+});
+
+describe("migrations: a PostgreSQL database not in UTF8", function () {
+  const server = process.env.DATABASE_URL;
+  const name = `billpay_ascii_${process.pid}`;
+  const admin = async (sql: string) => {
+    const c = new Client({ connectionString: server });
+    await c.connect();
+    try {
+      return (await c.query(sql)).rows as Record<string, unknown>[];
+    } finally {
+      await c.end();
+    }
+  };
+  before(async function () {
+    // The embedded database is always UTF8.
+    if (!server) this.skip();
+    await admin(`CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+  });
+  after(async () => {
+    if (server) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  it("is refused before anything is created in it, saying how to make one that is", async () => {
+    const url = new URL(server as string);
+    url.pathname = `/${name}`;
+    const error = await openDatabase({ url: url.toString() }).then(
+      async (db) => {
+        await closeDatabase(db);
+        return null;
+      },
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(DatabaseEncodingError);
+    expect((error as Error).message)
+      .to.include("encoding is SQL_ASCII; billpay needs UTF8")
+      .and.include("-E UTF8");
+    const c = new Client({ connectionString: url.toString() });
+    await c.connect();
+    try {
+      const tables = await c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
+      expect(tables.rows[0].n, "tables created").to.equal(0);
+    } finally {
+      await c.end();
+    }
   });
 });

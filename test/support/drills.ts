@@ -158,7 +158,7 @@ export class OwnPostgres {
 
   constructor(readonly port: number) {
     if (process.getuid?.() === 0) execFileSync("chown", ["postgres", this.dir]);
-    this.run("initdb", ["-D", this.data, "-A", "trust", "-U", "postgres"]);
+    this.run("initdb", ["-D", this.data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]);
     this.ctl("start");
     this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   }
