@@ -13,7 +13,6 @@ import {
   rppsAggregator,
 } from "../support/drills";
 import { absent, fileFound, postedWhole, writeDrillFile } from "../support/kill-drill";
-import { freePort } from "../support/openssh";
 
 /**
  * Drill c: PostgreSQL goes down and comes back (an immediate stop: every session cut, crash
@@ -35,7 +34,7 @@ describe("drill: PostgreSQL restarted mid-post", function () {
   let db: DataSource;
   const folder = localInbound();
   before(async () => {
-    server = new OwnPostgres(await freePort());
+    server = await OwnPostgres.onFreePort();
     db = await openDatabase({ url: server.url });
   });
   after(async () => {

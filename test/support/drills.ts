@@ -7,6 +7,7 @@ import winston from "winston";
 import { parseConfig, type AggregatorConfig } from "../../src/config/config-file";
 import { log } from "../../src/log";
 import { MAPPINGS_DIR } from "../../src/paths";
+import { freePort } from "./openssh";
 
 /**
  * The fault drills' own machinery (test/drills/): log capture, a config whose aggregator is `rpps`
@@ -119,6 +120,11 @@ export class SmallDisk {
     execFileSync("mount", ["-o", `remount,size=${size}`, this.dir]);
   }
 
+  /** Removes the folder of one that never started. */
+  private discard(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   dispose(): void {
     try {
       execFileSync("umount", [this.dir]);
@@ -156,11 +162,38 @@ export class OwnPostgres {
   private readonly dir = mkdtempSync(path.join(tmpdir(), "billpay-drill-pg-"));
   private readonly bin = postgresBin() as string;
 
-  constructor(readonly port: number) {
+  /**
+   * Starts one on a free port. The port can be taken between `freePort` and the server's bind (the
+   * two CI passes run side by side, and every client connection takes a port): then another.
+   */
+  static async onFreePort(): Promise<OwnPostgres> {
+    for (let attempt = 1; ; attempt++) {
+      const server = new OwnPostgres(await freePort());
+      if (server.started()) return server;
+      const why = server.log();
+      server.discard();
+      if (!/Address already in use/.test(why) || attempt === 5) throw new Error(`PostgreSQL did not start: ${why}`);
+    }
+  }
+
+  private constructor(readonly port: number) {
     if (process.getuid?.() === 0) execFileSync("chown", ["postgres", this.dir]);
     this.run("initdb", ["-D", this.data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]);
-    this.ctl("start");
     this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
+
+  private started(): boolean {
+    try {
+      this.ctl("start");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private log(): string {
+    const file = path.join(this.dir, "server.log");
+    return existsSync(file) ? readFileSync(file, "utf8").slice(-2000) : "(no server log)";
   }
 
   private get data(): string {
@@ -192,6 +225,11 @@ export class OwnPostgres {
   /** Stops the server at once, as a crash would (no checkpoint, every session cut), and starts it again. */
   crashRestart(): void {
     this.ctl("restart", "immediate");
+  }
+
+  /** Removes the folder of one that never started. */
+  private discard(): void {
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   dispose(): void {
