@@ -68,8 +68,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DataSourc
 async function migrateOrRefuse(db: DataSource, shared: boolean): Promise<void> {
   let state = await migrationState(db);
   if (state.pending) {
-    if (shared) await refuseNonUtf8(db);
-    const ran = await migrateOnce(db, shared);
+    const ran = await migrateOnce(db, shared).catch(async (error: unknown) => {
+      if (error instanceof DatabaseEncodingError) await closeDatabase(db);
+      throw error;
+    });
     if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
     // Another instance may have migrated while this one waited for the lock: look again.
     state = await migrationState(db);
@@ -83,16 +85,15 @@ async function migrateOrRefuse(db: DataSource, shared: boolean): Promise<void> {
 }
 
 /**
- * Checked before a PostgreSQL database is migrated (an embedded one is always UTF8). A database
- * made where no locale was set is SQL_ASCII: it stores any bytes and its lower() and regular
- * expressions see bytes, so an accented payer name would neither be checked nor match its member.
+ * Checked before a PostgreSQL database is migrated, on open or by `billpay db migrate` (an embedded
+ * one is always UTF8). A database made where no locale was set is SQL_ASCII: it stores any bytes,
+ * and its lower() and regular expressions see bytes, so an accented payer name would match no member.
  */
 async function refuseNonUtf8(db: DataSource): Promise<void> {
   const [{ encoding }] = (await db.query(`SELECT current_setting('server_encoding') AS encoding`)) as {
     encoding: string;
   }[];
   if (encoding === "UTF8") return;
-  await closeDatabase(db);
   log.error("refusing to migrate: the database is not UTF8", { encoding });
   throw new DatabaseEncodingError(encoding);
 }
@@ -178,6 +179,7 @@ export async function migrationsPending(db: DataSource): Promise<boolean> {
  */
 export async function migrateOnce(db: DataSource, shared: boolean): Promise<{ name: string }[]> {
   if (!shared) return db.runMigrations({ transaction: "each" });
+  await refuseNonUtf8(db);
   const lock = db.createQueryRunner();
   await lock.connect();
   try {

@@ -8,6 +8,7 @@ import {
   NewerDatabaseError,
   openDatabase,
 } from "../../src/store/data-source";
+import { runBillpay } from "../cli/run-billpay";
 import { freshDatabase, type TestDatabase } from "../support/database";
 
 /** The cheap check on open: one query decides whether TypeORM's (locked) migration path runs at all. */
@@ -150,5 +151,14 @@ describe("migrations: a PostgreSQL database not in UTF8", function () {
     } finally {
       await c.end();
     }
+  });
+
+  it("`billpay db migrate` says so in one line and exits 1, with no stack trace", () => {
+    const url = new URL(server as string);
+    url.pathname = `/${name}`;
+    const r = runBillpay(["db", "migrate"], { ...process.env, DATABASE_URL: url.toString() });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/^billpay: the database's encoding is SQL_ASCII; billpay needs UTF8/m);
+    expect(r.stderr).to.not.match(/\bat .*\.ts:\d+/);
   });
 });
