@@ -5,6 +5,7 @@ import path from "node:path";
 import { CliExit } from "./cli/exit";
 import { ConfigError } from "./config/zod-errors";
 import { PACKAGE_VERSION } from "./paths";
+import { DatabaseRefusal } from "./store/refusal";
 
 /**
  * `billpay`: each command lives in src/cli/commands/<name>.ts and exports `register(program)`.
@@ -45,9 +46,8 @@ export async function main(argv: string[]): Promise<number> {
       return error.code;
     }
     // A bad config or mapping is the operator's to fix: say what and where, no stack trace.
-    // A database a newer version migrated, or one not in UTF8, was refused, and said so in the log, on open.
-    const refused = ["NewerDatabaseError", "DatabaseEncodingError"].includes((error as Error).name);
-    if (error instanceof ConfigError || refused) {
+    // A database refused on open (a newer version migrated it, it is not UTF8) said why in the log.
+    if (error instanceof ConfigError || error instanceof DatabaseRefusal) {
       process.stderr.write(`billpay: ${(error as Error).message}\n`);
       return 1;
     }

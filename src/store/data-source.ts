@@ -5,6 +5,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { log } from "../log";
 import { dataDir } from "../paths";
+import { DatabaseRefusal } from "./refusal";
 
 export interface OpenOptions {
   /** PostgreSQL URL; defaults to DATABASE_URL. When absent, the embedded database is used. */
@@ -64,22 +65,24 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DataSourc
   return db;
 }
 
-/** Runs pending migrations; refuses (closing the database) one that a newer version migrated. */
+/** Runs pending migrations; refuses (closing the database) one it must not use. */
 async function migrateOrRefuse(db: DataSource, shared: boolean): Promise<void> {
-  let state = await migrationState(db);
-  if (state.pending) {
-    const ran = await migrateOnce(db, shared).catch(async (error: unknown) => {
-      if (error instanceof DatabaseEncodingError) await closeDatabase(db);
-      throw error;
-    });
-    if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
-    // Another instance may have migrated while this one waited for the lock: look again.
-    state = await migrationState(db);
-  }
-  if (state.unknown.length) {
-    await closeDatabase(db);
-    const error = new NewerDatabaseError(state.unknown);
-    log.error("refusing to start: the database was migrated by a newer billpay", { unknownMigrations: state.unknown });
+  try {
+    let state = await migrationState(db);
+    if (state.pending) {
+      const ran = await migrateOnce(db, shared);
+      if (ran.length) log.info("database migrated", { migrations: ran.map((m) => m.name.replace(/\d+$/, "")) });
+      // Another instance may have migrated while this one waited for the lock: look again.
+      state = await migrationState(db);
+    }
+    if (state.unknown.length) {
+      log.error("refusing to start: the database was migrated by a newer billpay", {
+        unknownMigrations: state.unknown,
+      });
+      throw new NewerDatabaseError(state.unknown);
+    }
+  } catch (error) {
+    if (error instanceof DatabaseRefusal) await closeDatabase(db);
     throw error;
   }
 }
@@ -98,7 +101,7 @@ async function refuseNonUtf8(db: DataSource): Promise<void> {
   throw new DatabaseEncodingError(encoding);
 }
 
-export class DatabaseEncodingError extends Error {
+export class DatabaseEncodingError extends DatabaseRefusal {
   constructor(readonly encoding: string) {
     super(
       `the database's encoding is ${encoding}; billpay needs UTF8 (payer names and remittance text are Unicode): create it with \`createdb -E UTF8 -T template0\` (or CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0) and point DATABASE_URL at it`,
@@ -111,7 +114,7 @@ export class DatabaseEncodingError extends Error {
  * The database holds migrations this code does not have: a newer billpay migrated it. Its tables
  * may no longer be what this version writes, so it refuses to start rather than post into them.
  */
-export class NewerDatabaseError extends Error {
+export class NewerDatabaseError extends DatabaseRefusal {
   constructor(readonly unknown: string[]) {
     super(
       `the database was migrated by a newer billpay (migrations this version does not know: ${unknown.join(", ")}); refusing to start: run the newer version`,

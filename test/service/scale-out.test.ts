@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Sql } from "../../src/store/sql";
 import { childEnv, freshDatabase, type TestDatabase } from "../support/database";
 import type { SftpWorld } from "../support/sftp-world";
 import {
@@ -89,7 +90,7 @@ const skipReason = process.env.DATABASE_URL
     }
 
     /** Other sessions' locks on payments: all of them, or only those still waiting. */
-    async function locksOnPayments(waiting: boolean, on: { query(sql: string): Promise<unknown> } = t.db) {
+    async function locksOnPayments(waiting: boolean, on: Sql = t.db) {
       const [row] = (await on.query(
         `SELECT count(*)::int AS n FROM pg_locks
           WHERE relation = 'payments'::regclass AND pid <> pg_backend_pid() ${waiting ? "AND NOT granted" : ""}`,
