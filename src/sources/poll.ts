@@ -468,6 +468,7 @@ class SourceFileSteps implements FileSteps {
       if (source.doneSuffix) await this.moveDoneFile(row.remotePath + source.doneSuffix, target + source.doneSuffix);
       return { ...polled, movedTo: target };
     } catch (error) {
+      if (await this.goneFrom(row.remotePath)) return this.movedElsewhere(row, polled);
       log.error("file committed but not moved; the next poll will move it", {
         aggregator: this.agg.id,
         file: polled.name,
@@ -475,6 +476,30 @@ class SourceFileSteps implements FileSteps {
       });
       return { ...polled, moveError: (error as Error).message };
     }
+  }
+
+  /** Whether the file has left its folder (asking the server; false when even that fails). */
+  private async goneFrom(remotePath: string): Promise<boolean> {
+    try {
+      return !(await this.folder.exists(remotePath));
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Two instances that each poll the folder (two `billpay ingest` runs, or versions mixed in a
+   * rollout) can take one file: the second to commit finds a duplicate, and whichever moves second
+   * finds the file gone. The outcome is committed and nothing is left to move, so that is no error.
+   */
+  private async movedElsewhere(row: SourceObjectEntity, polled: PolledFile): Promise<PolledFile> {
+    log.info("file already moved from the folder by another instance", {
+      aggregator: this.agg.id,
+      file: polled.name,
+      outcome: row.outcome,
+    });
+    await markMoved(this.db, row.id, null);
+    return { ...polled, message: "already moved by another instance" };
   }
 
   private async ensureDir(targetDir: string): Promise<void> {

@@ -1,5 +1,15 @@
 import { expect } from "chai";
-import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { parseConfig, type AggregatorConfig } from "../../src/config/config-file";
 import { ingestFile } from "../../src/ingest/pipeline";
@@ -230,6 +240,42 @@ function scenarios(kind: "ssh2" | "openssh"): void {
     expect(names(path.join(world.inbound, "archive"))).to.deep.equal([path.basename(first)]);
     expect(await counts(t, agg.id)).to.deep.equal(posted);
     expect((await ledger(t, agg.id)).map((r) => r.moved)).to.deep.equal([true]);
+  });
+
+  it("a file another instance moved between this poll's commit and its move is no error, and is not looked for again", async () => {
+    const agg = sftpAggregator(world);
+    dropFile(first, world.inbound, "taken.ach");
+    const otherArchive = path.join(world.inbound, "other-archive");
+    mkdirSync(otherArchive);
+    // The other instance's move, as this one is about to move the file itself.
+    const report = await poll(agg, {
+      hooks: {
+        beforeMove: () => renameSync(path.join(world.inbound, "taken.ach"), path.join(otherArchive, "taken.ach")),
+      },
+    });
+    expect(report.ok, String(report.error)).to.equal(true);
+    expect(report.files.map((f) => [f.status, f.moveError, f.message])).to.deep.equal([
+      ["posted", undefined, "already moved by another instance"],
+    ]);
+    expect((await ledger(t, agg.id)).map((r) => r.moved)).to.deep.equal([true]);
+    expect((await poll(agg)).files).to.deep.equal([]);
+  });
+
+  it("a move that fails while the file is still there is still an error the next poll mends", async () => {
+    const agg = sftpAggregator(world);
+    dropFile(first, world.inbound, "stays.ach");
+    const report = await poll(agg, {
+      hooks: {
+        beforeMove: () => {
+          throw new Error("simulated refusal to rename");
+        },
+      },
+    });
+    expect(report.ok).to.equal(false);
+    expect(report.files.map((f) => [f.status, f.moveError, f.message])).to.deep.equal([
+      ["posted", "simulated refusal to rename", undefined],
+    ]);
+    expect((await poll(agg)).files.map((f) => [f.status, f.recovered])).to.deep.equal([["posted", true]]);
   });
 
   it("after a crash between the commit and the source ledger write, the next poll finds a duplicate and archives it", async () => {
