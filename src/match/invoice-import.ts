@@ -2,7 +2,7 @@ import { Parser } from "csv-parse";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import type { DataSource, QueryRunner } from "typeorm";
+import type { DataSource } from "typeorm";
 import { DEFAULT_PAYEE_POLICY } from "../rules/payee-policy-defaults";
 import { type PayeePolicy } from "../rules/payee-policy";
 import { decimalToCents, MoneyFormatError, PLAN_TYPES, type ErrorRecord, type PlanType } from "../model";
@@ -11,6 +11,7 @@ import { isYearMonth } from "../rules/local-date";
 import { SYSTEM_ACTOR } from "./audit-log";
 import { INVOICE_COLUMNS } from "./invoice-columns";
 import { closeImportRecord, openImportRecord } from "./invoice-import-record";
+import { analyzeAfterBulkChange } from "./invoice-statistics";
 import { BATCH_ROWS, InvoiceUpsert, type CheckedRow, type InvoiceInput } from "./invoice-upsert";
 
 export type { InvoiceInput };
@@ -226,19 +227,6 @@ export async function importInvoices(
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     await runner.release();
   }
-}
-
-/**
- * Refreshes the planner's statistics when an import changed a tenth of the invoices or more (the
- * first import of a book, a yearly reload), as autovacuum would only later. Without them the
- * planner guesses that a repair look-up reads tens of thousands of invoices and compiles it (JIT):
- * 45 ms a suggestion among 1M new invoices, against 0.5 ms once analyzed.
- */
-async function analyzeAfterBulkChange(runner: QueryRunner, changed: number): Promise<void> {
-  const [{ rows }] = (await runner.query(
-    `SELECT greatest(reltuples, 0)::bigint::text AS rows FROM pg_class WHERE oid = 'invoices'::regclass`,
-  )) as { rows: string }[];
-  if (changed >= 1000 && changed * 10 >= Number(rows)) await runner.query(`ANALYZE invoices`);
 }
 
 /**

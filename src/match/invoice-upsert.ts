@@ -4,6 +4,7 @@ import type { ErrorRecord } from "../model";
 import { copyRows, type CopyValue } from "../store/copy";
 import { auditInsertSql, changedFieldsSql } from "./audit-log";
 import { takeRepeats } from "./invoice-repeats";
+import { InvoiceStatistics } from "./invoice-statistics";
 import { invoiceStateSql, statusForSql, type Invoice } from "./invoices";
 
 /**
@@ -243,11 +244,12 @@ export class InvoiceUpsert {
   private constructor(
     private readonly runner: QueryRunner,
     private readonly options: UpsertOptions,
+    private readonly statistics: InvoiceStatistics,
   ) {}
 
   static async open(runner: QueryRunner, options: UpsertOptions): Promise<InvoiceUpsert> {
     for (const sql of OPEN) await runner.query(sql);
-    return new InvoiceUpsert(runner, options);
+    return new InvoiceUpsert(runner, options, await InvoiceStatistics.read(runner));
   }
 
   /** From now on batches are only checked: something was refused and the import will be rolled back. */
@@ -262,6 +264,7 @@ export class InvoiceUpsert {
   async write(batch: CheckedRow[]): Promise<void> {
     if (!batch.length) return;
     if (this.writing && this.allNew && !this.vacated && (await this.createAll(batch))) return;
+    await this.statistics.keepUp(this.counts.created);
     await copyRows(this.runner, STAGE, STAGE_COLUMNS, batch.map(stageRow));
     const repeats = await takeRepeats(this.runner, { stage: STAGE, seen: SEEN }, this.options.importId);
     this.conflicts.push(...repeats);
