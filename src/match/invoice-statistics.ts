@@ -2,12 +2,13 @@ import type { QueryRunner } from "typeorm";
 
 /**
  * The planner's picture of the invoices table, kept true around bulk imports. PostgreSQL sizes a
- * table from its last ANALYZE or VACUUM; autovacuum only catches up later, and never sees rows of
- * a transaction still open. An import's checked way probes invoices once per staged row, by
- * invoice number and by bill: while the statistics describe a table of a few rows, the planner
- * may take the month index for the bill probe (it is the smaller index, and "one row" either way),
- * reading every invoice of the month per row. Seen in CI after a rolled-back import, which left
- * autovacuum to count a near-empty table: a 25k-row import ran over a minute instead of seconds.
+ * table by the rows per page its last ANALYZE or VACUUM counted, times its pages now; a VACUUM
+ * that runs while an import is open (autovacuum, set off by the dead rows a rolled-back import
+ * left) counts only committed rows over every page, the import's included: a few invoices in a
+ * hundred pages. An import's checked way probes invoices once per staged row, by invoice number
+ * and by bill; believing the table nearly empty, the planner may take the month index for the bill
+ * probe (the smaller index, and "one row" either way) and read every invoice of the month per row.
+ * Seen in CI: a 25k-row import ran past a minute instead of seconds.
  */
 
 /** Below this many new or changed invoices statistics are not worth refreshing: the probes stay cheap whatever the plan. */

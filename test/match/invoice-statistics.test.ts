@@ -37,7 +37,7 @@ describe("invoice statistics: an import keeps the planner's picture of invoices 
     t = await freshDatabase();
     const seed = folder.write("seed.csv", [INVOICE_HEADER, "P-1,712399991,Pat,health,2024-05,10.00,no", ""].join("\n"));
     expect(await importInvoices(t.db, seed)).to.deep.include({ created: 1 });
-    // Statistics of a one-invoice table, as autovacuum leaves them after an import was rolled back.
+    // Statistics of a one-invoice table, as a VACUUM that ran while an import was open leaves them.
     await t.db.query(`ANALYZE invoices`);
   });
   after(async () => t?.close());
