@@ -20,6 +20,7 @@ import { isPaymentConflict, PaymentWriter, type PostingMode } from "./payment-wr
 import { matchPostedFile } from "../match/matcher";
 import type { PayeePolicy } from "../rules/payee-policy";
 import { savePolicy } from "../store/payee-policies";
+import { plannedRows } from "../store/sql";
 
 export interface SourceInfo {
   kind: "sftp" | "local" | "cli";
@@ -117,10 +118,8 @@ async function refreshStatistics(db: DataSource, result: IngestResult): Promise<
   // Every payment row the file added, duplicates included (they are rows too, and counted in `payments`).
   const rows = result.payments;
   if (rows < ANALYZE_AFTER_ROWS) return;
-  const [{ estimate }] = (await db.query(
-    `SELECT reltuples::float8 AS estimate FROM pg_class WHERE oid = 'payments'::regclass`,
-  )) as { estimate: number }[];
-  if (rows > Math.max(estimate, 0) / 10) await db.query(`ANALYZE payments (${LOOKUP_COLUMNS.join(", ")})`);
+  if (rows > (await plannedRows(db, "payments")) / 10)
+    await db.query(`ANALYZE payments (${LOOKUP_COLUMNS.join(", ")})`);
 }
 
 type Transacted =
