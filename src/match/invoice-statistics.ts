@@ -16,6 +16,13 @@ import { plannedRows } from "../store/sql";
 const MIN_CHANGED = 1_000;
 
 /**
+ * The columns the checked way's probes filter on. Analyzing only these leaves out the expression
+ * indexes' statistics (repair keys, a function call per sampled row), which the ANALYZE after the
+ * commit still takes: a sixth of a 25k-row import's time otherwise.
+ */
+const PROBED_COLUMNS = ["invoice_number", "account_number", "plan", "coverage_month", "import_id"];
+
+/**
  * Inside an import's transaction: ANALYZE once the import has created at least as many invoices
  * as the statistics count, i.e. the table is twice what the planner thinks. ANALYZE counts the
  * transaction's own rows; doubling keeps it to a few runs per import, the largest one last. Its
@@ -38,7 +45,7 @@ export class InvoiceStatistics {
   async keepUp(created: number): Promise<void> {
     const since = created - this.createdAtLastRefresh;
     if (since < MIN_CHANGED || since < this.rows) return;
-    await this.runner.query(`ANALYZE invoices`);
+    await this.runner.query(`ANALYZE invoices (${PROBED_COLUMNS.join(", ")})`);
     this.createdAtLastRefresh = created;
     this.rows = await plannedRows(this.runner, "invoices");
   }
